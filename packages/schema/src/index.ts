@@ -1,0 +1,6 @@
+export { F, baseFields, unmaskedFields, type FieldName } from './fields.js';
+export { logLevels, isLogLevel, type LogLevel } from './levels.js';
+export {
+  eventCatalogue, eventNames, type EventCatalogue, type EventName, type EventParams, type EventSpec, type FieldSpec, type FieldType,
+} from './events.js';
+export { LoupeError, type ErrorBody } from './errors.js';
