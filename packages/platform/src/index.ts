@@ -1,1 +1,11 @@
-export {};
+export * from './kql/index.js';
+export { loadPlatformConfig, type PlatformConfig } from './config.js';
+export { buildPlatformApp, type PlatformDeps } from './app.js';
+export { startPlatform, type RunningPlatform } from './start-platform.js';
+export { createPipeline, contentId, type PipelineOptions, type PipelineInput, type PipelineResult } from './pipeline/pipeline.js';
+export { DuckDbStore, type DuckDbStoreOptions } from './store/duckdb/duckdb-store.js';
+export type { LogStore, SearchRequest, SearchPage, HistogramRequest, HistogramBucket, TopValuesRequest, IndexInfo, AppendResult, SortKey } from './store/log-store.js';
+export { typedColumns, toRecord, type StoredEvent } from './store/stored-event.js';
+export { indexFor, deadLetterIndexFor, defaultIndexLayout, type IndexLayout } from './store/index-names.js';
+export { orderJourney, statusSpans, type Journey, type StatusSpan } from './search/journey.js';
+export { parseTimeParam } from './search/time-params.js';

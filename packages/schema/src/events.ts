@@ -49,7 +49,7 @@ const userFields = {
  */
 export const eventCatalogue = {
   httpRequestServed: {
-    requirement: 'R1', action: 'http-request', level: 'info',
+    requirement: 'R1', action: 'http-request', level: 'info', levels: ['debug'],
     message: '{method} {path} {statusCode}',
     fields: {
       method: required(F.httpMethod, 'string'),

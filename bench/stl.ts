@@ -1,0 +1,59 @@
+// Binary STL analysis (volume, area, bounding box, weld + closed check) in triangles per second,
+// with a reused analyser (as the file-storage service runs it) and one-shot, against the
+// floor: reading every vertex float out of the same buffer and summing them.
+import { performance } from 'node:perf_hooks';
+import { analyseStl, createModelAnalyser, toBinaryStl, torusMesh } from '@loupe/workshop';
+import { machineLine } from './baseline.js';
+
+const runs = 7;
+const segments = 1000;
+const sides = 500;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+function timeMs(fn: () => void): number {
+  const start = performance.now();
+  fn();
+  return performance.now() - start;
+}
+
+/** The physical floor: touch every vertex float of every facet once. */
+function sumVertexFloats(data: Uint8Array, triangles: number): number {
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  let sum = 0;
+  for (let t = 0, offset = 96; t < triangles; t++, offset += 50) {
+    for (let k = 0; k < 36; k += 4) sum += view.getFloat32(offset + k, true);
+  }
+  return sum;
+}
+
+const stl = toBinaryStl(torusMesh({ majorRadius: 10, minorRadius: 2, segments, sides }));
+const triangles = 2 * segments * sides;
+const analyser = createModelAnalyser();
+let analysed = analyser.analyse(stl);
+if (!analysed.closed || analysed.triangles !== triangles) throw new Error('the benchmark mesh should be a closed torus');
+
+const reusedTimes: number[] = [];
+const oneShotTimes: number[] = [];
+const floorTimes: number[] = [];
+let checksum = 0;
+for (let run = 0; run < runs; run++) {
+  (globalThis as { gc?: () => void }).gc?.();
+  reusedTimes.push(timeMs(() => { analysed = analyser.analyse(stl); }));
+  oneShotTimes.push(timeMs(() => { analysed = analyseStl(stl); }));
+  floorTimes.push(timeMs(() => { checksum += sumVertexFloats(stl, triangles); }));
+}
+
+const reusedMs = median(reusedTimes);
+const oneShotMs = median(oneShotTimes);
+const floorMs = median(floorTimes);
+const perSecond = (ms: number): string => `${((triangles / ms) * 1e3 / 1e6).toFixed(1)} M triangles/s`;
+console.log(await machineLine());
+console.log(`binary STL, ${triangles.toLocaleString('en')} triangles (${(stl.length / 2 ** 20).toFixed(1)} MiB), median of ${runs} runs`);
+console.log(`createModelAnalyser().analyse: ${reusedMs.toFixed(1)} ms  ${perSecond(reusedMs)}  (volume ${analysed.volume.toFixed(3)}, closed ${analysed.closed})`);
+console.log(`analyseStl (fresh memory):     ${oneShotMs.toFixed(1)} ms  ${perSecond(oneShotMs)}`);
+console.log(`floor (sum of vertex floats):  ${floorMs.toFixed(1)} ms  ${perSecond(floorMs)}  (checksum ${checksum.toFixed(0)})`);
+console.log(`ratio: the reused analyser takes ${(reusedMs / floorMs).toFixed(1)}× the floor, analyseStl ${(oneShotMs / floorMs).toFixed(1)}×`);

@@ -1,0 +1,5 @@
+export { maskText } from './mask-text.js';
+export { maskRecord, maskRecordStats, type MaskRecordStats } from './mask-record.js';
+export { maskLine, maskLines } from './mask-lines.js';
+export { createFieldCipher, generateKey, isEncryptedValue, type FieldCipher, type FieldCipherOptions, type CipherKey } from './field-cipher.js';
+export { MaskToken, type MaskKind } from './tokens.js';

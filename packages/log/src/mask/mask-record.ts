@@ -1,0 +1,164 @@
+import { F, unmaskedFields } from '@loupe/schema';
+import { isEncryptedValue } from './field-cipher.js';
+import { maskText } from './mask-text.js';
+import { FULL_NAME } from './person-name.js';
+import { classifyKey, type KeyKind } from './sensitive-keys.js';
+import { isMaskToken, MaskToken } from './tokens.js';
+
+/**
+ * Masks a log record (R22): flat with dotted ECS keys, or nested (a message payload). Fields in
+ * `unmaskedFields` are kept; a field whose name says what it holds (`*.password`, `*.phone`,
+ * `customer.name`, `http.request.headers.authorization`…) is replaced whole by that kind's
+ * token; every other string goes through `maskText`. Nested objects and arrays are walked,
+ * their keys joined with dots, and everything under a sensitive key takes its token.
+ */
+
+const recordToken: Record<KeyKind, string> = {
+  secret: MaskToken.redacted,
+  credential: MaskToken.token,
+  cookie: MaskToken.redacted,
+  card: MaskToken.card,
+  passport: MaskToken.passport,
+  inn: MaskToken.inn,
+  snils: MaskToken.snils,
+  phone: MaskToken.phone,
+  email: MaskToken.email,
+  address: MaskToken.address,
+  personName: MaskToken.name,
+  maybeName: MaskToken.name,
+};
+
+/** Deeper than this, a value is replaced rather than walked: log records are not that deep. */
+const MAX_DEPTH = 16;
+const WHOLE_NAME = new RegExp(`^${FULL_NAME}$`);
+const AUTH_SCHEME = /^(Bearer|Basic|Token|ApiKey|Digest|Negotiate|NTLM|OAuth|JWT|AWS4-HMAC-SHA256) /i;
+
+export interface MaskRecordStats {
+  /** Values that could not be read (a throwing getter, a revoked proxy) and were replaced by `[REDACTED]`. */
+  failures: number;
+}
+
+const stats: MaskRecordStats = { failures: 0 };
+
+/** Counters since the process started; the logger reports them with its heartbeat. */
+export function maskRecordStats(): Readonly<MaskRecordStats> {
+  return { ...stats };
+}
+
+function isPlainObject(value: object): value is Record<string, unknown> {
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  return prototype === Object.prototype || prototype === null;
+}
+
+/** The value that replaces a primitive under a key of `kind`. */
+function maskKeyed(value: unknown, kind: KeyKind): unknown {
+  if (value === null || value === undefined || typeof value === 'boolean' || value === '') return value;
+  if (typeof value === 'string') {
+    if (isMaskToken(value) || isEncryptedValue(value)) return value;
+    if (kind === 'maybeName') return WHOLE_NAME.test(value.trim()) ? MaskToken.name : maskText(value);
+    if (kind === 'credential') {
+      const scheme = AUTH_SCHEME.exec(value);
+      return scheme ? `${scheme[1]} ${MaskToken.token}` : MaskToken.token;
+    }
+  } else if (kind === 'maybeName') {
+    return value;
+  }
+  return recordToken[kind];
+}
+
+interface Walk {
+  /** Objects on the path from the root, to cut cycles. */
+  readonly ancestors: object[];
+}
+
+function maskValue(value: unknown, path: string, inherited: KeyKind | undefined, walk: Walk): unknown {
+  if (unmaskedFields.has(path)) return value;
+  const kind = classifyKey(path) ?? inherited;
+  if (value === null || typeof value !== 'object') {
+    if (kind !== undefined) return maskKeyed(value, kind);
+    return typeof value === 'string' && !isEncryptedValue(value) ? maskText(value) : value;
+  }
+  if (walk.ancestors.includes(value)) return '[Circular]';
+  if (walk.ancestors.length >= MAX_DEPTH) return MaskToken.redacted;
+  // Everything under `address: {…}` is an address; under `customer: {…}` each key speaks for itself.
+  const passedDown = kind === 'maybeName' ? undefined : kind;
+  walk.ancestors.push(value);
+  try {
+    if (Array.isArray(value)) return maskArray(value, path, passedDown, walk);
+    if (value instanceof Error) return maskError(value);
+    if (isPlainObject(value)) return maskObject(value, path, passedDown, walk);
+    return value;
+  } finally {
+    walk.ancestors.pop();
+  }
+}
+
+/** Masks one entry; a value that cannot be read (a throwing getter) is not written either. */
+function maskEntry(container: Record<string | number, unknown>, key: string | number, path: string, inherited: KeyKind | undefined, walk: Walk): { before: unknown; after: unknown } {
+  let before: unknown;
+  try {
+    before = container[key];
+    return { before, after: maskValue(before, path, inherited, walk) };
+  } catch {
+    stats.failures++;
+    return { before, after: MaskToken.redacted };
+  }
+}
+
+function maskObject(record: Record<string, unknown>, prefix: string, inherited: KeyKind | undefined, walk: Walk): Record<string, unknown> {
+  let out: Record<string, unknown> | undefined;
+  const keys = Object.keys(record);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const { before, after } = maskEntry(record, key, prefix === '' ? key : `${prefix}.${key}`, inherited, walk);
+    if (out === undefined && after === before) continue;
+    out ??= copyEntries(record, keys, i);
+    out[key] = after;
+  }
+  return out ?? record;
+}
+
+/** The first `count` entries of `record`, already read once without throwing. */
+function copyEntries(record: Record<string, unknown>, keys: readonly string[], count: number): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (let i = 0; i < count; i++) out[keys[i]!] = record[keys[i]!];
+  return out;
+}
+
+function maskArray(items: unknown[], path: string, inherited: KeyKind | undefined, walk: Walk): unknown[] {
+  let out: unknown[] | undefined;
+  for (let i = 0; i < items.length; i++) {
+    const { before, after } = maskEntry(items as unknown as Record<number, unknown>, i, path, inherited, walk);
+    if (out === undefined && after === before) continue;
+    out ??= items.slice(0, i);
+    out[i] = after;
+  }
+  return out ?? items;
+}
+
+/** An Error's message and stack are not enumerable, so they are masked here, not by the walk. */
+function maskError(error: Error): Error {
+  const message = maskText(error.message);
+  const stack = error.stack === undefined ? undefined : maskText(error.stack);
+  if (message === error.message && stack === error.stack) return error;
+  const copy = new Error(message);
+  copy.name = error.name;
+  copy.stack = stack;
+  return copy;
+}
+
+/**
+ * Masks `record` and returns it, or a masked copy: the same object when nothing needed masking.
+ * Never throws: an unreadable value becomes `[REDACTED]` and is counted in `maskRecordStats()`.
+ */
+export function maskRecord(record: Record<string, unknown>): Record<string, unknown> {
+  if (record === null || typeof record !== 'object') return record;
+  try {
+    const walk: Walk = { ancestors: [record] };
+    if (Array.isArray(record)) return maskArray(record, '', undefined, walk) as unknown as Record<string, unknown>;
+    return isPlainObject(record) ? maskObject(record, '', undefined, walk) : record;
+  } catch {
+    stats.failures++;
+    return { [F.message]: MaskToken.redacted };
+  }
+}

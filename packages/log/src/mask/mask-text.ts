@@ -1,0 +1,42 @@
+import { maskAddresses } from './mask-addresses.js';
+import { maskCredentials } from './mask-credentials.js';
+import { maskEmails } from './mask-emails.js';
+import { maskKeyValues } from './mask-key-values.js';
+import { maskNames } from './mask-names.js';
+import { maskNumbers, maskSplitPassports } from './mask-numbers.js';
+import { mayContainPersonalData } from './precheck.js';
+
+/**
+ * The rules, in order. Keyed values go first, so `"phone": "8 912 345 67 89"` or
+ * `password=89123456789` get the token their key names; credentials before e-mails, so
+ * `https://user:pass@host` loses its password and keeps its shape; split passports before
+ * digit runs, so series and number become one token.
+ */
+const rules: ReadonlyArray<(text: string) => string> = [
+  maskKeyValues,
+  maskCredentials,
+  maskEmails,
+  maskSplitPassports,
+  maskNumbers,
+  maskAddresses,
+  maskNames,
+];
+
+/** Every rule, without the pre-check. Exported for tests that hold the pre-check to account. */
+export function applyMaskingRules(text: string): string {
+  let out = text;
+  for (const rule of rules) out = rule(out);
+  return out;
+}
+
+/**
+ * Masks personal data and secrets in free text (R22): e-mails, phones, card numbers,
+ * passports, INN, SNILS, JWTs, bearer credentials, API keys, passwords (in URLs, query strings
+ * and `key: value` pairs), postal addresses and names after a cue. Ids, trace ids, timestamps,
+ * durations, prices, IPv4 addresses and versions are kept. Returns `text` itself when nothing
+ * was masked. Never throws.
+ */
+export function maskText(text: string): string {
+  if (typeof text !== 'string' || !mayContainPersonalData(text)) return text;
+  return applyMaskingRules(text);
+}

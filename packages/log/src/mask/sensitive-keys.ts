@@ -1,0 +1,96 @@
+/**
+ * Which field names and `key=value` keys carry personal data or secrets (R22), and of what
+ * kind. One vocabulary serves `maskRecord` (dotted ECS keys) and `maskText` (`password=…`,
+ * `"phone": "…"`, `X-Api-Key: …` inside free text).
+ */
+
+export type KeyKind =
+  | 'secret'
+  /** `Authorization`-like: the scheme word is kept, the credential masked. */
+  | 'credential'
+  /** Cookies: the whole header value is masked. */
+  | 'cookie'
+  | 'card'
+  | 'passport'
+  | 'inn'
+  | 'snils'
+  | 'phone'
+  | 'email'
+  | 'address'
+  /** A field that only ever holds a person's name. */
+  | 'personName'
+  /** `name`, `customer`, `client`…: masked only when the value looks like a person's name. */
+  | 'maybeName';
+
+const kinds: ReadonlyArray<readonly [KeyKind, string]> = [
+  ['secret', [
+    'password', 'passwd', 'passphrase', 'pass', 'pwd', 'secret', 'client_?secret', 'token',
+    '(?:api|private|secret|access|signing|encryption|master|license|client)_?key',
+    'session_?(?:id|token|key)', 'credentials?', 'cvv2?', 'cvc2?', 'pin', 'pin_?code', 'otp',
+    'пароль', 'токен', 'секрет', 'ключ', 'api_ключ', 'пин', 'пин_код',
+  ].join('|') + '(?:_(?:confirmation|confirm|repeat|again|new|old|plain|plaintext|clear))?'],
+  ['credential', 'authorization|proxy_authorization'],
+  ['cookie', 'cookie|set_cookie'],
+  ['card', 'card|card_?(?:number|no|num|pan)|credit_card|pan|номер_карты|карта'],
+  ['passport', 'passport|passport_?(?:number|no|num|series)|паспорт|серия_паспорта|номер_паспорта'],
+  ['inn', 'inn|tax_?id|taxpayer_?id|инн'],
+  ['snils', 'snils|снилс'],
+  ['phone', 'phones?|phone_?(?:number|no|num)|mobile|mobile_phone|msisdn|tel|telephone|телефон|тел|моб|мобильный'],
+  ['email', 'emails?|e_mail|email_?address|почта|эл_почта|электронная_почта'],
+  ['address', 'address(?:es)?|street|street_address|address_?line_?\\d?|(?:postal|home|shipping|billing|delivery)_?address|адрес|адрес_доставки'],
+  ['personName', [
+    'first_?name', 'last_?name', 'middle_?name', 'full_?name', 'given_?name', 'family_?name', 'surname', 'patronymic',
+    'card_?holder', 'holder_?name', '(?:customer|client|recipient|contact|person|buyer)_?name', 'contact_?person',
+    'fio', 'фио', 'имя', 'фамилия', 'отчество',
+  ].join('|')],
+  ['maybeName', 'name|customer|client|recipient|buyer|contact|клиент|покупатель|получатель|заказчик'],
+];
+
+/** One regex over a normalised key's last segments; the named group that matched is the kind. */
+const KEY_KIND = new RegExp(`(?:^|_)(?:${kinds.map(([kind, words]) => `(?<${kind}>${words})`).join('|')})$`);
+
+/** ECS network fields named `*.address` hold IPs and host names, not postal addresses. */
+const NETWORK_PARENTS = /(?:^|_)(?:client|server|source|destination|host|observer|network|url|ip|mac|remote|local|bind|listen|peer|socket|proxy|broker|upstream)_(?:address(?:es)?)$/;
+
+/** Parents under which a plain `name` is a person's name (`customer.name`, `operator.name`). */
+const PERSON_PARENTS = /^(?:customer|client|recipient|buyer|contact|cardholder|person|operator|manager|courier|employee|user|клиент|покупатель|получатель)$/;
+
+const CAMEL_BOUNDARY = /([a-zа-яё0-9])([A-ZА-ЯЁ])/g;
+const SEPARATORS = /[\s.\-]+/g;
+
+function normaliseSegment(segment: string): string {
+  return segment.replace(CAMEL_BOUNDARY, '$1_$2').toLowerCase().replace(SEPARATORS, '_');
+}
+
+const cache = new Map<string, KeyKind | null>();
+const CACHE_LIMIT = 4096;
+
+/**
+ * The kind of personal data a key names, or `undefined`. `key` may be dotted (`customer.phone`),
+ * camelCase (`newPassword`), kebab (`X-Api-Key`) or spaced (`API key`); the last two segments
+ * decide. Results are cached: field names repeat on every line.
+ */
+export function classifyKey(key: string): KeyKind | undefined {
+  const cached = cache.get(key);
+  if (cached !== undefined) return cached ?? undefined;
+  const kind = classifyUncached(key);
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(key, kind ?? null);
+  return kind;
+}
+
+function classifyUncached(key: string): KeyKind | undefined {
+  const segments = key.split('.');
+  const last = normaliseSegment(segments[segments.length - 1] ?? '');
+  const parent = segments.length > 1 ? normaliseSegment(segments[segments.length - 2]!) : '';
+  if (last === 'name' && parent !== '') return PERSON_PARENTS.test(parent) ? 'maybeName' : undefined;
+  const joined = parent === '' ? last : `${parent}_${last}`;
+  const groups = KEY_KIND.exec(joined)?.groups;
+  if (!groups) return undefined;
+  for (const [kind] of kinds) {
+    if (groups[kind] === undefined) continue;
+    if (kind === 'address' && NETWORK_PARENTS.test(joined)) return undefined;
+    return kind;
+  }
+  return undefined;
+}

@@ -1,0 +1,25 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { loupeFastifyPlugin, type Logger } from '@loupe/log';
+import type { PlatformConfig } from './config.js';
+import { elasticsearchCompat } from './ingest/elasticsearch-compat.js';
+import { ingestRoutes } from './ingest/ingest-routes.js';
+import type { Pipeline } from './ingest/ingest-items.js';
+import { searchRoutes } from './search/search-routes.js';
+import type { LogStore } from './store/log-store.js';
+
+export interface PlatformDeps {
+  config: PlatformConfig;
+  log: Logger;
+  store: LogStore;
+  pipeline: Pipeline;
+}
+
+/** The platform's HTTP API: ingest (R24), search and journey (R28, R29). Does not listen. */
+export async function buildPlatformApp({ config, log, store, pipeline }: PlatformDeps): Promise<FastifyInstance> {
+  const app = Fastify({ logger: false, bodyLimit: config.limits.maxBodyBytes });
+  await app.register(loupeFastifyPlugin, { log, quietPaths: ['/', '/_license', '/_xpack'] });
+  await app.register(elasticsearchCompat);
+  await app.register(ingestRoutes, { store, pipeline, limits: config.limits });
+  await app.register(searchRoutes, { store });
+  return app;
+}

@@ -1,0 +1,92 @@
+import type { IngestItem } from '../ingest-item.js';
+
+export type BulkAction = 'index' | 'create' | 'update' | 'delete';
+
+export interface BulkEntry extends IngestItem {
+  action: BulkAction;
+  /** `_index` of the action line, or of the URL (`POST /<index>/_bulk`). */
+  index?: string;
+}
+
+export interface ParseBulkOptions {
+  /** `_index` from the URL, used when an action names none. */
+  defaultIndex?: string;
+  /** A longer line is rejected as its own item (413) and dead-lettered. */
+  maxLineBytes: number;
+}
+
+const ACTIONS = new Set<BulkAction>(['index', 'create', 'update', 'delete']);
+
+function parseJson(line: string): { value?: unknown; error?: string } {
+  try {
+    return { value: JSON.parse(line) as unknown };
+  } catch (error) {
+    return { error: (error as Error).message };
+  }
+}
+
+function actionOf(value: unknown): { action: BulkAction; meta: Record<string, unknown> } | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const keys = Object.keys(value);
+  if (keys.length !== 1 || !ACTIONS.has(keys[0] as BulkAction)) return undefined;
+  const meta = (value as Record<string, unknown>)[keys[0]!];
+  return { action: keys[0] as BulkAction, meta: meta && typeof meta === 'object' ? (meta as Record<string, unknown>) : {} };
+}
+
+/**
+ * Splits an Elasticsearch `_bulk` body (NDJSON: an action line, then a document line for
+ * index/create/update) into entries. A malformed line becomes an entry of its own with an
+ * error instead of failing the request, so the rest of the batch is still stored (R24).
+ */
+export function parseBulk(body: string, options: ParseBulkOptions): BulkEntry[] {
+  const entries: BulkEntry[] = [];
+  let pending: { action: BulkAction; meta: Record<string, unknown> } | undefined;
+  let start = 0;
+  while (start < body.length) {
+    let end = body.indexOf('\n', start);
+    if (end === -1) end = body.length;
+    const line = body.charCodeAt(end - 1) === 13 ? body.slice(start, end - 1) : body.slice(start, end);
+    start = end + 1;
+    if (line.trim() === '') continue;
+
+    const index = typeof pending?.meta._index === 'string' ? pending.meta._index : options.defaultIndex;
+    const id = typeof pending?.meta._id === 'string' || typeof pending?.meta._id === 'number' ? String(pending.meta._id) : undefined;
+    if (Buffer.byteLength(line) > options.maxLineBytes) {
+      entries.push({
+        action: pending?.action ?? 'index', index, id, raw: line.slice(0, 4096),
+        error: { status: 413, type: 'line_too_large', reason: `line of ${Buffer.byteLength(line)} bytes is over the ${options.maxLineBytes}-byte limit` },
+      });
+      pending = undefined;
+      continue;
+    }
+    const parsed = parseJson(line);
+    if (!pending) {
+      const action = parsed.error === undefined ? actionOf(parsed.value) : undefined;
+      if (action && action.action !== 'delete') {
+        pending = action;
+        continue;
+      }
+      const metaIndex = action && typeof action.meta._index === 'string' ? action.meta._index : options.defaultIndex;
+      const reason = action
+        ? 'delete is not supported: Loupe keeps logs append-only; lifecycle policies remove whole indices'
+        : parsed.error !== undefined
+          ? `malformed action line: ${parsed.error}`
+          : 'expected an action line such as {"index":{}} or {"create":{}}';
+      entries.push({ action: action?.action ?? 'index', index: metaIndex, raw: line, error: { status: 400, type: action ? 'action_request_validation_exception' : 'illegal_argument_exception', reason } });
+      continue;
+    }
+    const { action } = pending;
+    pending = undefined;
+    if (parsed.error !== undefined) {
+      entries.push({ action, index, id, raw: line, error: { status: 400, type: 'mapper_parsing_exception', reason: `failed to parse document: ${parsed.error}` } });
+    } else if (action === 'update') {
+      entries.push({ action, index, id, raw: line, error: { status: 400, type: 'action_request_validation_exception', reason: 'update is not supported: Loupe keeps logs append-only' } });
+    } else {
+      entries.push({ action, index, id, raw: line, document: parsed.value });
+    }
+  }
+  if (pending) {
+    entries.push({ action: pending.action, index: options.defaultIndex, raw: '', error: { status: 400, type: 'illegal_argument_exception', reason: 'the body ends after an action line without its document' } });
+  }
+  return entries;
+}

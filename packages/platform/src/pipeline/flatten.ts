@@ -1,0 +1,19 @@
+const MAX_DEPTH = 16;
+
+/**
+ * Nested objects to one level of dotted keys (`{log:{level:"info"}}` → `log.level`), as ECS
+ * documents may arrive either way. Arrays stay values. Deeper than 16 levels is kept as JSON.
+ */
+export function flatten(source: Record<string, unknown>, target: Record<string, unknown> = {}, prefix = '', depth = 0): Record<string, unknown> {
+  for (const key in source) {
+    const value = source[key];
+    const name = prefix ? `${prefix}.${key}` : key;
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      if (depth >= MAX_DEPTH) target[name] = JSON.stringify(value);
+      else flatten(value as Record<string, unknown>, target, name, depth + 1);
+    } else if (value !== undefined) {
+      target[name] = value;
+    }
+  }
+  return target;
+}

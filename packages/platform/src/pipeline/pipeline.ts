@@ -1,0 +1,116 @@
+import { createHash } from 'node:crypto';
+import { F } from '@loupe/schema';
+import { maskRecord, maskText, type FieldCipher } from '@loupe/log';
+import { indexFor, defaultIndexLayout, type IndexLayout } from '../store/index-names.js';
+import { typedColumns, type StoredEvent } from '../store/stored-event.js';
+import { applyAliases } from './field-aliases.js';
+import { flatten } from './flatten.js';
+import { normaliseLevel } from './normalise-level.js';
+import { parseTimestamp } from './parse-timestamp.js';
+
+export interface PipelineOptions {
+  /** Index layout (R26): per service per day by default, or one shared index. */
+  layout?: IndexLayout;
+  /** Mask personal data again, with the logger's code (R22; default true). */
+  mask?: boolean;
+  /** Fields stored encrypted instead of masked; needs `cipher`. */
+  encryptFields?: readonly string[];
+  cipher?: FieldCipher;
+  /** Longest message kept; longer ones are cut with a marker (default 64 KiB). */
+  maxMessageLength?: number;
+}
+
+export interface PipelineInput {
+  /** A parsed JSON object: an ECS document, a pino line, an OTLP record … */
+  document: unknown;
+  /** The shipper's `_id`; a content hash of `raw` (or of the document) when absent. */
+  id?: string;
+  /** The line as received, for the content hash. */
+  raw?: string;
+  /** When the platform received it (epoch ms): the timestamp of a line that has none. */
+  receivedAt: number;
+}
+
+export type PipelineResult = { ok: true; event: StoredEvent } | { ok: false; reason: string };
+
+const typedFieldSet = new Set(typedColumns.map((c) => c.field));
+const numericFields = [F.httpStatus, F.duration];
+
+/** Builds the processing step of R25 once: parse → normalise → encrypt → mask → route. */
+export function createPipeline(options: PipelineOptions = {}): (input: PipelineInput) => PipelineResult {
+  const layout = options.layout ?? defaultIndexLayout;
+  const masking = options.mask ?? true;
+  const encrypted = new Set(options.encryptFields ?? []);
+  const maxMessage = options.maxMessageLength ?? 65_536;
+  if (encrypted.size > 0 && !options.cipher) throw new Error('encryptFields needs a cipher');
+
+  return (input) => {
+    const document = input.document;
+    if (document === null || typeof document !== 'object' || Array.isArray(document)) {
+      return { ok: false, reason: 'expected a JSON object per event' };
+    }
+    let record = flatten(document as Record<string, unknown>);
+    applyAliases(record);
+
+    const ts = parseTimestamp(record[F.timestamp]);
+    if (record[F.timestamp] !== undefined && ts === undefined) {
+      record['event.original_timestamp'] = String(record[F.timestamp]).slice(0, 64);
+    }
+    delete record[F.timestamp];
+    const level = normaliseLevel(record[F.level]);
+    for (const field of numericFields) {
+      const value = record[field];
+      if (typeof value === 'string' && value !== '' && Number.isFinite(Number(value))) record[field] = Number(value);
+      else if (value !== undefined && typeof value !== 'number') return { ok: false, reason: `${field} must be a number, got ${JSON.stringify(value).slice(0, 40)}` };
+    }
+    let message = record[F.message];
+    if (message !== undefined && typeof message !== 'string') message = JSON.stringify(message);
+    if (typeof message === 'string' && message.length > maxMessage) message = `${message.slice(0, maxMessage)}… [truncated ${message.length - maxMessage} characters]`;
+
+    const kept: Record<string, unknown> = {};
+    if (encrypted.size > 0) {
+      for (const field of encrypted) {
+        const value = record[field];
+        if (value === undefined || value === null) continue;
+        kept[field] = options.cipher!.encrypt(String(value));
+        delete record[field];
+      }
+    }
+    if (masking) {
+      record = maskRecord(record);
+      if (typeof message === 'string') message = maskText(message);
+    }
+    Object.assign(record, kept);
+
+    const service = typeof record[F.service] === 'string' ? (record[F.service] as string) : null;
+    if (record['event.dataset'] === undefined && service) record['event.dataset'] = service;
+    const eventTs = ts ?? input.receivedAt;
+    const event = {
+      id: input.id ?? contentId(input.raw ?? JSON.stringify(document)),
+      index: indexFor(layout, service, eventTs),
+      ts: eventTs,
+      attrs: '',
+    } as StoredEvent;
+    const attrs: Record<string, unknown> = {};
+    for (const key in record) {
+      if (!typedFieldSet.has(key) && key !== F.message && key !== F.level) attrs[key] = record[key];
+    }
+    for (const { column, field, kind } of typedColumns) {
+      const value = field === F.level ? level : field === F.message ? message : record[field];
+      if (value === undefined || value === null) {
+        (event as unknown as Record<string, unknown>)[column] = null;
+      } else if (kind === 'number') {
+        (event as unknown as Record<string, unknown>)[column] = typeof value === 'number' ? Math.trunc(value) : null;
+      } else {
+        (event as unknown as Record<string, unknown>)[column] = typeof value === 'string' ? value : JSON.stringify(value);
+      }
+    }
+    event.attrs = JSON.stringify(attrs);
+    return { ok: true, event };
+  };
+}
+
+/** A stable id for an event sent without one, so a re-sent line is recognised (R23). */
+export function contentId(raw: string): string {
+  return createHash('sha1').update(raw).digest('base64url').slice(0, 22);
+}

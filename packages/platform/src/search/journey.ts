@@ -1,0 +1,82 @@
+import { F, LoupeError } from '@loupe/schema';
+import type { KqlNode } from '../kql/index.js';
+import type { LogStore } from '../store/log-store.js';
+
+export interface StatusSpan {
+  status: string;
+  /** Epoch ms the order entered the status. */
+  enteredAt: number;
+  /** Time spent in it: until the next change, or until now for the current status. */
+  durationMs: number;
+  current: boolean;
+}
+
+export interface Journey {
+  orderId?: string;
+  traceIds: string[];
+  /** Services in the order they first appear. */
+  services: string[];
+  events: Record<string, unknown>[];
+  statuses: StatusSpan[];
+  /** Where the order is now, and the last thing that happened to it. */
+  stoppedAt?: { status?: string; sinceMs?: number; lastEvent: Record<string, unknown>; lastError?: Record<string, unknown> };
+  /** True when the journey has more events than were read. */
+  truncated: boolean;
+}
+
+const MAX_EVENTS = 5_000;
+const MAX_TRACES = 200;
+
+const match = (field: string, value: string): KqlNode => ({ kind: 'match', field, value, wildcard: false, phrase: true }) as KqlNode;
+
+/**
+ * Every event of one order (or one trace) across all services and all retained days, in
+ * time order (R29): the order's own events, plus every event of the traces they belong
+ * to (requests, queries and messages that carry no order id), with time spent per status.
+ */
+export async function orderJourney(store: LogStore, key: { orderId?: string; traceId?: string }, now = Date.now()): Promise<Journey> {
+  if (!key.orderId && !key.traceId) throw new LoupeError('JOURNEY_NO_KEY', 'Give an order id or a trace id');
+  const first = await store.search({ query: key.orderId ? match(F.orderId, key.orderId) : match(F.traceId, key.traceId!), indices: 'logs-*', order: 'asc', limit: MAX_EVENTS });
+  const traceIds = [...new Set(first.events.map((e) => e[F.traceId]).filter((t): t is string => typeof t === 'string'))];
+  let truncated = first.next !== undefined || traceIds.length > MAX_TRACES;
+  const byId = new Map(first.events.map((e) => [String(e._id), e]));
+  if (key.orderId && traceIds.length > 0) {
+    const related = await store.search({
+      query: { kind: 'or', children: traceIds.slice(0, MAX_TRACES).map((id) => match(F.traceId, id)) } as KqlNode,
+      indices: 'logs-*', order: 'asc', limit: MAX_EVENTS,
+    });
+    truncated ||= related.next !== undefined;
+    for (const event of related.events) byId.set(String(event._id), event);
+  }
+  const events = [...byId.values()].sort((a, b) => Date.parse(String(a['@timestamp'])) - Date.parse(String(b['@timestamp'])) || String(a._id).localeCompare(String(b._id)));
+  const services = [...new Set(events.map((e) => e[F.service]).filter((s): s is string => typeof s === 'string'))];
+  const statuses = statusSpans(events, now);
+  const last = events.at(-1);
+  const lastError = [...events].reverse().find((e) => e[F.level] === 'error' || e[F.level] === 'fatal');
+  const current = statuses.at(-1);
+  return {
+    ...(key.orderId && { orderId: key.orderId }),
+    traceIds,
+    services,
+    events,
+    statuses,
+    ...(last && { stoppedAt: { status: current?.status, sinceMs: current?.durationMs, lastEvent: last, ...(lastError && { lastError }) } }),
+    truncated,
+  };
+}
+
+/** Status spans from order-created and order-status-changed events (R4, R5); a status logged by several services counts once. */
+export function statusSpans(events: readonly Record<string, unknown>[], now: number): StatusSpan[] {
+  const changes: Array<{ status: string; at: number }> = [];
+  for (const event of events) {
+    const action = event[F.action];
+    if (action !== 'order-created' && action !== 'order-status-changed') continue;
+    const status = event[F.orderStatus];
+    if (typeof status !== 'string' || changes.at(-1)?.status === status) continue;
+    changes.push({ status, at: Date.parse(String(event['@timestamp'])) });
+  }
+  return changes.map((change, i) => {
+    const next = changes[i + 1];
+    return { status: change.status, enteredAt: change.at, durationMs: (next ? next.at : now) - change.at, current: !next };
+  });
+}

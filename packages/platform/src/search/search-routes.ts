@@ -1,0 +1,83 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { LoupeError } from '@loupe/schema';
+import { explainKql, kqlToElasticsearch, parseKql } from '../kql/index.js';
+import type { LogStore } from '../store/log-store.js';
+import { orderJourney } from './journey.js';
+import { liveTail } from './live-tail.js';
+import { decodeCursor, encodeCursor, parseInterval, parseTimeParam } from './time-params.js';
+
+type Params = Record<string, string | undefined>;
+
+/** The default range of a search without `from`: the last 24 hours. */
+const DEFAULT_RANGE_MS = 86_400_000;
+
+function readParams(request: FastifyRequest): Params {
+  const query = (request.query ?? {}) as Params;
+  const body = request.body && typeof request.body === 'object' && !Buffer.isBuffer(request.body) ? (request.body as Record<string, unknown>) : {};
+  const merged: Params = { ...query };
+  for (const [key, value] of Object.entries(body)) if (value !== undefined && value !== null) merged[key] = String(value);
+  return merged;
+}
+
+function rangeOf(params: Params, now: number) {
+  const to = parseTimeParam(params.to, 'to', now) ?? now;
+  const from = parseTimeParam(params.from, 'from', now) ?? to - DEFAULT_RANGE_MS;
+  if (from >= to) throw new LoupeError('SEARCH_BAD_TIME', 'from must be before to');
+  return { from, to };
+}
+
+function limitOf(value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const limit = Number(value);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new LoupeError('SEARCH_BAD_LIMIT', 'limit must be a whole number from 1 to 10000');
+  return limit;
+}
+
+/** Search (R28) and the order journey (R29) over HTTP. */
+export async function searchRoutes(app: FastifyInstance, options: { store: LogStore }): Promise<void> {
+  const { store } = options;
+
+  const search = async (request: FastifyRequest) => {
+    const started = performance.now();
+    const params = readParams(request);
+    const query = parseKql(params.q ?? '');
+    const page = await store.search({
+      query, ...rangeOf(params, Date.now()), indices: params.indices, limit: limitOf(params.limit, 100),
+      order: params.order === 'asc' ? 'asc' : 'desc', after: decodeCursor(params.after),
+    });
+    return { events: page.events, ...(page.next && { next: encodeCursor(page.next) }), tookMs: Math.round(performance.now() - started) };
+  };
+  app.get('/api/search', search);
+  app.post('/api/search', search);
+
+  app.get('/api/histogram', async (request) => {
+    const params = readParams(request);
+    const range = rangeOf(params, Date.now());
+    const intervalMs = parseInterval(params.interval, range.from, range.to);
+    const buckets = await store.histogram({ query: parseKql(params.q ?? ''), ...range, indices: params.indices, intervalMs, splitBy: params.split || undefined });
+    return { intervalMs, buckets };
+  });
+
+  app.get('/api/top-values', async (request) => {
+    const params = readParams(request);
+    if (!params.field) throw new LoupeError('SEARCH_NO_FIELD', 'field= names the field whose top values you want, e.g. field=service.name');
+    const values = await store.topValues({ query: parseKql(params.q ?? ''), ...rangeOf(params, Date.now()), indices: params.indices, field: params.field, limit: limitOf(params.limit, 10) });
+    return { field: params.field, values };
+  });
+
+  app.get('/api/explain', async (request) => {
+    const query = parseKql(readParams(request).q ?? '');
+    return { explanation: explainKql(query), elasticsearch: kqlToElasticsearch(query) };
+  });
+
+  app.get('/api/indices', async () => ({ indices: await store.listIndices() }));
+
+  app.get('/api/journey/:orderId', async (request: FastifyRequest<{ Params: { orderId: string } }>) => orderJourney(store, { orderId: request.params.orderId }));
+  app.get('/api/traces/:traceId', async (request: FastifyRequest<{ Params: { traceId: string } }>) => orderJourney(store, { traceId: request.params.traceId }));
+
+  app.get('/api/tail', (request: FastifyRequest, reply: FastifyReply) => {
+    const params = readParams(request);
+    const query = parseKql(params.q ?? '');
+    return liveTail(store, request, reply, { query, indices: params.indices });
+  });
+}

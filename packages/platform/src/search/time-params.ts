@@ -1,0 +1,50 @@
+import { LoupeError } from '@loupe/schema';
+
+const UNITS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+const relative = /^(?:now-)?(\d+)([smhdw])$/;
+
+/**
+ * A time parameter as users write it: `15m`, `1h`, `7d` or `now-1h` (that long before now),
+ * `now`, an ISO 8601 instant, or epoch milliseconds. Undefined when absent.
+ */
+export function parseTimeParam(value: unknown, name: string, now = Date.now()): number | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  const text = String(value).trim();
+  if (text === 'now') return now;
+  const match = relative.exec(text);
+  if (match) return now - Number(match[1]) * UNITS[match[2]!]!;
+  if (/^\d{10,}$/.test(text)) return Number(text);
+  const parsed = Date.parse(text);
+  if (Number.isFinite(parsed)) return parsed;
+  throw new LoupeError('SEARCH_BAD_TIME', `${name}="${text.slice(0, 40)}" is not a time: use 15m, 1h, 7d, now-1h, now, an ISO 8601 time or epoch milliseconds`);
+}
+
+/** A histogram interval that gives about 60 buckets over the range, rounded to a readable step. */
+export function autoInterval(from: number, to: number): number {
+  const steps = [1, 5, 10, 30, 60, 300, 600, 1800, 3600, 10800, 21600, 43200, 86400, 604800].map((s) => s * 1000);
+  const wanted = (to - from) / 60;
+  return steps.find((step) => step >= wanted) ?? steps.at(-1)!;
+}
+
+export function parseInterval(value: unknown, from: number, to: number): number {
+  if (value === undefined || value === '' || value === 'auto') return autoInterval(from, to);
+  const match = /^(\d+)([smhdw])$/.exec(String(value));
+  if (!match) throw new LoupeError('SEARCH_BAD_INTERVAL', `interval="${String(value).slice(0, 20)}" must look like 30s, 5m, 1h or 1d, or be "auto"`);
+  return Number(match[1]) * UNITS[match[2]!]!;
+}
+
+/** A search-after cursor as an opaque URL-safe string, and back. */
+export function encodeCursor(key: { ts: number; id: string }): string {
+  return Buffer.from(JSON.stringify([key.ts, key.id])).toString('base64url');
+}
+
+export function decodeCursor(cursor: unknown): { ts: number; id: string } | undefined {
+  if (cursor === undefined || cursor === '') return undefined;
+  try {
+    const [ts, id] = JSON.parse(Buffer.from(String(cursor), 'base64url').toString('utf8')) as [unknown, unknown];
+    if (typeof ts === 'number' && typeof id === 'string') return { ts, id };
+  } catch {
+    // Falls through to the error below.
+  }
+  throw new LoupeError('SEARCH_BAD_CURSOR', 'after= must be the `next` value of a previous page');
+}

@@ -1,0 +1,34 @@
+import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import { createLogger, startHeartbeat, type Logger } from '@loupe/log';
+import { buildPlatformApp } from './app.js';
+import type { PlatformConfig } from './config.js';
+import { createPipeline } from './pipeline/pipeline.js';
+import { DuckDbStore } from './store/duckdb/duckdb-store.js';
+
+export interface RunningPlatform {
+  app: FastifyInstance;
+  url: string;
+  store: DuckDbStore;
+  log: Logger;
+  stop(): Promise<void>;
+}
+
+/** Opens the store under the data directory and starts the HTTP API. */
+export async function startPlatform(config: PlatformConfig, log?: Logger): Promise<RunningPlatform> {
+  mkdirSync(config.dataDir, { recursive: true });
+  const logger = log ?? createLogger({ service: 'loupe-platform', file: { dir: join(config.dataDir, 'logs', 'loupe-platform') } });
+  const store = await DuckDbStore.open({ path: join(config.dataDir, 'loupe.duckdb'), tmpDir: join(config.dataDir, 'tmp') });
+  const app = await buildPlatformApp({ config, log: logger, store, pipeline: createPipeline({ layout: config.layout }) });
+  const url = await app.listen({ host: config.host, port: config.port });
+  const stopHeartbeat = startHeartbeat(logger);
+  return {
+    app, url, store, log: logger,
+    async stop() {
+      stopHeartbeat();
+      await app.close();
+      await store.close();
+    },
+  };
+}

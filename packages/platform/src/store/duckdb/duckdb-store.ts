@@ -1,0 +1,154 @@
+import { mkdirSync } from 'node:fs';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { LoupeError } from '@loupe/schema';
+import { indexDay } from '../index-names.js';
+import type {
+  AppendResult, HistogramBucket, HistogramRequest, IndexInfo, LogStore, SearchPage, SearchRequest, TopValuesRequest,
+} from '../log-store.js';
+import { toRecord, type StoredEvent } from '../stored-event.js';
+import { appendBatch } from './append-batch.js';
+import { fieldExpression, filteredUnion, selectIndices } from './search-sql.js';
+import { readColumnsSql, tableIdentifier } from './table-sql.js';
+
+export interface DuckDbStoreOptions {
+  /** Database file, or `:memory:`. */
+  path: string;
+  /** Where staging files are written during ingest. */
+  tmpDir: string;
+  /** DuckDB worker threads (default: all cores). */
+  threads?: number;
+}
+
+const MAX_LIMIT = 10_000;
+
+interface PendingBatch {
+  events: readonly StoredEvent[];
+  resolve: (result: AppendResult) => void;
+  reject: (error: unknown) => void;
+}
+
+/** The embedded store: one DuckDB table per index, one writer with group commit, one reader. */
+export class DuckDbStore implements LogStore {
+  private readonly tables = new Set<string>();
+  private readonly queue: PendingBatch[] = [];
+  private writing = false;
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly writer: DuckDBConnection,
+    private readonly reader: DuckDBConnection,
+    private readonly options: DuckDbStoreOptions,
+  ) {}
+
+  static async open(options: DuckDbStoreOptions): Promise<DuckDbStore> {
+    mkdirSync(options.tmpDir, { recursive: true });
+    const config: Record<string, string> = {};
+    if (options.threads) config.threads = String(options.threads);
+    const instance = await DuckDBInstance.create(options.path, config);
+    const store = new DuckDbStore(instance, await instance.connect(), await instance.connect(), options);
+    const tables = await store.reader.runAndReadAll(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' AND table_type = 'BASE TABLE'`);
+    for (const [name] of tables.getRows()) store.tables.add(String(name));
+    return store;
+  }
+
+  append(events: readonly StoredEvent[]): Promise<AppendResult> {
+    if (events.length === 0) return Promise.resolve({ stored: 0, duplicate: [] });
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.queue.push({ events, resolve, reject });
+      void this.drain();
+    });
+  }
+
+  /** Group commit: batches that arrive while one is being written go together in the next transaction. */
+  private async drain(): Promise<void> {
+    if (this.writing) return;
+    this.writing = true;
+    try {
+      while (this.queue.length > 0) {
+        const group = this.queue.splice(0, this.queue.length);
+        try {
+          const all = group.length === 1 ? group[0]!.events : group.flatMap((batch) => batch.events);
+          const existing = await appendBatch(this.writer, all, { tmpDir: this.options.tmpDir, knownTables: this.tables });
+          const claimed = new Set<string>();
+          for (const batch of group) {
+            const duplicate = batch.events.map((event) => {
+              if (existing.has(event.id) || claimed.has(event.id)) return true;
+              claimed.add(event.id);
+              return false;
+            });
+            batch.resolve({ stored: duplicate.filter((d) => !d).length, duplicate });
+          }
+        } catch (error) {
+          for (const batch of group) batch.reject(error);
+        }
+      }
+    } finally {
+      this.writing = false;
+    }
+  }
+
+  async search(request: SearchRequest): Promise<SearchPage> {
+    const limit = clampLimit(request.limit);
+    const order = request.order === 'asc' ? 'ASC' : 'DESC';
+    const indices = selectIndices(this.tables, request.indices, request);
+    const after = request.after
+      ? { where: order === 'DESC' ? '(ts < CAST($1 AS TIMESTAMP) OR (ts = CAST($1 AS TIMESTAMP) AND id < $2))' : '(ts > CAST($1 AS TIMESTAMP) OR (ts = CAST($1 AS TIMESTAMP) AND id > $2))', params: [new Date(request.after.ts).toISOString(), request.after.id] }
+      : undefined;
+    const union = filteredUnion(indices, readColumnsSql, request.query, request, after);
+    if (!union.sql) return { events: [] };
+    const rows = await this.read(`SELECT * FROM (${union.sql}) ORDER BY ts ${order}, id ${order} LIMIT ${limit}`, union.params);
+    const events = rows.map((row) => toRecord({ ...(row as unknown as StoredEvent), index: String(row._index) }));
+    const last = rows.at(-1);
+    return rows.length === limit && last ? { events, next: { ts: Number(last.ts), id: String(last.id) } } : { events };
+  }
+
+  async histogram(request: HistogramRequest): Promise<HistogramBucket[]> {
+    if (!(request.intervalMs >= 1000)) throw new LoupeError('SEARCH_BAD_INTERVAL', 'The histogram interval must be at least 1 second');
+    const split = request.splitBy ? fieldExpression(request.splitBy) : undefined;
+    const indices = selectIndices(this.tables, request.indices, request);
+    const union = filteredUnion(indices, `ts${split ? `, ${split} AS split_key` : ''}`, request.query, request);
+    if (!union.sql) return [];
+    const bucket = `CAST(epoch_ms(time_bucket(to_milliseconds(${Math.trunc(request.intervalMs)}), ts)) AS DOUBLE)`;
+    const rows = await this.read(
+      `SELECT ${bucket} AS bucket, ${split ? 'split_key' : 'NULL'} AS key, CAST(count(*) AS DOUBLE) AS n FROM (${union.sql}) GROUP BY ALL ORDER BY bucket, key`,
+      union.params,
+    );
+    return rows.map((row) => ({ ts: Number(row.bucket), count: Number(row.n), ...(split && { key: row.key === null ? null : String(row.key) }) }));
+  }
+
+  async topValues(request: TopValuesRequest): Promise<Array<{ value: unknown; count: number }>> {
+    const expression = fieldExpression(request.field);
+    const indices = selectIndices(this.tables, request.indices, request);
+    const union = filteredUnion(indices, `${expression} AS value`, request.query, request);
+    if (!union.sql) return [];
+    const limit = Math.min(Math.max(1, request.limit ?? 10), 1000);
+    const rows = await this.read(`SELECT value, CAST(count(*) AS DOUBLE) AS n FROM (${union.sql}) WHERE value IS NOT NULL GROUP BY value ORDER BY n DESC, value LIMIT ${limit}`, union.params);
+    return rows.map((row) => ({ value: typeof row.value === 'bigint' ? Number(row.value) : row.value, count: Number(row.n) }));
+  }
+
+  async listIndices(): Promise<IndexInfo[]> {
+    const names = [...this.tables].sort();
+    if (names.length === 0) return [];
+    const rows = await this.read(names.map((name) => `SELECT '${name}' AS name, CAST(count(*) AS DOUBLE) AS n FROM ${tableIdentifier(name)}`).join(' UNION ALL '), []);
+    return rows.map((row) => ({ name: String(row.name), events: Number(row.n), tier: 'hot' as const, day: indexDay(String(row.name)) }));
+  }
+
+  async close(): Promise<void> {
+    while (this.writing || this.queue.length > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    await this.writer.run('CHECKPOINT').catch(() => undefined);
+    this.writer.closeSync();
+    this.reader.closeSync();
+    this.instance.closeSync();
+  }
+
+  private async read(sql: string, params: unknown[]): Promise<Record<string, unknown>[]> {
+    const reader = await this.reader.runAndReadAll(sql, params as never);
+    return reader.getRowObjects() as Record<string, unknown>[];
+  }
+}
+
+function clampLimit(limit: number | undefined): number {
+  if (limit === undefined) return 100;
+  if (!Number.isInteger(limit) || limit < 1) throw new LoupeError('SEARCH_BAD_LIMIT', 'limit must be a whole number from 1 to 10000');
+  return Math.min(limit, MAX_LIMIT);
+}

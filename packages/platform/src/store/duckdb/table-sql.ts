@@ -1,0 +1,32 @@
+import { typedColumns } from '../stored-event.js';
+
+/** A DuckDB identifier for an index table. Index names are validated (`[a-z0-9._-]`), quoting keeps dots and dashes. */
+export function tableIdentifier(index: string): string {
+  return `"${index.replaceAll('"', '""')}"`;
+}
+
+/** Column definitions of every index table, in storage order. */
+export const tableColumnsSql = [
+  'id VARCHAR NOT NULL',
+  'ts TIMESTAMP NOT NULL',
+  ...typedColumns.map(({ column, sqlType }) => `${column} ${sqlType}`),
+  'attrs JSON',
+].join(', ');
+
+export const columnNames = ['id', 'ts', ...typedColumns.map((c) => c.column), 'attrs'];
+
+/** The `columns={…}` argument of read_json for a staging file: `i` is the target index, ts is epoch ms. */
+export const stagingColumnsSql = `{i: 'VARCHAR', id: 'VARCHAR', ts: 'BIGINT', ${typedColumns
+  .map(({ column, sqlType }) => `${column}: '${sqlType}'`)
+  .join(', ')}, attrs: 'VARCHAR'}`;
+
+/** SELECT list turning staging rows into table rows. */
+export const stagingToTableSql = ['id', 'make_timestamp(ts * 1000)', ...typedColumns.map((c) => c.column), 'CAST(attrs AS JSON)'].join(', ');
+
+/** SELECT list reading table rows back with JavaScript-friendly types. */
+export const readColumnsSql = [
+  'id',
+  'CAST(epoch_ms(ts) AS DOUBLE) AS ts',
+  ...typedColumns.map(({ column, sqlType }) => (sqlType === 'BIGINT' ? `CAST(${column} AS DOUBLE) AS ${column}` : column)),
+  'CAST(attrs AS VARCHAR) AS attrs',
+].join(', ');

@@ -1,0 +1,63 @@
+import { LoupeError } from '@loupe/schema';
+
+/** How events are spread over indices (R26). */
+export type IndexLayout = { kind: 'per-service-day'; prefix: string } | { kind: 'shared'; name: string };
+
+export const defaultIndexLayout: IndexLayout = { kind: 'per-service-day', prefix: 'logs' };
+
+const indexNamePattern = /^[a-z0-9][a-z0-9._-]{0,199}$/;
+const servicePattern = /[^a-z0-9_-]+/g;
+const dayPattern = /-(\d{4})\.(\d{2})\.(\d{2})$/;
+
+/** A service name as it may appear in an index name: lower case, `[a-z0-9_-]`, `unknown` when empty. */
+export function indexSafeService(service: string | null | undefined): string {
+  const safe = (service ?? '').toLowerCase().replace(servicePattern, '-').replace(/^-+|-+$/g, '').slice(0, 100);
+  return safe || 'unknown';
+}
+
+function dayStamp(ts: number): string {
+  const date = new Date(ts);
+  const month = String(date.getUTCMonth() + 1).padStart(2, '0');
+  const day = String(date.getUTCDate()).padStart(2, '0');
+  return `${date.getUTCFullYear()}.${month}.${day}`;
+}
+
+/** The index an event belongs to: `logs-mes-api-2026.11.21` by default. */
+export function indexFor(layout: IndexLayout, service: string | null, ts: number): string {
+  if (layout.kind === 'shared') return layout.name;
+  return `${layout.prefix}-${indexSafeService(service)}-${dayStamp(ts)}`;
+}
+
+/** The dead-letter index of a day: malformed input is kept there with its reason (R24). */
+export function deadLetterIndexFor(ts: number): string {
+  return `dead-letter-${dayStamp(ts)}`;
+}
+
+/** Start of the day an index covers (epoch ms, UTC), or null for an index without a date. */
+export function indexDay(name: string): number | null {
+  const match = dayPattern.exec(name);
+  return match ? Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])) : null;
+}
+
+export function assertIndexName(name: string): string {
+  if (!indexNamePattern.test(name)) {
+    throw new LoupeError('INDEX_BAD_NAME', `Index name "${name.slice(0, 80)}" must be lower case letters, digits, ".", "_" or "-", at most 200 characters`);
+  }
+  return name;
+}
+
+/** Whether an index name matches a pattern such as `logs-*` or `logs-mes-api-*,dead-letter-*`. */
+export function matchesIndexPattern(name: string, pattern: string): boolean {
+  return pattern.split(',').some((part) => {
+    const regex = new RegExp(`^${part.trim().split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+    return regex.test(name);
+  });
+}
+
+/** Whether an index can hold events of [from, to): its day overlaps the range, or it has no day. */
+export function indexOverlaps(name: string, from?: number, to?: number): boolean {
+  const day = indexDay(name);
+  if (day === null) return true;
+  const dayEnd = day + 86_400_000;
+  return (from === undefined || dayEnd > from) && (to === undefined || day < to);
+}

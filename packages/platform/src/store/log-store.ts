@@ -1,0 +1,86 @@
+import type { KqlNode } from '../kql/index.js';
+import type { StoredEvent } from './stored-event.js';
+
+export interface AppendResult {
+  /** Events newly stored. */
+  stored: number;
+  /** Per input event, in order: true when its id was already stored (or came earlier in the batch) and it was dropped, as at-least-once delivery expects. */
+  duplicate: boolean[];
+}
+
+export interface TimeRange {
+  /** Inclusive, epoch ms. */
+  from?: number;
+  /** Exclusive, epoch ms. */
+  to?: number;
+}
+
+export interface SearchRequest extends TimeRange {
+  query: KqlNode;
+  /** Index name pattern with `*` (default `logs-*`). */
+  indices?: string;
+  /** At most this many events (default 100, at most 10,000). */
+  limit?: number;
+  /** Newest first (default) or oldest first. */
+  order?: 'desc' | 'asc';
+  /** The sort key of the last event of the previous page: stable paging while data arrives. */
+  after?: SortKey;
+}
+
+export interface SortKey {
+  ts: number;
+  id: string;
+}
+
+export interface SearchPage {
+  events: Record<string, unknown>[];
+  /** Pass as `after` for the next page; absent on the last page. */
+  next?: SortKey;
+}
+
+export interface HistogramRequest extends TimeRange {
+  query: KqlNode;
+  indices?: string;
+  /** Bucket width in ms. */
+  intervalMs: number;
+  /** Split each bucket by this field too (e.g. `log.level`). */
+  splitBy?: string;
+}
+
+export interface HistogramBucket {
+  /** Bucket start, epoch ms. */
+  ts: number;
+  count: number;
+  /** The split field's value, when splitBy was given. */
+  key?: string | null;
+}
+
+export interface TopValuesRequest extends TimeRange {
+  query: KqlNode;
+  indices?: string;
+  field: string;
+  limit?: number;
+}
+
+export interface IndexInfo {
+  name: string;
+  events: number;
+  /** Where it lives: hot (DuckDB table) today; cold (Parquet) comes with lifecycle. */
+  tier: 'hot' | 'cold';
+  /** Day the index covers, epoch ms at 00:00 UTC; null for a shared index. */
+  day: number | null;
+}
+
+/**
+ * Where events live. The embedded DuckDB store implements it today; an Elasticsearch
+ * backend implements the same contract for organisations that outgrow one machine.
+ */
+export interface LogStore {
+  /** Stores a batch durably (committed before the promise resolves), dropping known ids. */
+  append(events: readonly StoredEvent[]): Promise<AppendResult>;
+  search(request: SearchRequest): Promise<SearchPage>;
+  histogram(request: HistogramRequest): Promise<HistogramBucket[]>;
+  topValues(request: TopValuesRequest): Promise<Array<{ value: unknown; count: number }>>;
+  listIndices(): Promise<IndexInfo[]>;
+  close(): Promise<void>;
+}
