@@ -18,6 +18,10 @@ export interface PlatformDeps {
 export async function buildPlatformApp({ config, log, store, pipeline }: PlatformDeps): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, bodyLimit: config.limits.maxBodyBytes });
   await app.register(loupeFastifyPlugin, { log, quietPaths: ['/', '/_license', '/_xpack'] });
+  // The official Elasticsearch clients refuse a server that does not say it is Elasticsearch.
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('x-elastic-product', 'Elasticsearch');
+  });
   await app.register(elasticsearchCompat);
   await app.register(ingestRoutes, { store, pipeline, limits: config.limits });
   await app.register(searchRoutes, { store });

@@ -15,8 +15,10 @@ export interface DigitRun {
   readonly groups: readonly number[];
   readonly plus: boolean;
   readonly parenthesis: boolean;
-  /** What the text just before the run says the number is (`паспорт`, `ИНН`, `card`…). */
-  readonly context: NumberKind | undefined;
+  /** Only spaces between the groups (`4509 235857`), no dashes or parentheses. */
+  readonly spacesOnly: boolean;
+  /** What the text just before the run says the number is (`паспорт`, `ИНН`, `card`…); read only when needed. */
+  readonly context: () => NumberKind | undefined;
 }
 
 const sameGroups = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((n, i) => n === b[i]);
@@ -44,7 +46,7 @@ function localPhone(run: DigitRun): boolean {
 
 function byContext(run: DigitRun): NumberKind | undefined {
   const n = run.digits.length;
-  switch (run.context) {
+  switch (run.context()) {
     case 'passport': return n === 10 ? 'passport' : undefined;
     case 'inn': return n === 10 || n === 12 ? 'inn' : undefined;
     case 'snils': return n === 11 ? 'snils' : undefined;
@@ -68,7 +70,7 @@ export function classifyDigitRun(run: DigitRun): NumberKind | undefined {
     return contiguous && isValidSnils(digits) ? 'snils' : undefined;
   }
   if (n === 10) {
-    if (groupedAs(run, [4, 6], [2, 2, 6])) return 'passport';
+    if (run.spacesOnly && groupedAs(run, [4, 6], [2, 2, 6])) return 'passport';
     if (localPhone(run)) return 'phone';
     return contiguous && isValidInn(digits) ? 'inn' : undefined;
   }

@@ -5,8 +5,9 @@ import { isMaskToken, MaskToken } from './tokens.js';
 /**
  * Credentials recognisable by their shape rather than by a key: passwords in URLs, bearer and
  * basic credentials, JWTs, API keys with a known prefix, and long random strings right after
- * a key-like word (`secret 9f86d0…`). Every pattern starts at a word boundary enforced by a
- * look-behind, so a long run of word characters is scanned once, not once per character.
+ * a key-like word (`secret 9f86d0…`). A match must start at a word boundary; for the patterns
+ * that start with a word that is checked on the match (`startsInsideWord`), and the JWT pattern
+ * has a look-behind, so a long run of word characters is scanned once, not once per character.
  */
 
 /** `scheme://user:password@host` → `scheme://user:[SECRET]@host`. */
@@ -19,51 +20,73 @@ function maskUrlPassword(match: RegExpExecArray): Decision {
   return { start, end: start + password.length, text: MaskToken.secret };
 }
 
-/** `Bearer <credential>` / `Basic <credential>` outside a header: the scheme stays. */
-const SCHEME_CREDENTIAL = new RegExp(`(?<![A-Za-z])(?:${caseForms(['bearer', 'basic', 'token'])})[ \\t]+([A-Za-z0-9\\-._~+/]{8,}=*)`, 'g');
+/**
+ * A word, blanks, then a value: `Bearer <credential>` / `Basic <credential>` / `Token <credential>`
+ * outside a header (the scheme stays, the credential becomes `[TOKEN]`); a long random string
+ * after a key-like word (`API key 9f86d0…`, `session 8f14e4…`, `секрет a1B2…`); a quoted password after its keyword,
+ * as SQL writes it (`WITH PASSWORD 'n3w-pass'`); a card's security code (`cvv 123`). One regex
+ * finds them all, so the text is scanned once. A lower-case `token` is a word, not a scheme.
+ */
+const WORD_THEN_VALUE = new RegExp(
+  `(?:(?<scheme>Bearer|BEARER|Basic|BASIC|Token|TOKEN)|(?<word>${caseForms(['key', 'secret', 'token', 'session', 'password', 'passwd', 'ключ', 'токен', 'секрет', 'пароль'])})|(?<code>${caseForms(['cvv2', 'cvc2', 'cvv', 'cvc'])}))[ \\t]+`
+  + `(?:(?<quote>['"])(?<quoted>[^'"\\n]{1,256})\\k<quote>|(?<value>[A-Za-z0-9\\-._~+/]+=*)(?![\\w=]))`,
+  'g',
+);
 const CREDENTIAL_LIKE = /[\d\-._~+/=]|.[A-Z]/;
+const HAS_DIGIT = /\d/;
+const HAS_LETTER = /[A-Za-z]/;
+const ALL_DIGITS = /^\d{3,4}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const QUOTED_SECRET_WORDS = /^(?:password|passwd|secret|пароль|секрет)$/i;
+const MIN_CREDENTIAL_LENGTH = 8;
+const MIN_SECRET_LENGTH = 20;
 
-function maskSchemeCredential(match: RegExpExecArray): Decision {
-  const credential = match[1]!;
-  // `Basic authentication failed` has a word after the scheme, not a credential.
-  if (!CREDENTIAL_LIKE.test(credential)) return undefined;
+/** A random-looking string: long, with letters and digits, and not a UUID (an idempotency key is an id). */
+function looksLikeSecret(value: string): boolean {
+  return value.length >= MIN_SECRET_LENGTH && HAS_DIGIT.test(value) && HAS_LETTER.test(value) && !UUID.test(value);
+}
+
+/**
+ * True when the match starts inside a word (`monkey`, `x-token`): the regex leaves that check to
+ * this function, because a look-behind in front of a pattern slows the scan of every character.
+ */
+function startsInsideWord(match: RegExpExecArray, text: string): boolean {
+  if (match.index === 0) return false;
+  const code = text.charCodeAt(match.index - 1);
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || code === 45;
+}
+
+function maskWordThenValue(match: RegExpExecArray, text: string): Decision {
+  if (startsInsideWord(match, text)) return match.index + 1;
+  const { scheme, word, code, quoted, value } = match.groups!;
   const end = match.index + match[0].length;
-  return { start: end - credential.length, end, text: MaskToken.token };
+  if (quoted !== undefined) {
+    if (word === undefined || !QUOTED_SECRET_WORDS.test(word) || isMaskToken(quoted)) return undefined;
+    return { start: end - 1 - quoted.length, end: end - 1, text: MaskToken.secret };
+  }
+  const span = { start: end - value!.length, end };
+  // `Basic authentication failed`: a word after the scheme, not a credential.
+  if (scheme !== undefined && value!.length >= MIN_CREDENTIAL_LENGTH && CREDENTIAL_LIKE.test(value!)) return { ...span, text: MaskToken.token };
+  if (code !== undefined) return ALL_DIGITS.test(value!) ? { ...span, text: MaskToken.secret } : undefined;
+  return looksLikeSecret(value!) ? { ...span, text: MaskToken.secret } : undefined;
 }
 
 /** A JSON Web Token: three base64url parts, the first one a JSON object (`eyJ` is `{"`). */
 const JWT = /(?<![\w-])eyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]*/g;
 
 /** API keys whose vendors give them a fixed prefix (Stripe, GitHub, GitLab, Slack, AWS, Google). */
-const PREFIXED_KEY = new RegExp(String.raw`(?<![\w-])(?:(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{8,}|gh[pousr]_[A-Za-z0-9]{30,}|github_pat_\w{30,}|glpat-[\w-]{20,}|xox[abprs]-[\w-]{10,}|AKIA[0-9A-Z]{16}|AIza[\w-]{35}|ya29\.[\w-]{20,})`, 'g');
-
-/** A long random string right after a key-like word, without `:` or `=` between them. */
-const SECRET_AFTER_WORD = new RegExp(
-  `(?<![\\w-])(?:${caseForms(['key', 'secret', 'token', 'password', 'ключ', 'токен', 'секрет', 'пароль'])})[ \\t]+([A-Za-z0-9+/_\\-]{20,}={0,2})(?![\\w+/=-])`,
-  'g',
-);
-const HAS_DIGIT = /\d/;
-const HAS_LETTER = /[A-Za-z]/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function maskSecretAfterWord(match: RegExpExecArray): Decision {
-  const value = match[1]!;
-  // An idempotency key or a request id that is a UUID is an identifier, not a secret.
-  if (!HAS_DIGIT.test(value) || !HAS_LETTER.test(value) || UUID.test(value)) return undefined;
-  const end = match.index + match[0].length;
-  return { start: end - value.length, end, text: MaskToken.secret };
-}
+const PREFIXED_KEY = new RegExp(String.raw`(?:(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{8,}|gh[pousr]_[A-Za-z0-9]{30,}|github_pat_\w{30,}|glpat-[\w-]{20,}|xox[abprs]-[\w-]{10,}|AKIA[0-9A-Z]{16}|AIza[\w-]{35}|ya29\.[\w-]{20,})`, 'g');
 
 const whole = (token: string) => (match: RegExpExecArray): Decision => ({ start: match.index, end: match.index + match[0].length, text: token });
 const maskJwt = whole(MaskToken.jwt);
-const maskPrefixedKey = whole(MaskToken.secret);
+const maskWholeKey = whole(MaskToken.secret);
+const maskPrefixedKey = (match: RegExpExecArray, text: string): Decision => (startsInsideWord(match, text) ? match.index + 1 : maskWholeKey(match));
 
 /** Masks every credential recognisable by its shape. */
 export function maskCredentials(text: string): string {
   let out = text;
   if (out.includes('://')) out = rewriteMatches(out, URL_PASSWORD, maskUrlPassword);
-  out = rewriteMatches(out, SCHEME_CREDENTIAL, maskSchemeCredential);
+  out = rewriteMatches(out, WORD_THEN_VALUE, maskWordThenValue);
   if (out.includes('eyJ')) out = rewriteMatches(out, JWT, maskJwt);
-  out = rewriteMatches(out, PREFIXED_KEY, maskPrefixedKey);
-  return rewriteMatches(out, SECRET_AFTER_WORD, maskSecretAfterWord);
+  return rewriteMatches(out, PREFIXED_KEY, maskPrefixedKey);
 }

@@ -1,12 +1,14 @@
 import { FULL_NAME, ANY_NAME, NAME_END } from './person-name.js';
-import { classifyKey, type KeyKind } from './sensitive-keys.js';
-import { MaskToken } from './tokens.js';
+import { keyKindBefore, nextSeparator, separatorCursor } from './key-before-separator.js';
+import type { KeyKind } from './sensitive-keys.js';
+import { maskTokenAt, MaskToken } from './tokens.js';
 
 /**
  * `key: value` and `key=value` pairs inside free text whose key names a secret or personal
  * data (`password=…`, `?token=…&`, `"phone":"…"`, `\"email\":\"…\"`, `X-Api-Key: …`,
- * `Пароль: …`, `user[password]=…`): the value is masked, the key kept. Found from the `:` and
- * `=` characters (cheap to find) by reading the key backwards, so the scan is linear.
+ * `Пароль: …`, `user[password]=…`): the value is masked with its kind's token, the key kept.
+ * Keys are found from the `:` and `=` characters (`key-before-separator.ts`); here each value's
+ * extent is decided: quoted, a number, a name, a header to the end of the line, or one word.
  */
 
 const textToken: Record<KeyKind, string> = {
@@ -21,10 +23,11 @@ const textToken: Record<KeyKind, string> = {
   email: MaskToken.email,
   address: MaskToken.address,
   personName: MaskToken.name,
+  nameCue: MaskToken.name,
   maybeName: MaskToken.name,
 };
 
-const MAX_KEY_LENGTH = 48;
+/** Blanks allowed between a separator and its value. */
 const MAX_GAP = 3;
 
 /** Values that hold nothing to hide, left as they are so a line stays readable. */
@@ -34,51 +37,9 @@ const EMPTY_VALUE = /^(?:null|undefined|true|false|none|nil|n\/a|-+|\*+|x{3,}|<[
 const AUTH_SCHEME = /(Bearer|Basic|Token|ApiKey|Key|JWT|Digest|Negotiate|NTLM|OAuth|HOBA|Mutual|AWS4-HMAC-SHA256)[ \t]+/iy;
 const ONE_WORD_SCHEMES = /^(?:bearer|basic|token|apikey|key|jwt|negotiate|ntlm)$/i;
 
-const DIGITS_VALUE = /\+?\(?\d(?:[\d ()\-]*\d)?/y;
+const DIGITS_VALUE = /\+?\(?\d(?:[\d ()-]*\d)?/y;
 const FULL_NAME_VALUE = new RegExp(`${FULL_NAME}${NAME_END}`, 'y');
 const ANY_NAME_VALUE = new RegExp(`${ANY_NAME}${NAME_END}`, 'y');
-
-function isKeyChar(code: number): boolean {
-  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57)
-    || code === 95 || code === 45 || code === 46 || code === 91 || code === 93
-    || (code >= 0x410 && code <= 0x44f) || code === 0x401 || code === 0x451;
-}
-
-function isLetter(code: number): boolean {
-  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 0x410 && code <= 0x44f) || code === 0x401 || code === 0x451;
-}
-
-function isGap(code: number): boolean {
-  return code === 32 || code === 9;
-}
-
-/** Reads the word that ends just before `end`, or `undefined` when there is none. */
-function wordBefore(text: string, end: number): number | undefined {
-  let start = end;
-  while (start > 0 && end - start < MAX_KEY_LENGTH && isKeyChar(text.charCodeAt(start - 1))) start--;
-  if (start === end || (start > 0 && isKeyChar(text.charCodeAt(start - 1)))) return undefined;
-  return isLetter(text.charCodeAt(start)) ? start : undefined;
-}
-
-function keyOf(raw: string): string {
-  return raw.replace(/\[/g, '.').replace(/\]/g, '');
-}
-
-/** The kind of the key before the separator at `at`, trying `API key` as well as `key`. */
-function keyKindBefore(text: string, at: number): KeyKind | undefined {
-  let end = at;
-  for (let gap = 0; gap < MAX_GAP && end > 0 && isGap(text.charCodeAt(end - 1)); gap++) end--;
-  const quote = end > 0 ? text.charCodeAt(end - 1) : 0;
-  if (quote === 0x22 || quote === 0x27) end--;
-  if (end > 0 && text.charCodeAt(end - 1) === 0x5c) end--;
-  const start = wordBefore(text, end);
-  if (start === undefined) return undefined;
-  const kind = classifyKey(keyOf(text.slice(start, end)));
-  if (kind !== undefined) return kind;
-  if (start < 2 || text.charCodeAt(start - 1) !== 32) return undefined;
-  const firstStart = wordBefore(text, start - 1);
-  return firstStart === undefined ? undefined : classifyKey(`${text.slice(firstStart, start - 1)} ${text.slice(start, end)}`);
-}
 
 interface Span {
   start: number;
@@ -126,7 +87,7 @@ function unquotedEnd(text: string, start: number, kind: KeyKind, separator: stri
   switch (kind) {
     case 'card': case 'passport': case 'inn': case 'snils': case 'phone':
       return stickyMatchEnd(DIGITS_VALUE, text, start);
-    case 'personName':
+    case 'personName': case 'nameCue':
       return stickyMatchEnd(ANY_NAME_VALUE, text, start);
     case 'maybeName':
       return stickyMatchEnd(FULL_NAME_VALUE, text, start);
@@ -139,17 +100,23 @@ function unquotedEnd(text: string, start: number, kind: KeyKind, separator: stri
   }
 }
 
+function isGap(code: number): boolean {
+  return code === 32 || code === 9;
+}
+
 /** The span of the value after the separator at `at`, quotes excluded. */
 function valueSpan(text: string, at: number, kind: KeyKind): Span | undefined {
   let start = at + 1;
   for (let gap = 0; gap < MAX_GAP && isGap(text.charCodeAt(start)); gap++) start++;
   const escaped = text.charCodeAt(start) === 0x5c && (text[start + 1] === '"' || text[start + 1] === "'");
   const quote = text[escaped ? start + 1 : start];
+  if (maskTokenAt(text, quote === '"' || quote === "'" ? start + (escaped ? 2 : 1) : start)) return undefined;
   if (quote === '"' || quote === "'") {
     const from = start + (escaped ? 2 : 1);
     const end = closingQuote(text, from, quote, escaped);
     // A quoted `"customer":"CUST-1042"` is an id, not a name: the whole value must look like one.
     if (kind === 'maybeName' && stickyMatchEnd(FULL_NAME_VALUE, text, from) !== end) return undefined;
+    if (kind === 'nameCue' && stickyMatchEnd(ANY_NAME_VALUE, text, from) !== end) return undefined;
     return { start: from, end };
   }
   const end = unquotedEnd(text, start, kind, text[at]!);
@@ -169,41 +136,22 @@ function credentialSpan(text: string, value: Span): Span {
   return { start, end };
 }
 
-function* separators(text: string): Generator<number> {
-  let colon = text.indexOf(':');
-  let equals = text.indexOf('=');
-  while (colon !== -1 || equals !== -1) {
-    if (equals === -1 || (colon !== -1 && colon < equals)) {
-      yield colon;
-      colon = text.indexOf(':', colon + 1);
-    } else {
-      yield equals;
-      equals = text.indexOf('=', equals + 1);
-    }
-  }
-}
-
 /** Masks the value of every sensitive `key: value` / `key=value` pair in `text`. */
 export function maskKeyValues(text: string): string {
   let out = '';
   let copiedUpTo = 0;
-  for (const at of separators(text)) {
+  const cursor = separatorCursor(text);
+  for (let at = nextSeparator(text, cursor); at !== -1; at = nextSeparator(text, cursor)) {
     if (at < copiedUpTo) continue;
     const kind = keyKindBefore(text, at);
     if (kind === undefined) continue;
     let span = valueSpan(text, at, kind);
     if (span === undefined || span.end <= span.start) continue;
     if (kind === 'credential') span = credentialSpan(text, span);
-    const value = text.slice(span.start, span.end);
-    if (span.end <= span.start || EMPTY_VALUE.test(value)) continue;
+    if (span.end <= span.start || EMPTY_VALUE.test(text.slice(span.start, span.end))) continue;
     out += text.slice(copiedUpTo, span.start) + textToken[kind];
     copiedUpTo = span.end;
   }
   return copiedUpTo === 0 ? text : out + text.slice(copiedUpTo);
 }
 
-/** True when `text` has a `:` or `=` right after a sensitive key: what `maskKeyValues` looks for. */
-export function hasSensitiveKey(text: string): boolean {
-  for (const at of separators(text)) if (keyKindBefore(text, at) !== undefined) return true;
-  return false;
-}

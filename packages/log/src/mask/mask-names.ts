@@ -4,49 +4,62 @@ import { rewriteMatches, type Decision } from './rewrite.js';
 import { MaskToken } from './tokens.js';
 
 /**
- * Personal names after a clear cue: `клиент Иванов Иван Иванович`, `получателю Петровой И.А.`,
- * `Mr. John Smith`, `Customer: Ivan Petrov`, `courier - Anna Lee`. The cue is kept, the name
- * becomes `[NAME]`.
+ * Personal names after a cue in prose: `клиент Иванов Иван Иванович`, `получателю Петровой
+ * И.А.`, `Mr. John Smith`, `Dear Anna Lee`. The cue is kept, the name becomes `[NAME]`.
+ * Keyed names (`Customer: Ivan Petrov`, `name=John Smith`, `"full_name": "…"`) are masked by
+ * `maskKeyValues`.
  *
  * Limits: a name without a cue (`Ivan Petrov called support`) is not recognised, nor one
- * written in lower case; an English cue needs `: `, `= ` or ` - ` after it (`Customer Service
- * Team` is not a name), and a one-word Latin name after a Russian cue (`менеджер Shop API`) is
- * kept. Under a name key (`"full_name": …`, `name=…`) names are masked whatever the cue.
+ * written in lower case; after a Russian cue only a Cyrillic name is (`клиент Ivan Petrov` is
+ * kept, `клиент: Ivan Petrov` is masked); an English word cue needs `:` or `=` (`Customer
+ * Service Team` is not a name).
  */
 
-const RUSSIAN_CUES = caseForms([
+/** Russian words after which a name follows: `клиент Иванов`, `получателю Петровой И.А.`. */
+export const CYRILLIC_NAME_CUES = caseForms([
   'клиент', 'клиента', 'клиенту', 'клиентом', 'клиенте', 'покупатель', 'покупателя', 'покупателю', 'покупателем',
   'получатель', 'получателя', 'получателю', 'получателем', 'заказчик', 'заказчика', 'заказчику', 'заказчиком',
   'гражданин', 'гражданина', 'гражданину', 'гражданка', 'гражданки', 'гражданке', 'господин', 'госпожа', 'г-н', 'г-жа',
   'уважаемый', 'уважаемая', 'контактное лицо', 'менеджер', 'менеджера', 'менеджеру', 'курьер', 'курьера', 'курьеру',
   'оператор', 'оператора', 'оператору', 'сотрудник', 'сотрудника', 'сотруднику', 'владелец карты', 'держатель карты',
 ]);
-const ENGLISH_TITLES = 'Mr|Mrs|Ms|Miss|Dr|Dear|Sir|Madam';
-const ENGLISH_CUES = caseForms([
-  'customer', 'client', 'recipient', 'buyer', 'cardholder', 'card holder', 'contact', 'contact person', 'full name',
-  'operator', 'manager', 'courier', 'signed by', 'ordered by', 'attn', 'attention',
-]);
+/** Titles after which a name follows: `Mr. John Smith`, `Dear Anna Lee`. */
+export const ENGLISH_TITLES = 'Mrs|Mr|Ms|Miss|Dr|Dear|Sir|Madam';
 
-/** Capitalised words that follow cues without being names (`Dear Customer`, `клиент Поддержки`). */
-const NOT_A_NAME = '(?!(?:Customer|Client|Support|Service|Team|User|Admin|Operator|Manager|Клиент|Поддержка|Поддержки|Оператор|Сервис)(?![a-zа-яё]))';
+/** Capitalised words that follow cues without being names (`Dear Customer`, `Dear Mr. …`, `клиент Поддержки`). */
+const NOT_A_NAME = `(?!(?:Customer|Client|Support|Service|Team|User|Admin|Operator|Manager|${ENGLISH_TITLES}|Клиент|Поддержка|Поддержки|Оператор|Сервис)(?![a-zа-яё]))`;
 
-const CUE = [
-  `(?<![\\wА-Яа-яЁё])(?<russian>${RUSSIAN_CUES})(?: ?[:=—-])? `,
-  `(?<![\\w])(?:${ENGLISH_TITLES})\\.? `,
-  `(?<![\\w])(?:${ENGLISH_CUES})(?: ?[:=]| -) `,
-].join('|');
-const NAME_AFTER_CUE = new RegExp(`(?:${CUE})${NOT_A_NAME}(?<name>${ANY_NAME})${NAME_END}`, 'g');
+const NAME = `${NOT_A_NAME}(?<name>${ANY_NAME})${NAME_END}`;
+const RUSSIAN_NAME = new RegExp(`(?<![\\wА-Яа-яЁё])(?:${CYRILLIC_NAME_CUES})(?: ?[:=—-])? ${NAME}`, 'g');
+const ENGLISH_NAME = new RegExp(`(?<![\\w])(?:${ENGLISH_TITLES})\\.? ${NAME}`, 'g');
 
-const LATIN_WORD = /^[A-Za-z'-]+$/;
+/**
+ * Where a name can follow a cue, anchored on the capital after a space (rare in Russian text),
+ * and English titles (capitalised, rare too): for the pre-check and to skip the rules.
+ */
+export const NAME_CUE_BEFORE_CAPITAL = `(?:${CYRILLIC_NAME_CUES})(?: ?[:=—-])? `;
+const RUSSIAN_NAME_HINT = ` [А-ЯЁ](?<=${NAME_CUE_BEFORE_CAPITAL}[А-ЯЁ])`;
+export const ENGLISH_NAME_HINT = `(?:${ENGLISH_TITLES})\\.? `;
+const RUSSIAN_HINT = new RegExp(RUSSIAN_NAME_HINT);
+const ENGLISH_HINT = new RegExp(ENGLISH_NAME_HINT);
+
+const LATIN = /[A-Za-z]/;
+
+function maskRussianName(match: RegExpExecArray): Decision {
+  const name = match.groups!.name!;
+  // After a Russian cue only a Cyrillic name counts: `менеджер Shop API` is not a person.
+  if (LATIN.test(name)) return undefined;
+  return maskName(match);
+}
 
 function maskName(match: RegExpExecArray): Decision {
   const name = match.groups!.name!;
-  if (match.groups!.russian !== undefined && LATIN_WORD.test(name)) return undefined;
   const end = match.index + match[0].length;
   return { start: end - name.length, end, text: MaskToken.name };
 }
 
 /** Masks every personal name that follows a cue in `text`. */
 export function maskNames(text: string): string {
-  return rewriteMatches(text, NAME_AFTER_CUE, maskName);
+  const russian = RUSSIAN_HINT.test(text) ? rewriteMatches(text, RUSSIAN_NAME, maskRussianName) : text;
+  return ENGLISH_HINT.test(russian) ? rewriteMatches(russian, ENGLISH_NAME, maskName) : russian;
 }

@@ -1,4 +1,5 @@
-import { classifyDigitRun, type DigitRun, type NumberKind } from './classify-number.js';
+import { caseForms } from './case-forms.js';
+import { classifyDigitRun, type NumberKind } from './classify-number.js';
 import { rewriteMatches, type Decision } from './rewrite.js';
 import { MaskToken } from './tokens.js';
 
@@ -16,41 +17,70 @@ const DIGIT_RUN = new RegExp(`(?<![\\w+\\-]|\\d[.,:])(?:\\+ ?)?\\(?\\d(?:${SEPAR
 /** Fewest digits a number R22 masks can have (`+44 20 7946` style international numbers). */
 const MIN_DIGITS = 8;
 const CONTEXT_WINDOW = 32;
-const CONTEXT = /^[\s\S]*(?<![a-zа-яё])(паспорт|passport|серия|инн|inn|снилс|snils|карт|card|тел|phone|mobile|моб|whatsapp)[^\d]*$/i;
+const CONTEXT_WORD = /(?<![a-zа-яё])(паспорт|passport|серия|инн|inn|снилс|snils|карт|card|тел|phone|mobile|моб|whatsapp)/g;
 
+const contextKinds: Record<string, NumberKind> = {
+  паспорт: 'passport', passport: 'passport', серия: 'passport', инн: 'inn', inn: 'inn', снилс: 'snils', snils: 'snils', карт: 'card', card: 'card',
+};
+
+/** The last keyword in the few characters before `start` with no digits after it: `паспорт`, `ИНН: `, `card no. `. */
 function contextBefore(text: string, start: number): NumberKind | undefined {
-  const keyword = CONTEXT.exec(text.slice(Math.max(0, start - CONTEXT_WINDOW), start))?.[1]?.toLowerCase();
-  switch (keyword) {
-    case undefined: return undefined;
-    case 'паспорт': case 'passport': case 'серия': return 'passport';
-    case 'инн': case 'inn': return 'inn';
-    case 'снилс': case 'snils': return 'snils';
-    case 'карт': case 'card': return 'card';
-    default: return 'phone';
-  }
+  let from = start;
+  while (from > 0 && start - from < CONTEXT_WINDOW && !isDigit(text.charCodeAt(from - 1))) from--;
+  const window = text.slice(from, start).toLowerCase();
+  let keyword: string | undefined;
+  CONTEXT_WORD.lastIndex = 0;
+  for (let found = CONTEXT_WORD.exec(window); found !== null; found = CONTEXT_WORD.exec(window)) keyword = found[1];
+  return keyword === undefined ? undefined : contextKinds[keyword] ?? 'phone';
 }
 
-interface Group {
-  readonly size: number;
-  /** Offset in the run just after the group's last digit. */
-  readonly end: number;
-  /** Offset in the run of the group's first digit. */
-  readonly start: number;
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
 }
 
-function groupsOf(run: string): Group[] {
-  const groups: Group[] = [];
+/** A run of digits read once: its groups, its digits, and where its first parenthesis and dash are. */
+interface RunLayout {
+  /** Digits in each group between separators. */
+  readonly sizes: number[];
+  /** Offset in the run of each group's first digit, and just after its last. */
+  readonly starts: number[];
+  readonly ends: number[];
+  readonly digits: string;
+  /** Offset of the first `(` or `)`, or the run's length. */
+  readonly parenthesisAt: number;
+  /** Offset of the first separator that is not a space (`-`, `(`), ignoring a leading `+`; or the run's length. */
+  readonly notSpaceAt: number;
+  readonly longestGroup: number;
+}
+
+function layoutOf(run: string): RunLayout {
+  const sizes: number[] = [];
+  const starts: number[] = [];
+  const ends: number[] = [];
+  let digits = '';
+  let parenthesisAt = run.length;
+  let notSpaceAt = run.length;
+  let longestGroup = 0;
   let start = -1;
-  for (let i = 0; i <= run.length; i++) {
+  for (let i = run.charCodeAt(0) === 0x2b ? 1 : 0; i <= run.length; i++) {
     const code = i < run.length ? run.charCodeAt(i) : 0;
-    const digit = code >= 48 && code <= 57;
-    if (digit && start === -1) start = i;
-    if (!digit && start !== -1) {
-      groups.push({ size: i - start, end: i, start });
+    if (isDigit(code)) {
+      if (start === -1) start = i;
+      continue;
+    }
+    if (start !== -1) {
+      sizes.push(i - start);
+      starts.push(start);
+      ends.push(i);
+      digits += run.slice(start, i);
+      longestGroup = Math.max(longestGroup, i - start);
       start = -1;
     }
+    if (i === run.length) break;
+    if ((code === 0x28 || code === 0x29) && parenthesisAt === run.length) parenthesisAt = i;
+    if (code !== 0x20 && notSpaceAt === run.length) notSpaceAt = i;
   }
-  return groups;
+  return { sizes, starts, ends, digits, parenthesisAt, notSpaceAt, longestGroup };
 }
 
 const tokens: Record<NumberKind, string> = {
@@ -61,32 +91,40 @@ const tokens: Record<NumberKind, string> = {
   snils: MaskToken.snils,
 };
 
+/** Digit counts some number R22 masks can have (phones from 8 with `+`, INN 10/12, SNILS 11, cards 13–19). */
+function mayClassify(digitCount: number, plus: boolean): boolean {
+  return plus ? digitCount >= MIN_DIGITS && digitCount <= 15 : digitCount >= 10 && digitCount <= 19;
+}
+
 /**
  * The longest leading part of the run that is a number R22 masks: `8 912 345 67 89 12` is a
  * phone followed by a quantity. When no part is, scanning resumes at the run's second group,
- * so `qty 2 89123456789` still finds the phone.
+ * so `qty 2 89123456789` still finds the phone. Every such number has a group of three digits
+ * or more; a run without one (`1 2 3 4 5 6 7 8`) is skipped whole.
  */
 function maskDigitRun(match: RegExpExecArray, text: string): Decision {
   const run = match[0];
-  const groups = groupsOf(run);
+  const layout = layoutOf(run);
+  const { sizes, starts, ends } = layout;
+  if (layout.longestGroup < 3) return match.index + starts[starts.length - 1]!;
   const plus = run.charCodeAt(0) === 0x2b;
-  const context = contextBefore(text, match.index);
-  let digits = run.replace(/\D/g, '');
-  for (let count = groups.length; count >= 1; count--) {
-    if (digits.length < MIN_DIGITS) break;
-    const end = groups[count - 1]!.end;
-    const part = run.slice(0, end);
+  let context: NumberKind | undefined | null = null;
+  const readContext = (): NumberKind | undefined => (context === null ? (context = contextBefore(text, match.index)) : context);
+  let digitCount = layout.digits.length;
+  for (let count = sizes.length; count >= 1 && digitCount >= MIN_DIGITS; digitCount -= sizes[--count]!) {
+    if (!mayClassify(digitCount, plus)) continue;
+    const end = ends[count - 1]!;
     const kind = classifyDigitRun({
-      digits,
-      groups: groups.slice(0, count).map((g) => g.size),
+      digits: layout.digits.slice(0, digitCount),
+      groups: count === sizes.length ? sizes : sizes.slice(0, count),
       plus,
-      parenthesis: part.includes('(') || part.includes(')'),
-      context,
-    } satisfies DigitRun);
+      parenthesis: layout.parenthesisAt < end,
+      spacesOnly: layout.notSpaceAt >= end,
+      context: readContext,
+    });
     if (kind) return { start: match.index, end: match.index + end, text: tokens[kind] };
-    digits = digits.slice(0, digits.length - groups[count - 1]!.size);
   }
-  return groups.length > 1 ? match.index + groups[1]!.start : undefined;
+  return sizes.length > 1 ? match.index + starts[1]! : undefined;
 }
 
 /** Masks every phone, card, passport, INN and SNILS number in `text`. */
@@ -98,7 +136,10 @@ export function maskNumbers(text: string): string {
  * A passport written with words between series and number: `паспорт серия 45 09 № 235857`,
  * `passport series 4509 number 235857`. Series and number become one `[PASSPORT]`.
  */
-const SPLIT_PASSPORT = /(?<![a-zа-яё])(?:паспорт|passport)[^\d\n]{0,40}?(?<!\d)(\d{2} ?\d{2})[^\d\n]{1,20}?(\d{6})(?!\d)/gid;
+const SPLIT_PASSPORT = new RegExp(`(?<![A-Za-zА-Яа-яЁё])(?:${caseForms(['паспорт', 'passport'])})[^\\d\\n]{0,40}?(\\d{2} ?\\d{2})[^\\d\\n]{1,20}?(\\d{6})(?!\\d)`, 'gd');
+
+/** The keyword, as a literal the engine finds fast: the full pattern runs only where it is. */
+const PASSPORT_WORD = /аспорт|АСПОРТ|assport|ASSPORT/;
 
 function maskSplitPassport(match: RegExpExecArray): Decision {
   const indices = match.indices!;
@@ -107,5 +148,5 @@ function maskSplitPassport(match: RegExpExecArray): Decision {
 
 /** Masks passports whose series and number are apart. */
 export function maskSplitPassports(text: string): string {
-  return rewriteMatches(text, SPLIT_PASSPORT, maskSplitPassport);
+  return PASSPORT_WORD.test(text) ? rewriteMatches(text, SPLIT_PASSPORT, maskSplitPassport) : text;
 }

@@ -1,7 +1,8 @@
 import { F, unmaskedFields } from '@loupe/schema';
 import { isEncryptedValue } from './field-cipher.js';
+import { countMaskFailure } from './mask-stats.js';
 import { maskText } from './mask-text.js';
-import { FULL_NAME } from './person-name.js';
+import { ANY_NAME, FULL_NAME } from './person-name.js';
 import { classifyKey, type KeyKind } from './sensitive-keys.js';
 import { isMaskToken, MaskToken } from './tokens.js';
 
@@ -25,25 +26,15 @@ const recordToken: Record<KeyKind, string> = {
   email: MaskToken.email,
   address: MaskToken.address,
   personName: MaskToken.name,
+  nameCue: MaskToken.name,
   maybeName: MaskToken.name,
 };
 
 /** Deeper than this, a value is replaced rather than walked: log records are not that deep. */
 const MAX_DEPTH = 16;
-const WHOLE_NAME = new RegExp(`^${FULL_NAME}$`);
+const WHOLE_FULL_NAME = new RegExp(`^${FULL_NAME}$`);
+const WHOLE_NAME = new RegExp(`^${ANY_NAME}$`);
 const AUTH_SCHEME = /^(Bearer|Basic|Token|ApiKey|Digest|Negotiate|NTLM|OAuth|JWT|AWS4-HMAC-SHA256) /i;
-
-export interface MaskRecordStats {
-  /** Values that could not be read (a throwing getter, a revoked proxy) and were replaced by `[REDACTED]`. */
-  failures: number;
-}
-
-const stats: MaskRecordStats = { failures: 0 };
-
-/** Counters since the process started; the logger reports them with its heartbeat. */
-export function maskRecordStats(): Readonly<MaskRecordStats> {
-  return { ...stats };
-}
 
 function isPlainObject(value: object): value is Record<string, unknown> {
   const prototype = Object.getPrototypeOf(value) as unknown;
@@ -55,12 +46,13 @@ function maskKeyed(value: unknown, kind: KeyKind): unknown {
   if (value === null || value === undefined || typeof value === 'boolean' || value === '') return value;
   if (typeof value === 'string') {
     if (isMaskToken(value) || isEncryptedValue(value)) return value;
-    if (kind === 'maybeName') return WHOLE_NAME.test(value.trim()) ? MaskToken.name : maskText(value);
+    if (kind === 'maybeName') return WHOLE_FULL_NAME.test(value.trim()) ? MaskToken.name : maskText(value);
+    if (kind === 'nameCue') return WHOLE_NAME.test(value.trim()) ? MaskToken.name : maskText(value);
     if (kind === 'credential') {
       const scheme = AUTH_SCHEME.exec(value);
       return scheme ? `${scheme[1]} ${MaskToken.token}` : MaskToken.token;
     }
-  } else if (kind === 'maybeName') {
+  } else if (kind === 'maybeName' || kind === 'nameCue') {
     return value;
   }
   return recordToken[kind];
@@ -81,7 +73,7 @@ function maskValue(value: unknown, path: string, inherited: KeyKind | undefined,
   if (walk.ancestors.includes(value)) return '[Circular]';
   if (walk.ancestors.length >= MAX_DEPTH) return MaskToken.redacted;
   // Everything under `address: {…}` is an address; under `customer: {…}` each key speaks for itself.
-  const passedDown = kind === 'maybeName' ? undefined : kind;
+  const passedDown = kind === 'maybeName' || kind === 'nameCue' ? undefined : kind;
   walk.ancestors.push(value);
   try {
     if (Array.isArray(value)) return maskArray(value, path, passedDown, walk);
@@ -100,7 +92,7 @@ function maskEntry(container: Record<string | number, unknown>, key: string | nu
     before = container[key];
     return { before, after: maskValue(before, path, inherited, walk) };
   } catch {
-    stats.failures++;
+    countMaskFailure();
     return { before, after: MaskToken.redacted };
   }
 }
@@ -113,15 +105,21 @@ function maskObject(record: Record<string, unknown>, prefix: string, inherited: 
     const { before, after } = maskEntry(record, key, prefix === '' ? key : `${prefix}.${key}`, inherited, walk);
     if (out === undefined && after === before) continue;
     out ??= copyEntries(record, keys, i);
-    out[key] = after;
+    setField(out, key, after);
   }
   return out ?? record;
+}
+
+/** `out[key] = value`, except that a `__proto__` key parsed from JSON stays a field. */
+function setField(out: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  else out[key] = value;
 }
 
 /** The first `count` entries of `record`, already read once without throwing. */
 function copyEntries(record: Record<string, unknown>, keys: readonly string[], count: number): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (let i = 0; i < count; i++) out[keys[i]!] = record[keys[i]!];
+  for (let i = 0; i < count; i++) setField(out, keys[i]!, record[keys[i]!]);
   return out;
 }
 
@@ -149,7 +147,7 @@ function maskError(error: Error): Error {
 
 /**
  * Masks `record` and returns it, or a masked copy: the same object when nothing needed masking.
- * Never throws: an unreadable value becomes `[REDACTED]` and is counted in `maskRecordStats()`.
+ * Never throws: an unreadable value becomes `[REDACTED]` and is counted in `maskStats()`.
  */
 export function maskRecord(record: Record<string, unknown>): Record<string, unknown> {
   if (record === null || typeof record !== 'object') return record;
@@ -158,7 +156,7 @@ export function maskRecord(record: Record<string, unknown>): Record<string, unkn
     if (Array.isArray(record)) return maskArray(record, '', undefined, walk) as unknown as Record<string, unknown>;
     return isPlainObject(record) ? maskObject(record, '', undefined, walk) : record;
   } catch {
-    stats.failures++;
+    countMaskFailure();
     return { [F.message]: MaskToken.redacted };
   }
 }

@@ -4,7 +4,9 @@ import { maskEmails } from './mask-emails.js';
 import { maskKeyValues } from './mask-key-values.js';
 import { maskNames } from './mask-names.js';
 import { maskNumbers, maskSplitPassports } from './mask-numbers.js';
+import { countMaskFailure } from './mask-stats.js';
 import { mayContainPersonalData } from './precheck.js';
+import { MaskToken } from './tokens.js';
 
 /**
  * The rules, in order. Keyed values go first, so `"phone": "8 912 345 67 89"` or
@@ -34,9 +36,16 @@ export function applyMaskingRules(text: string): string {
  * passports, INN, SNILS, JWTs, bearer credentials, API keys, passwords (in URLs, query strings
  * and `key: value` pairs), postal addresses and names after a cue. Ids, trace ids, timestamps,
  * durations, prices, IPv4 addresses and versions are kept. Returns `text` itself when nothing
- * was masked. Never throws.
+ * was masked. Never throws: a line that cannot be masked becomes `[REDACTED]`, counted in
+ * `maskStats()`.
  */
 export function maskText(text: string): string {
-  if (typeof text !== 'string' || !mayContainPersonalData(text)) return text;
-  return applyMaskingRules(text);
+  if (typeof text !== 'string') return text;
+  try {
+    return mayContainPersonalData(text) ? applyMaskingRules(text) : text;
+  } catch {
+    // A regex out of stack on a pathological line: the line is not written in clear.
+    countMaskFailure();
+    return MaskToken.redacted;
+  }
 }

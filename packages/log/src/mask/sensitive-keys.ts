@@ -19,16 +19,18 @@ export type KeyKind =
   | 'address'
   /** A field that only ever holds a person's name. */
   | 'personName'
-  /** `name`, `customer`, `client`…: masked only when the value looks like a person's name. */
+  /** `customer`, `client`, `operator`…: masked when the value looks like a name (`Ivanov`, not `CUST-1042`). */
+  | 'nameCue'
+  /** A bare `name`: masked only when the value looks like a full name (`John Smith`, not `Gold`). */
   | 'maybeName';
 
 const kinds: ReadonlyArray<readonly [KeyKind, string]> = [
-  ['secret', [
+  ['secret', `(?:${[
     'password', 'passwd', 'passphrase', 'pass', 'pwd', 'secret', 'client_?secret', 'token',
     '(?:api|private|secret|access|signing|encryption|master|license|client)_?key',
     'session_?(?:id|token|key)', 'credentials?', 'cvv2?', 'cvc2?', 'pin', 'pin_?code', 'otp',
     'пароль', 'токен', 'секрет', 'ключ', 'api_ключ', 'пин', 'пин_код',
-  ].join('|') + '(?:_(?:confirmation|confirm|repeat|again|new|old|plain|plaintext|clear))?'],
+  ].join('|')})(?:_(?:confirmation|confirm|repeat|again|new|old|plain|plaintext|clear))?`],
   ['credential', 'authorization|proxy_authorization'],
   ['cookie', 'cookie|set_cookie'],
   ['card', 'card|card_?(?:number|no|num|pan)|credit_card|pan|номер_карты|карта'],
@@ -43,7 +45,8 @@ const kinds: ReadonlyArray<readonly [KeyKind, string]> = [
     'card_?holder', 'holder_?name', '(?:customer|client|recipient|contact|person|buyer)_?name', 'contact_?person',
     'fio', 'фио', 'имя', 'фамилия', 'отчество',
   ].join('|')],
-  ['maybeName', 'name|customer|client|recipient|buyer|contact|клиент|покупатель|получатель|заказчик'],
+  ['nameCue', 'customer|client|recipient|buyer|contact|operator|manager|courier|signed_by|ordered_by|attn|attention|клиент|покупатель|получатель|заказчик|оператор|менеджер|курьер'],
+  ['maybeName', 'name'],
 ];
 
 /** One regex over a normalised key's last segments; the named group that matched is the kind. */
@@ -52,11 +55,12 @@ const KEY_KIND = new RegExp(`(?:^|_)(?:${kinds.map(([kind, words]) => `(?<${kind
 /** ECS network fields named `*.address` hold IPs and host names, not postal addresses. */
 const NETWORK_PARENTS = /(?:^|_)(?:client|server|source|destination|host|observer|network|url|ip|mac|remote|local|bind|listen|peer|socket|proxy|broker|upstream)_(?:address(?:es)?)$/;
 
-/** Parents under which a plain `name` is a person's name (`customer.name`, `operator.name`). */
-const PERSON_PARENTS = /^(?:customer|client|recipient|buyer|contact|cardholder|person|operator|manager|courier|employee|user|клиент|покупатель|получатель)$/;
+/** Parents under which `name` is a person's name (`customer.name`), or may be one (`user.name` is a login in ECS). */
+const PERSON_PARENTS = /^(?:customer|client|recipient|buyer|contact|cardholder|person|employee|клиент|покупатель|получатель)$/;
+const MAYBE_PERSON_PARENTS = /^(?:user|operator|manager|courier)$/;
 
 const CAMEL_BOUNDARY = /([a-zа-яё0-9])([A-ZА-ЯЁ])/g;
-const SEPARATORS = /[\s.\-]+/g;
+const SEPARATORS = /[\s.-]+/g;
 
 function normaliseSegment(segment: string): string {
   return segment.replace(CAMEL_BOUNDARY, '$1_$2').toLowerCase().replace(SEPARATORS, '_');
@@ -83,7 +87,10 @@ function classifyUncached(key: string): KeyKind | undefined {
   const segments = key.split('.');
   const last = normaliseSegment(segments[segments.length - 1] ?? '');
   const parent = segments.length > 1 ? normaliseSegment(segments[segments.length - 2]!) : '';
-  if (last === 'name' && parent !== '') return PERSON_PARENTS.test(parent) ? 'maybeName' : undefined;
+  if (last === 'name' && parent !== '') {
+    if (PERSON_PARENTS.test(parent)) return 'personName';
+    return MAYBE_PERSON_PARENTS.test(parent) ? 'maybeName' : undefined;
+  }
   const joined = parent === '' ? last : `${parent}_${last}`;
   const groups = KEY_KIND.exec(joined)?.groups;
   if (!groups) return undefined;

@@ -22,3 +22,10 @@ const allTokens: ReadonlySet<string> = new Set(Object.values(MaskToken));
 export function isMaskToken(value: string): boolean {
   return value.length <= 10 && value.charCodeAt(0) === 0x5b && allTokens.has(value);
 }
+
+/** True when a mask token starts at `index` of `text` (`password=[SECRET]&…` was masked already). */
+export function maskTokenAt(text: string, index: number): boolean {
+  if (text.charCodeAt(index) !== 0x5b) return false;
+  const end = text.indexOf(']', index);
+  return end !== -1 && end - index < 10 && allTokens.has(text.slice(index, end + 1));
+}

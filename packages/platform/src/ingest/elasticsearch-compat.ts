@@ -13,10 +13,6 @@ export const COMPATIBLE_VERSION = '8.17.0';
  */
 export async function elasticsearchCompat(app: FastifyInstance): Promise<void> {
   const clusterUuid = randomUUID();
-  // The official clients refuse a server that does not say it is Elasticsearch.
-  app.addHook('onSend', async (_request, reply) => {
-    reply.header('x-elastic-product', 'Elasticsearch');
-  });
 
   const info = {
     name: 'loupe',
@@ -54,6 +50,11 @@ export async function elasticsearchCompat(app: FastifyInstance): Promise<void> {
     app.put(path, acknowledged);
     app.get(path, notFound);
   }
+  // Stored events are searchable once acknowledged; a refresh has nothing to wait for.
+  const refreshed = async () => ({ _shards: { total: 1, successful: 1, failed: 0 } });
+  app.post('/_refresh', refreshed);
+  app.post('/:index/_refresh', refreshed);
+  app.get('/:index/_refresh', refreshed);
   app.put('/_data_stream/:name', acknowledged);
   app.put('/:index', acknowledged);
   app.head('/:index', async (_request, reply) => reply.status(200).send());

@@ -10,8 +10,8 @@ import { createRequire } from 'node:module';
 const pinoElastic = createRequire(import.meta.url)('pino-elasticsearch') as (options: Record<string, unknown>) => NodeJS.WritableStream & NodeJS.EventEmitter;
 import { startTestPlatform, workshopLine } from '../platform.fixture.js';
 
-async function search(url: string, q: string, extra = '') {
-  const response = await fetch(`${url}/api/search?q=${encodeURIComponent(q)}&from=7d${extra}`);
+async function search(url: string, q: string, extra = '&from=7d') {
+  const response = await fetch(`${url}/api/search?q=${encodeURIComponent(q)}${extra}`);
   return { status: response.status, body: (await response.json()) as { events: Record<string, unknown>[]; next?: string; error?: { code: string; message: string } } };
 }
 
@@ -41,9 +41,10 @@ test('R24 pino-elasticsearch ships pino lines unchanged and they are normalised 
     const log = pino({ name: 'crm-api' }, stream);
     log.info({ orderId: 'ORD-77', status: 'PAID' }, 'Order ORD-77 paid by anna.petrova@mail.ru');
     log.error({ err: new TypeError('boom') }, 'handler failed');
-    await once(stream, 'insert');
+    const inserted = once(stream, 'insert');
     stream.end();
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const [stats] = (await inserted) as [{ successful: number }];
+    assert.equal(stats.successful, 2);
     const found = await search(platform.url, 'service.name:crm-api');
     assert.equal(found.body.events.length, 2);
     const paid = found.body.events.find((e) => e['order.id'] === 'ORD-77');
@@ -78,7 +79,7 @@ test('R24 a bulk body with good, malformed and oversized lines stores the good o
 
     const stored = await search(platform.url, 'order.id:*');
     assert.deepEqual(stored.body.events.map((e) => e['order.id']).sort(), ['ORD-1', 'ORD-2']);
-    const dead = await search(platform.url, '*', '&indices=dead-letter-*');
+    const dead = await search(platform.url, '*', '&from=7d&indices=dead-letter-*');
     assert.equal(dead.body.events.length, 3);
     const originals = dead.body.events.map((e) => String(e['event.original']));
     assert.ok(originals.some((o) => o.startsWith('{"message": "broken json"')));
@@ -111,7 +112,7 @@ test('R24 gzip bodies are accepted; oversized bodies get 413, overload 429, noth
     const lines = Array.from({ length: 100 }, (_, i) => `${JSON.stringify({ index: {} })}\n${JSON.stringify(workshopLine({ 'order.id': `ORD-Z${i}` }))}`).join('\n');
     const zipped = await fetch(`${platform.url}/_bulk`, { method: 'POST', body: gzipSync(lines), headers: { 'content-type': 'application/x-ndjson', 'content-encoding': 'gzip' } });
     assert.equal(zipped.status, 200);
-    assert.equal((await search(platform.url, 'order.id:ORD-Z*', '&limit=1000')).body.events.length, 100);
+    assert.equal((await search(platform.url, 'order.id:ORD-Z*', '&from=7d&limit=1000')).body.events.length, 100);
 
     const tooLarge = await fetch(`${platform.url}/_bulk`, { method: 'POST', body: 'x'.repeat(400_000), headers: { 'content-type': 'application/x-ndjson' } });
     assert.equal(tooLarge.status, 413);

@@ -18,7 +18,7 @@ export const fieldAliases: ReadonlyArray<[ecs: string, aliases: readonly string[
   [F.errorType, ['err.type', 'error.kind', 'exception.type', '@x.type']],
   [F.errorMessage, ['err.message', 'exception.message']],
   [F.errorStack, ['err.stack', 'error.stack', 'exception.stacktrace', '@x']],
-  [F.httpStatus, ['status', 'statusCode', 'status_code', 'res.statusCode', 'http.status_code']],
+  [F.httpStatus, ['statusCode', 'status_code', 'res.statusCode', 'http.status_code']],
   [F.httpMethod, ['method', 'req.method', 'http.method']],
   [F.urlPath, ['path', 'req.url', 'url', 'http.target']],
   [F.clientIp, ['ip', 'remote_addr', 'remoteAddress', 'req.remoteAddress', 'client_ip']],

@@ -34,7 +34,7 @@ async function exportWorkshopLogs(makeExporter: (url: string) => LogRecordExport
   const { port } = server.address() as AddressInfo;
   const provider = new LoggerProvider({
     resource: resourceFromAttributes({ 'service.name': 'mes-api', 'service.version': '2.3.0', 'deployment.environment': 'production' }),
-    processors: [new BatchLogRecordProcessor(makeExporter(`http://127.0.0.1:${port}/v1/logs`))],
+    processors: [new BatchLogRecordProcessor({ exporter: makeExporter(`http://127.0.0.1:${port}/v1/logs`) })],
   });
   try {
     emitWorkshopLogs(provider);
@@ -135,7 +135,7 @@ const expectedRecords = [
   },
 ];
 
-test('logs exported by the real OTLP/HTTP JSON exporter decode to flat ECS records', async () => {
+test('logs exported by the real OTLP/HTTP JSON exporter decode to flat ECS records', { timeout: 30_000 }, async () => {
   const requests = await exportWorkshopLogs((url) => new OtlpJsonLogExporter({ url }));
   assert.equal(requests.length, 1);
   const [request] = requests;
@@ -145,7 +145,7 @@ test('logs exported by the real OTLP/HTTP JSON exporter decode to flat ECS recor
   assert.deepEqual(decodeOtlpLogs(request!.body.toString('utf8'), 'json'), { records: expectedRecords, rejected: [] });
 });
 
-test('logs exported by the real OTLP/HTTP protobuf exporter decode to the same records', async () => {
+test('logs exported by the real OTLP/HTTP protobuf exporter decode to the same records', { timeout: 30_000 }, async () => {
   const requests = await exportWorkshopLogs((url) => new OtlpProtobufLogExporter({ url }));
   assert.equal(requests.length, 1);
   const [request] = requests;
@@ -154,7 +154,7 @@ test('logs exported by the real OTLP/HTTP protobuf exporter decode to the same r
   assert.deepEqual(decodeOtlpLogs(request!.body, 'protobuf'), { records: expectedRecords, rejected: [] });
 });
 
-test('every truncation of a real protobuf export either decodes or fails with OTLP_DECODE, never anything else', async () => {
+test('every truncation of a real protobuf export either decodes or fails with OTLP_DECODE, never anything else', { timeout: 30_000 }, async () => {
   const [request] = await exportWorkshopLogs((url) => new OtlpProtobufLogExporter({ url }));
   const body = request!.body;
   let refused = 0;

@@ -1,6 +1,6 @@
 import { LoupeError } from '@loupe/schema';
 import {
-  LogRecordFields, MAX_NESTING_DEPTH, OtlpField, completeRecord, doubleValue, setAttribute, setField,
+  LogRecordFields, MAX_NESTING_DEPTH, OtlpField, completeRecord, copyFields, doubleValue, setAttribute, setField,
   type FlatRecord, type OtlpDecodeResult,
 } from './flat-record.js';
 
@@ -29,6 +29,7 @@ const INT64_MAX = 2n ** 63n - 1n;
  * ignored, as the OTLP specification requires of receivers.
  */
 export function decodeJsonLogs(text: string): OtlpDecodeResult {
+  if (text.trim() === '') throw new LoupeError('OTLP_DECODE', 'Invalid OTLP JSON body: the body is empty; an export of no records is {}');
   let request: unknown;
   try {
     request = JSON.parse(text);
@@ -53,7 +54,7 @@ export function decodeJsonLogs(text: string): OtlpDecodeResult {
       const scopeAt = `${at}.scopeLogs[${s}]`;
       const { base, logRecords } = requestLevel(scopeAt, () => scopeOf(scopeLogs[s], resource));
       for (let l = 0; l < logRecords.length; l++) {
-        const record: FlatRecord = { ...base };
+        const record: FlatRecord = copyFields(base);
         const index = recordIndex++;
         let problem: string;
         try {
@@ -98,7 +99,7 @@ function prefixPath(error: unknown, segment: string): unknown {
 
 function scopeOf(value: unknown, resource: FlatRecord): { base: FlatRecord; logRecords: unknown[] } {
   const item = objectOf(value, 'a ScopeLogs object');
-  const base: FlatRecord = { ...resource };
+  const base: FlatRecord = copyFields(resource);
   const scope = item.scope;
   if (scope !== undefined && scope !== null) {
     within('.scope', () => {
@@ -216,7 +217,8 @@ function typed(value: unknown, type: 'string' | 'boolean', name: string): unknow
 
 /** int64: a JSON number or a decimal string; a number when exact in a double, else the decimal string. */
 function int64(value: unknown): number | string {
-  if (typeof value === 'number' && Number.isInteger(value)) return value;
+  // A JSON number past 2^53 has already been rounded by JSON.parse; as a string it matches the protobuf path.
+  if (typeof value === 'number' && Number.isInteger(value)) return Number.isSafeInteger(value) ? value : BigInt(value).toString();
   if (typeof value === 'string' && SIGNED_INTEGER.test(value)) {
     const number = Number(value);
     if (Number.isSafeInteger(number)) return number;

@@ -1,6 +1,6 @@
-import { WireReader, WireType, type MessageSpec } from './wire-reader.js';
+import { WireFormatError, WireReader, WireType, type MessageSpec } from './wire-reader.js';
 import {
-  LogRecordFields, MAX_NESTING_DEPTH, OtlpField, completeRecord, doubleValue, setAttribute, setField,
+  LogRecordFields, MAX_NESTING_DEPTH, OtlpField, completeRecord, copyFields, doubleValue, setAttribute, setField,
   type FlatRecord, type OtlpDecodeResult,
 } from './flat-record.js';
 
@@ -64,7 +64,7 @@ class ProtobufLogsDecoder {
   decode(): OtlpDecodeResult {
     const reader = this.reader;
     while (reader.pos < reader.end) {
-      const fieldTag = reader.uint32();
+      const fieldTag = reader.tag();
       if (fieldTag !== FIELD_1_BYTES) reader.skip(fieldTag, EXPORT_REQUEST);
       else this.within('ExportLogsServiceRequest.resource_logs', () => this.resourceLogs());
     }
@@ -83,13 +83,13 @@ class ProtobufLogsDecoder {
     const resource: FlatRecord = {};
     // The resource is read first wherever it sits, so that every record under it gets its attributes.
     while (reader.pos < reader.end) {
-      const fieldTag = reader.uint32();
+      const fieldTag = reader.tag();
       if (fieldTag === FIELD_1_BYTES) this.within('ResourceLogs.resource', () => this.attributesOf(RESOURCE, resource));
       else reader.skip(fieldTag, RESOURCE_LOGS);
     }
     reader.pos = start;
     while (reader.pos < reader.end) {
-      const fieldTag = reader.uint32();
+      const fieldTag = reader.tag();
       if (fieldTag === FIELD_2_BYTES) this.within('ResourceLogs.scope_logs', () => this.scopeLogs(resource));
       else reader.skip(fieldTag, RESOURCE_LOGS);
     }
@@ -100,11 +100,11 @@ class ProtobufLogsDecoder {
     const reader = this.reader;
     const attributesTag = spec === RESOURCE ? FIELD_1_BYTES : FIELD_3_BYTES;
     while (reader.pos < reader.end) {
-      const fieldTag = reader.uint32();
+      const fieldTag = reader.tag();
       if (fieldTag === attributesTag) {
         const at = reader.pos;
         const problem = this.keyValueInto(target, `${spec.name}.attributes`);
-        if (problem !== '') reader.fail(`${spec.name} attribute: ${problem}`, at);
+        if (problem !== '') reader.fail(problem, at);
       } else if (spec === SCOPE && fieldTag === FIELD_1_BYTES) {
         const name = reader.string('InstrumentationScope.name');
         if (name !== '') target[OtlpField.scopeName] = name;
@@ -118,31 +118,50 @@ class ProtobufLogsDecoder {
   private scopeLogs(resource: FlatRecord): void {
     const reader = this.reader;
     const start = reader.pos;
-    const base: FlatRecord = { ...resource };
+    const base: FlatRecord = copyFields(resource);
     while (reader.pos < reader.end) {
-      const fieldTag = reader.uint32();
+      const fieldTag = reader.tag();
       if (fieldTag === FIELD_1_BYTES) this.within('ScopeLogs.scope', () => this.attributesOf(SCOPE, base));
       else reader.skip(fieldTag, SCOPE_LOGS);
     }
     reader.pos = start;
     while (reader.pos < reader.end) {
-      const fieldTag = reader.uint32();
+      const fieldTag = reader.tag();
       if (fieldTag !== FIELD_2_BYTES) reader.skip(fieldTag, SCOPE_LOGS);
       else {
         const outer = reader.enter('ScopeLogs.log_records');
-        this.logRecord(base);
+        this.logRecord(base, reader.end);
         reader.leave(outer);
       }
     }
   }
 
-  private logRecord(base: FlatRecord): void {
+  /**
+   * A LogRecord's length was checked against its ScopeLogs, so bytes inside it that are not
+   * the wire format spoil only this record: it is rejected and decoding resumes at `end`.
+   */
+  private logRecord(base: FlatRecord, end: number): void {
+    const index = this.recordIndex++;
+    let problem: string;
+    const record: FlatRecord = copyFields(base);
+    try {
+      this.logRecordFields(record);
+      problem = completeRecord(record, this.fields);
+    } catch (error) {
+      if (!(error instanceof WireFormatError)) throw error;
+      problem = error.problem;
+      this.reader.end = end;
+    }
+    if (problem === '') this.result.records.push(record);
+    else this.result.rejected.push({ index, reason: problem });
+  }
+
+  private logRecordFields(record: FlatRecord): void {
     const reader = this.reader;
     const fields = this.fields;
-    const record: FlatRecord = { ...base };
     fields.reset();
     while (reader.pos < reader.end) {
-      const fieldTag = reader.uint32();
+      const fieldTag = reader.tag();
       // Each case is the tag of the LogRecord field named in the string it reads (see LOG_RECORD).
       switch (fieldTag) {
         case 0x09: // time_unix_nano: field 1, fixed64
@@ -168,10 +187,6 @@ class ProtobufLogsDecoder {
         default: reader.skip(fieldTag, LOG_RECORD);
       }
     }
-    const index = this.recordIndex++;
-    const problem = completeRecord(record, fields);
-    if (problem === '') this.result.records.push(record);
-    else this.result.rejected.push({ index, reason: problem });
   }
 
   private noteProblem(problem: string): void {
@@ -192,7 +207,7 @@ class ProtobufLogsDecoder {
     let valueStart = -1;
     let valueEnd = -1;
     while (reader.pos < reader.end) {
-      const fieldTag = reader.uint32();
+      const fieldTag = reader.tag();
       if (fieldTag === FIELD_1_BYTES) key = reader.string('KeyValue.key');
       else if (fieldTag === FIELD_2_BYTES) {
         valueEnd = reader.lengthEnd('KeyValue.value');
@@ -221,7 +236,7 @@ class ProtobufLogsDecoder {
     if (depth > MAX_NESTING_DEPTH) reader.fail(`AnyValue nested more than ${MAX_NESTING_DEPTH} levels deep`);
     let value: unknown = null;
     while (reader.pos < reader.end) {
-      const fieldTag = reader.uint32();
+      const fieldTag = reader.tag();
       // string 1, bool 2, int 3, double 4, array 5, kvlist 6, bytes 7 (see ANY_VALUE).
       switch (fieldTag) {
         case 0x0a: value = reader.string('AnyValue.string_value'); break;
@@ -244,7 +259,7 @@ class ProtobufLogsDecoder {
     const items: unknown[] = [];
     const map: FlatRecord = {};
     while (reader.pos < reader.end) {
-      const fieldTag = reader.uint32();
+      const fieldTag = reader.tag();
       if (fieldTag !== FIELD_1_BYTES) reader.skip(fieldTag, spec);
       else if (spec === VALUES_LIST) {
         const itemOuter = reader.enter('ArrayValue.values');
@@ -262,7 +277,7 @@ class ProtobufLogsDecoder {
     let key = '';
     let value: unknown = null;
     while (reader.pos < reader.end) {
-      const fieldTag = reader.uint32();
+      const fieldTag = reader.tag();
       if (fieldTag === FIELD_1_BYTES) key = reader.string('KeyValue.key');
       else if (fieldTag === FIELD_2_BYTES) {
         const valueOuter = reader.enter('KeyValue.value');

@@ -9,6 +9,13 @@ export interface MessageSpec {
   readonly fields: Readonly<Record<number, readonly [string, number]>>;
 }
 
+/** OTLP_DECODE for bytes that are not the protobuf wire format; `problem` is the message without its prefix. */
+export class WireFormatError extends LoupeError {
+  constructor(readonly problem: string) {
+    super('OTLP_DECODE', `Invalid OTLP protobuf body: ${problem}`);
+  }
+}
+
 const TWO_POW_32 = 4294967296;
 const WIRE_TYPE_NAMES = ['varint', 'fixed64', 'length-delimited', 'start-group', 'end-group', 'fixed32', 'invalid (6)', 'invalid (7)'];
 
@@ -24,6 +31,7 @@ export class WireReader {
   /** Set by `fixed64Nanos`. */
   milliseconds = 0;
   subMillisecondNanos = 0;
+  private tagStart = 0;
   private readonly buffer: Buffer;
   private readonly view: DataView;
 
@@ -35,7 +43,13 @@ export class WireReader {
   }
 
   fail(problem: string, offset = this.pos): never {
-    throw new LoupeError('OTLP_DECODE', `Invalid OTLP protobuf body: ${problem} at byte offset ${offset}`);
+    throw new WireFormatError(`${problem} at byte offset ${offset}`);
+  }
+
+  /** Reads a field's tag, (field number << 3) | wire type, remembering where it starts for error messages. */
+  tag(): number {
+    this.tagStart = this.pos;
+    return this.uint32();
   }
 
   /** A tag, a length or a uint32 field: a varint that must fit in 32 bits. */
@@ -130,7 +144,7 @@ export class WireReader {
     const end = this.lengthEnd(what);
     const start = this.pos;
     this.pos = end;
-    return end - start < 16 ? asciiOrUtf8(this.bytes, this.buffer, start, end) : this.buffer.toString('utf8', start, end);
+    return end - start <= SHORT_STRING_BYTES ? shortString(this.bytes, this.buffer, start, end) : this.buffer.toString('utf8', start, end);
   }
 
   /** A trace or span id as lower-case hex; '' when it is empty or all zeros, which OTLP uses for "no id". */
@@ -153,7 +167,7 @@ export class WireReader {
   skip(tag: number, spec: MessageSpec): void {
     const field = tag >>> 3;
     const wireType = tag & 7;
-    const tagAt = this.pos;
+    const tagAt = this.tagStart;
     if (field === 0) this.fail(`${spec.name} has a field number 0`, tagAt);
     const known = spec.fields[field];
     if (known !== undefined && known[1] !== wireType) {
@@ -187,12 +201,31 @@ function int64Value(low: number, high: number): number | string {
   return BigInt.asIntN(64, (BigInt(high) << 32n) | BigInt(low)).toString();
 }
 
-function asciiOrUtf8(bytes: Uint8Array, buffer: Buffer, start: number, end: number): string {
-  let text = '';
+// Attribute keys and many values ('GET', 'mes-api', 'PRICE_QUOTED') repeat in every record: a short ASCII
+// string seen before is returned as the same string object, already hashed and internalized as a property key,
+// instead of being decoded again. The cache is a fixed-size table, so hostile input can only evict entries.
+const SHORT_STRING_BYTES = 32;
+const STRING_CACHE_SLOTS = 4096;
+const stringCache: string[] = new Array<string>(STRING_CACHE_SLOTS).fill('');
+
+function shortString(bytes: Uint8Array, buffer: Buffer, start: number, end: number): string {
+  let hash = 0x811c9dc5;
+  let allBits = 0;
   for (let i = start; i < end; i++) {
     const byte = bytes[i]!;
-    if (byte >= 0x80) return buffer.toString('utf8', start, end);
-    text += String.fromCharCode(byte);
+    allBits |= byte;
+    hash = Math.imul(hash ^ byte, 0x01000193);
   }
+  if (allBits >= 0x80) return buffer.toString('utf8', start, end);
+  const slot = (hash >>> 0) & (STRING_CACHE_SLOTS - 1);
+  const cached = stringCache[slot]!;
+  const length = end - start;
+  if (cached.length === length) {
+    let same = 0;
+    while (same < length && cached.charCodeAt(same) === bytes[start + same]) same++;
+    if (same === length) return cached;
+  }
+  const text = buffer.toString('latin1', start, end);
+  stringCache[slot] = text;
   return text;
 }

@@ -62,8 +62,8 @@ export async function appendBatch(
       for (const [index, slice] of slices) {
         const table = tableIdentifier(index);
         if (!options.knownTables.has(index)) await connection.run(`CREATE TABLE IF NOT EXISTS ${table} (${tableColumnsSql})`);
-        const storedIds = `(SELECT id FROM ${table} WHERE ts BETWEEN make_timestamp($2 * 1000) AND make_timestamp($3 * 1000))`;
-        const params = [index, BigInt(Math.trunc(slice.minTs)), BigInt(Math.trunc(slice.maxTs))];
+        const storedIds = `(SELECT id FROM ${table} WHERE ts BETWEEN make_timestamp(CAST($2 AS BIGINT)) AND make_timestamp(CAST($3 AS BIGINT)))`;
+        const params = [index, BigInt(Math.trunc(slice.minTs)) * 1000n, BigInt(Math.trunc(slice.maxTs)) * 1000n];
         const known = await connection.runAndReadAll(`SELECT s.id FROM staging s SEMI JOIN ${storedIds} e ON s.id = e.id WHERE s.i = $1`, params);
         for (const [id] of known.getRows()) existing.add(String(id));
         await connection.run(`INSERT INTO ${table} SELECT ${stagingToTableSql} FROM staging s ANTI JOIN ${storedIds} e ON s.id = e.id WHERE s.i = $1`, params);

@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 /** Exact powers of ten: a mantissa below 2^53 times or divided by one of them is correctly rounded (Clinger's fast path). */
 const exactPowersOfTen = Array.from({ length: 23 }, (_, e) => 10 ** e);
 const maxFastDigits = 15;
@@ -27,7 +28,11 @@ export class AsciiScanner {
   position = 0;
   line = 1;
 
+  /** The same bytes as a Buffer, for the few numbers the fast path cannot parse exactly. */
+  private readonly text: Buffer;
+
   constructor(private readonly data: Uint8Array) {
+    this.text = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
     if (data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) this.position = 3;
   }
 
@@ -64,7 +69,7 @@ export class AsciiScanner {
     const data = this.data;
     let end = this.position;
     while (end < data.length && !isBlank(data[end]!) && end - this.position < 40) end++;
-    return String.fromCharCode(...data.subarray(this.position, end));
+    return this.text.toString('latin1', this.position, end);
   }
 
   /**
@@ -123,7 +128,8 @@ export class AsciiScanner {
       return negative ? -magnitude : magnitude;
     }
     if (i - this.position > maxTokenBytes) return NaN;
-    const value = Number(String.fromCharCode(...data.subarray(this.position, i)));
+    // More than 15 digits or a large exponent: let the engine round it correctly.
+    const value = Number(this.text.toString('latin1', this.position, i));
     if (Number.isFinite(value)) this.position = i;
     return value;
   }

@@ -9,6 +9,14 @@ export interface EdgeReport {
   collapsedTriangles: number;
 }
 
+/** Edges filed under their lower vertex: `start[v + 1]` counts those of vertex v (a counting sort's first pass). */
+export interface EdgeCounts {
+  start: Int32Array;
+  /** `start` is valid (zeroed or counted) for vertices below this. */
+  zeroedUpTo: number;
+  collapsedTriangles: number;
+}
+
 /** Hot loops run in chunks so V8 optimises a function that is called often, not a single long loop. */
 const chunk = 16_384;
 /** Above this many neighbours (a hostile fan around one vertex) insertion sort would be quadratic. */
@@ -20,11 +28,10 @@ const insertionSortLimit = 32;
  * short list of higher neighbours is sorted in place and its runs counted. A closed surface
  * has every run exactly two long.
  */
-export function checkEdges(vertexOfCorner: Int32Array, vertexCount: number, scratch: ScratchArrays): EdgeReport {
+export function checkEdges(vertexOfCorner: Int32Array, vertexCount: number, scratch: ScratchArrays, counted?: EdgeCounts): EdgeReport {
   const triangles = Math.floor(vertexOfCorner.length / 3);
-  const start = scratch.int32('edge-start', vertexCount + 1, true);
-  let collapsedTriangles = 0;
-  for (let from = 0; from < triangles; from += chunk) collapsedTriangles += countEdges(vertexOfCorner, from, Math.min(triangles, from + chunk), start);
+  const { start, collapsedTriangles } = counted ?? countEdges(vertexOfCorner, vertexCount, scratch);
+  start[0] = 0;
   for (let v = 0; v < vertexCount; v++) start[v + 1]! += start[v]!;
   const higher = scratch.int32('edge-higher', start[vertexCount]!);
   const next = scratch.int32('edge-next', vertexCount);
@@ -35,8 +42,15 @@ export function checkEdges(vertexOfCorner: Int32Array, vertexCount: number, scra
   return report;
 }
 
+function countEdges(vertexOfCorner: Int32Array, vertexCount: number, scratch: ScratchArrays): EdgeCounts {
+  const triangles = Math.floor(vertexOfCorner.length / 3);
+  const counts: EdgeCounts = { start: scratch.int32('edge-start', vertexCount + 1, true), zeroedUpTo: vertexCount, collapsedTriangles: 0 };
+  for (let from = 0; from < triangles; from += chunk) counts.collapsedTriangles += countRange(vertexOfCorner, from, Math.min(triangles, from + chunk), counts.start);
+  return counts;
+}
+
 /** Adds one to `start[lower + 1]` for each edge of facets [from, to); returns how many facets collapsed. */
-function countEdges(vertexOfCorner: Int32Array, from: number, to: number, start: Int32Array): number {
+function countRange(vertexOfCorner: Int32Array, from: number, to: number, start: Int32Array): number {
   let collapsed = 0;
   for (let k = from * 3; k < to * 3; k += 3) {
     const a = vertexOfCorner[k]!, b = vertexOfCorner[k + 1]!, c = vertexOfCorner[k + 2]!;

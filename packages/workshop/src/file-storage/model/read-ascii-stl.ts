@@ -88,7 +88,8 @@ class AsciiStlReader {
     }
     if (this.coordinates.length < (facet + 1) * 9) this.growCoordinates();
     this.expect(words.normal, '"normal" after "facet"');
-    for (let k = 0; k < 3; k++) this.readNormalComponent();
+    const normalLine = this.scanner.line;
+    for (let k = 0; k < 3; k++) this.readNormalComponent(normalLine);
     this.expect(words.outer, '"outer loop"');
     this.expect(words.loop, '"loop" after "outer"');
     for (let corner = 0; corner < 3; corner++) {
@@ -96,35 +97,42 @@ class AsciiStlReader {
       if (!this.scanner.accept(words.vertex)) {
         throw this.parseError(`Facet index ${facet} has ${corner} vertices; expected "vertex" but found "${this.scanner.peekToken()}"`);
       }
-      for (let axis = 0; axis < 3; axis++) this.coordinates[facet * 9 + corner * 3 + axis] = this.readCoordinate();
+      const vertexLine = this.scanner.line;
+      for (let axis = 0; axis < 3; axis++) this.coordinates[facet * 9 + corner * 3 + axis] = this.readCoordinate(vertexLine);
     }
     if (!this.scanner.more()) throw this.truncated();
-    if (this.scanner.accept(words.vertex)) throw this.parseError(`Facet index ${facet} has more than 3 vertices; STL facets are triangles`);
+    if (this.scanner.accept(words.vertex)) {
+      throw modelError(modelErrorCodes.parse, `Facet index ${facet} has a fourth vertex at line ${this.scanner.line}; STL facets are triangles.`);
+    }
     this.expect(words.endloop, '"endloop"');
     this.expect(words.endfacet, '"endfacet"');
     this.triangles++;
   }
 
-  private readCoordinate(): number {
+  private readCoordinate(vertexLine: number): number {
     const scanner = this.scanner;
     if (!scanner.more()) throw this.truncated();
     const value = scanner.readNumber();
     if (Number.isFinite(value)) return value;
     const token = scanner.peekToken();
-    if (keywords.has(token.toLowerCase())) throw this.parseError(`A vertex of facet index ${this.triangles} has fewer than 3 coordinates`);
+    if (keywords.has(token.toLowerCase())) {
+      throw modelError(modelErrorCodes.parse, `The vertex at line ${vertexLine} (facet index ${this.triangles}) has fewer than 3 coordinates.`);
+    }
     const what = Number.isNaN(value) && !isNotFiniteWord(token) ? 'is not a number' : 'is not a finite number';
     throw modelError(modelErrorCodes.invalidNumber, `Vertex coordinate "${token}" at line ${scanner.line} (facet index ${this.triangles}) ${what}.`);
   }
 
   /** Normals are ignored, so `nan` (which some exporters write for degenerate facets) is accepted. */
-  private readNormalComponent(): void {
+  private readNormalComponent(normalLine: number): void {
     const scanner = this.scanner;
     if (!scanner.more()) throw this.truncated();
     const value = scanner.readNumber();
     if (Number.isFinite(value)) return;
     const token = scanner.peekToken();
     if (!Number.isNaN(value) || isNotFiniteWord(token)) return scanner.skipToken();
-    if (keywords.has(token.toLowerCase())) throw this.parseError(`The normal of facet index ${this.triangles} has fewer than 3 components`);
+    if (keywords.has(token.toLowerCase())) {
+      throw modelError(modelErrorCodes.parse, `The normal at line ${normalLine} (facet index ${this.triangles}) has fewer than 3 components.`);
+    }
     throw modelError(modelErrorCodes.invalidNumber, `Normal component "${token}" at line ${scanner.line} (facet index ${this.triangles}) is not a number.`);
   }
 

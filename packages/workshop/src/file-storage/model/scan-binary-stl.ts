@@ -1,5 +1,6 @@
 import { binaryFacetBytes, binaryPrefixBytes } from './detect-encoding.js';
 import { MeasureSums, degenerateSineSquared, type MeshMeasure } from './measure-mesh.js';
+import type { EdgeCounts } from './check-edges.js';
 import type { ScratchArrays } from './scratch-arrays.js';
 import { VertexTable } from './vertex-table.js';
 
@@ -8,6 +9,8 @@ export interface BinaryScan {
   /** Exact-welded vertex of every corner (three per facet). */
   vertexOfCorner: Int32Array;
   vertices: VertexTable;
+  /** Edges counted under their lower vertex as the facets went by, saving check-edges a pass. */
+  edgeCounts: EdgeCounts;
 }
 
 /** Bytes from the start of a facet to its first vertex: the normal comes first and is ignored. */
@@ -33,15 +36,27 @@ export function scanBinaryStl(
   const vertexOfCorner = scratch.int32('vertex-of-corner', triangles * 3);
   // A closed mesh has about half as many vertices as facets.
   const vertices = new VertexTable(scratch, triangles * 3, triangles / 2 + 16);
+  // Zeroed as vertex ids are handed out, so the worst-case size costs nothing until used.
+  const edgeCounts: EdgeCounts = { start: scratch.int32('edge-start', triangles * 3 + 1), zeroedUpTo: 0, collapsedTriangles: 0 };
   for (let from = 0; from < triangles; from += chunkTriangles) {
-    const failed = scanRange(view, from, Math.min(triangles, from + chunkTriangles), sums, vertices, vertexOfCorner);
+    const failed = scanRange(view, from, Math.min(triangles, from + chunkTriangles), sums, vertices, vertexOfCorner, edgeCounts);
     if (failed >= 0) onNonFinite(failed, firstNonFinite(view, failed));
   }
-  return { measure: sums.result(), vertexOfCorner, vertices };
+  return { measure: sums.result(), vertexOfCorner, vertices, edgeCounts };
 }
 
 /** Scans facets [from, to); returns the index of a facet with a non-finite coordinate, or -1. */
-function scanRange(view: DataView, from: number, to: number, sums: MeasureSums, vertices: VertexTable, vertexOfCorner: Int32Array): number {
+function scanRange(
+  view: DataView,
+  from: number,
+  to: number,
+  sums: MeasureSums,
+  vertices: VertexTable,
+  vertexOfCorner: Int32Array,
+  edgeCounts: EdgeCounts,
+): number {
+  const start = edgeCounts.start;
+  let zeroedUpTo = edgeCounts.zeroedUpTo, collapsed = 0;
   const [ox, oy, oz] = sums.origin;
   let minX = Infinity, minY = Infinity, minZ = Infinity, maxX = -Infinity, maxY = -Infinity, maxZ = -Infinity;
   let sixfoldVolume = 0, doubledArea = 0, degenerate = 0;
@@ -85,11 +100,21 @@ function scanRange(view: DataView, from: number, to: number, sums: MeasureSums, 
     vertexOfCorner[corner] = a;
     vertexOfCorner[corner + 1] = b;
     vertexOfCorner[corner + 2] = c;
+    for (const top = vertices.count; zeroedUpTo < top; zeroedUpTo++) start[zeroedUpTo + 1] = 0;
+    if (a === b || b === c || a === c) {
+      collapsed++;
+    } else {
+      start[(a < b ? a : b) + 1]!++;
+      start[(b < c ? b : c) + 1]!++;
+      start[(c < a ? c : a) + 1]!++;
+    }
     p0x = ax; p0y = ay; p0z = az; p0 = a;
     p1x = bx; p1y = by; p1z = bz; p1 = b;
     p2x = cx; p2y = cy; p2z = cz; p2 = c;
   }
   sums.fold([minX, minY, minZ], [maxX, maxY, maxZ], sixfoldVolume, doubledArea, degenerate);
+  edgeCounts.zeroedUpTo = zeroedUpTo;
+  edgeCounts.collapsedTriangles += collapsed;
   return -1;
 }
 

@@ -17,13 +17,14 @@ export interface WeldedPoints {
   vertexCount: number;
 }
 
-/** Cells are 1024 tolerances wide: a vertex probes a second cell on an axis only 1 time in 512. */
+/** Cells are 1024 tolerances wide: a point probes a second cell on an axis only about 1 time in 256. */
 const cellsPerTolerance = 1024;
 /** At most 2^20 cells per axis keeps cell coordinates small integers whatever the tolerance. */
 const maxCellsPerAxis = 2 ** 20;
 /** Hot loops run in chunks so V8 optimises a function that is called often, not a single long loop. */
 const chunkPoints = 16_384;
 
+/** The grid for a model's bounding box, with the tolerance a fraction of its diagonal. */
 export function weldGridFor(min: Vector3, max: Vector3, relativeTolerance: number): WeldGrid {
   const diagonal = Math.hypot(max[0] - min[0], max[1] - min[1], max[2] - min[2]);
   const tolerance = relativeTolerance * diagonal;
