@@ -1,5 +1,9 @@
 import type { Command } from '../command.js';
+import { journeyCommand } from './journey.js';
 import { maskCommand } from './mask.js';
+import { modelInfoCommand } from './model-info.js';
+import { runCommand } from './run.js';
+import { searchCommand } from './search.js';
 
 /** Every `loupe` subcommand, in the order `loupe help` lists them. */
-export const commands: Command[] = [maskCommand];
+export const commands: Command[] = [runCommand, searchCommand, journeyCommand, maskCommand, modelInfoCommand];

@@ -1,0 +1,51 @@
+import type { Command } from '../command.js';
+import { getJson } from '../platform-client.js';
+
+interface JourneyBody {
+  orderId?: string;
+  traceIds: string[];
+  services: string[];
+  events: Array<Record<string, unknown>>;
+  statuses: Array<{ status: string; enteredAt: number; durationMs: number; current: boolean }>;
+  stoppedAt?: { status?: string; sinceMs?: number; lastError?: Record<string, unknown> };
+  truncated: boolean;
+}
+
+function duration(ms: number): string {
+  const minutes = Math.floor(ms / 60_000);
+  if (minutes < 1) return `${Math.round(ms / 1000)}s`;
+  if (minutes < 120) return `${minutes}m`;
+  const hours = Math.floor(minutes / 60);
+  return hours < 48 ? `${hours}h ${minutes % 60}m` : `${Math.floor(hours / 24)}d ${hours % 24}h`;
+}
+
+export const journeyCommand: Command = {
+  name: 'journey',
+  summary: 'Show every event of one order across all services and days, with time in each status (R29)',
+  usage: 'loupe journey ORDER_ID [--json]',
+  async run(argv) {
+    const orderId = argv.find((a) => !a.startsWith('--'));
+    if (!orderId) {
+      console.error(`Usage: ${journeyCommand.usage}`);
+      return 2;
+    }
+    const journey = await getJson<JourneyBody>(`/api/journey/${encodeURIComponent(orderId)}`);
+    if (argv.includes('--json')) {
+      console.log(JSON.stringify(journey, null, 2));
+      return 0;
+    }
+    if (journey.events.length === 0) {
+      console.error(`loupe journey: no events for order ${orderId} in any retained index`);
+      return 1;
+    }
+    console.log(`Order ${orderId}: ${journey.events.length} events, services ${journey.services.join(' → ')}, traces ${journey.traceIds.join(', ') || '-'}`);
+    for (const span of journey.statuses) console.log(`  ${span.current ? '▶' : ' '} ${span.status.padEnd(18)} ${new Date(span.enteredAt).toISOString()}  ${duration(span.durationMs)}${span.current ? ' (current)' : ''}`);
+    console.log('');
+    for (const event of journey.events) {
+      console.log(`${String(event['@timestamp'])}  ${String(event['service.name'] ?? '-').padEnd(13)} ${String(event['log.level'] ?? '-').padEnd(5)} ${String(event.message ?? '')}`);
+    }
+    if (journey.stoppedAt?.lastError) console.log(`\nLast error: ${String(journey.stoppedAt.lastError.message)}`);
+    if (journey.truncated) console.log('\n(more events exist than were read)');
+    return 0;
+  },
+};

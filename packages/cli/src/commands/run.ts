@@ -1,0 +1,50 @@
+import { loadPlatformConfig, startPlatform } from '@loupe/platform';
+import type { Command } from '../command.js';
+
+interface Running {
+  describe: string;
+  stop(): Promise<void>;
+}
+
+/** Components `loupe run` can start on their own, each reading its settings from the environment. */
+const components: Record<string, () => Promise<Running>> = {
+  async platform() {
+    const platform = await startPlatform(loadPlatformConfig());
+    return { describe: `Loupe platform listening on ${platform.url} (data in ${loadPlatformConfig().dataDir})`, stop: () => platform.stop() };
+  },
+};
+
+/** Stops cleanly on Ctrl-C or SIGTERM; a second signal exits at once. */
+export function stopOnSignals(stop: () => Promise<void>): void {
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    console.error(`\n${signal}: stopping…`);
+    stop().then(() => process.exit(0), (error: unknown) => {
+      console.error(`stop failed: ${(error as Error).message}`);
+      process.exit(1);
+    });
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}
+
+export const runCommand: Command = {
+  name: 'run',
+  summary: `Run one component on its own: ${Object.keys(components).join(', ')}`,
+  usage: `loupe run <${Object.keys(components).join('|')}>`,
+  async run(argv) {
+    const name = argv[0];
+    const start = name ? components[name] : undefined;
+    if (!start) {
+      console.error(`loupe run: ${name ? `unknown component "${name}"` : 'name a component'}; one of ${Object.keys(components).join(', ')}`);
+      return 2;
+    }
+    const running = await start();
+    console.log(running.describe);
+    stopOnSignals(running.stop);
+    await new Promise(() => undefined);
+    return 0;
+  },
+};

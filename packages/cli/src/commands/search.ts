@@ -1,0 +1,27 @@
+import { parseArgs } from 'node:util';
+import type { Command } from '../command.js';
+import { getJson } from '../platform-client.js';
+
+export const searchCommand: Command = {
+  name: 'search',
+  summary: 'Print events matching a KQL query as NDJSON, newest first (R28)',
+  usage: "loupe search 'service.name:mes-api and log.level:error' [--from 1h] [--to now] [--limit 100] [--indices logs-*]",
+  async run(argv) {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { from: { type: 'string', default: '24h' }, to: { type: 'string' }, limit: { type: 'string', default: '100' }, indices: { type: 'string' } },
+    });
+    if (positionals.length > 1) {
+      console.error(`loupe search: quote the query as one argument, e.g. loupe search 'order.id:ORD-1042'`);
+      return 2;
+    }
+    const params = new URLSearchParams({ q: positionals[0] ?? '', from: values.from, limit: values.limit });
+    if (values.to) params.set('to', values.to);
+    if (values.indices) params.set('indices', values.indices);
+    const page = await getJson<{ events: unknown[]; next?: string }>(`/api/search?${params}`);
+    for (const event of page.events) process.stdout.write(`${JSON.stringify(event)}\n`);
+    if (page.next && process.stderr.isTTY) console.error(`loupe search: more events match; raise --limit or narrow --from`);
+    return 0;
+  },
+};
