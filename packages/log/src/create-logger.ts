@@ -18,7 +18,11 @@ export interface LoggerOptions {
   file?: { dir: string; maxSizeBytes?: number; maxFiles?: number };
   /** Write here instead of stdout and files (tests, benchmarks, embedding). */
   destination?: DestinationStream;
-  /** Mask personal data in messages and free-text fields (R22, default true). */
+  /**
+   * Mask personal data in messages and free-text fields (R22, default true). With stdout or
+   * files the writer thread masks every line before it leaves the process, so the request
+   * thread does not pay for it; with a `destination` the caller masks.
+   */
   mask?: boolean;
   /** Fields kept, but encrypted with `cipher` instead of masked (R22). */
   encryptFields?: readonly string[];
@@ -64,6 +68,7 @@ function buildDestination(options: LoggerOptions): DestinationStream {
   if (options.destination) return options.destination;
   const transportOptions: TransportOptions = {
     stdout: options.stdout ?? true,
+    mask: options.mask ?? true,
     ...(options.file && {
       file: {
         path: join(options.file.dir, `${options.service}.log`),
@@ -97,7 +102,8 @@ export function createLogger(options: LoggerOptions): Logger {
     destination,
   );
 
-  const masking = options.mask ?? true;
+  // Lines to stdout and files are masked in the writer thread (see `mask`); others here.
+  const masking = (options.mask ?? true) && options.destination !== undefined;
   const maskValue = masking ? maskText : (value: string) => value;
   const encrypted = new Set(options.encryptFields ?? []);
   if (encrypted.size > 0 && !options.cipher) {

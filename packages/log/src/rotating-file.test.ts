@@ -81,3 +81,18 @@ test('lines still buffered when the process exits are written, not lost', () => 
   assert.equal(lines.length, 20_000);
   assert.equal((JSON.parse(lines.at(-1)!) as Record<string, unknown>)['order.id'], 'ORD-19999');
 });
+
+test('R22 lines written to files are masked in the writer thread before they reach disk', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'loupe-masked-'));
+  const log = createLogger({ service: 'crm-api', stdout: false, file: { dir } });
+  log.info('Operator called +7 (912) 345-67-89 about ORD-1042', { note: 'write to anna.petrova@mail.ru' });
+  log.userLoginFailed({ login: 'anna.petrova@mail.ru', clientIp: '10.1.2.3', outcome: 'failure', failuresInWindow: 3, level: 'warn' });
+  await log.close();
+  const text = readFileSync(join(dir, 'crm-api.log'), 'utf8');
+  assert.ok(!text.includes('anna.petrova') && !text.includes('345-67-89'), text);
+  const [first, second] = text.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+  assert.equal(first?.message, 'Operator called [PHONE] about ORD-1042');
+  assert.equal(first?.note, 'write to [EMAIL]');
+  assert.equal(second?.['user.name'], '[EMAIL]');
+  assert.equal(second?.['client.ip'], '10.1.2.3');
+});

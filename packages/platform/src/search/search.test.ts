@@ -1,0 +1,154 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestPlatform, workshopLine, type TestPlatform } from '../platform.fixture.js';
+
+const base = Date.parse('2026-11-20T08:00:00.000Z');
+const at = (minutes: number) => new Date(base + minutes * 60_000).toISOString();
+const trace = 'a1'.repeat(16);
+
+async function ingest(platform: TestPlatform, documents: Record<string, unknown>[]): Promise<void> {
+  const body = documents.map((d) => `${JSON.stringify({ index: {} })}\n${JSON.stringify(d)}`).join('\n');
+  const response = await fetch(`${platform.url}/_bulk`, { method: 'POST', body: `${body}\n`, headers: { 'content-type': 'application/x-ndjson' } });
+  assert.equal(((await response.json()) as { errors: boolean }).errors, false);
+}
+
+async function get<T>(platform: TestPlatform, path: string): Promise<{ status: number; body: T }> {
+  const response = await fetch(`${platform.url}${path}`);
+  return { status: response.status, body: (await response.json()) as T };
+}
+
+/** One order's life over two days and three services, with a request in its trace that carries no order id. */
+function orderLife(): Record<string, unknown>[] {
+  return [
+    workshopLine({ '@timestamp': at(0), 'service.name': 'shop-api', 'event.action': 'order-created', 'order.status': 'NEW', message: 'Order ORD-1042 created with status NEW', 'trace.id': trace }),
+    workshopLine({ '@timestamp': at(1), 'service.name': 'shop-api', 'event.action': 'http-request', 'order.id': undefined, message: 'POST /orders 201', 'http.response.status_code': 201, 'trace.id': trace }),
+    workshopLine({ '@timestamp': at(5), 'service.name': 'crm-api', 'order.previous_status': 'NEW', 'order.status': 'PRICE_CALCULATING', message: 'Order ORD-1042 status changed from NEW to PRICE_CALCULATING', 'trace.id': trace }),
+    workshopLine({ '@timestamp': at(6), 'service.name': 'mes-api', 'order.previous_status': 'NEW', 'order.status': 'PRICE_CALCULATING', message: 'Order ORD-1042 status changed from NEW to PRICE_CALCULATING', 'trace.id': trace }),
+    workshopLine({ '@timestamp': at(7), 'service.name': 'mes-api', 'log.level': 'error', 'event.action': 'call-failed', message: 'http POST http://file-storage/analyse failed after 3 attempts', 'trace.id': trace }),
+    workshopLine({ '@timestamp': at(60 * 26), 'service.name': 'mes-api', 'order.previous_status': 'PRICE_CALCULATING', 'order.status': 'PRICE_QUOTED', message: 'Order ORD-1042 status changed from PRICE_CALCULATING to PRICE_QUOTED', 'trace.id': 'b2'.repeat(16) }),
+    workshopLine({ '@timestamp': at(3), 'service.name': 'shop-api', 'order.id': 'ORD-7', message: 'Order ORD-7 created', 'event.action': 'order-created', 'order.status': 'NEW', 'trace.id': 'c3'.repeat(16) }),
+  ];
+}
+
+test('R28 KQL over HTTP: fields, free text, ranges, time range, newest first', async () => {
+  const platform = await startTestPlatform();
+  try {
+    await ingest(platform, orderLife());
+    const range = `&from=${encodeURIComponent(at(-60))}&to=${encodeURIComponent(at(60 * 48))}`;
+    const q = (kql: string) => get<{ events: Record<string, unknown>[] }>(platform, `/api/search?q=${encodeURIComponent(kql)}${range}`);
+    const errors = (await q('service.name:mes-api and log.level:error')).body.events;
+    assert.deepEqual(errors.map((e) => e['event.action']), ['call-failed']);
+    const statuses = (await q('order.id:ORD-1042 and order.status:(PRICE_CALCULATING or PRICE_QUOTED)')).body.events;
+    // The failed call also carries the order's status field.
+    assert.deepEqual(statuses.map((e) => e['@timestamp']), [at(60 * 26), at(7), at(6), at(5)]);
+    assert.equal((await q('"failed after 3 attempts"')).body.events.length, 1);
+    assert.equal((await q('http.response.status_code >= 200 and http.response.status_code < 300')).body.events.length, 1);
+    assert.equal((await q('not service.name:mes-api and order.id:ORD-*')).body.events.length, 3);
+    const dayOne = await get<{ events: unknown[] }>(platform, `/api/search?q=order.id:ORD-1042&from=${encodeURIComponent(at(0))}&to=${encodeURIComponent(at(60))}`);
+    assert.equal(dayOne.body.events.length, 4);
+  } finally {
+    await platform.close();
+  }
+});
+
+test('R28 a KQL syntax error answers 400 with the column and what was expected; hostile input never 500s', async () => {
+  const platform = await startTestPlatform();
+  try {
+    const bad = await get<{ error: { code: string; message: string } }>(platform, `/api/search?q=${encodeURIComponent('order.id:')}`);
+    assert.equal(bad.status, 400);
+    assert.equal(bad.body.error.code, 'KQL_SYNTAX');
+    assert.match(bad.body.error.message, /column 10/);
+    for (const hostile of ['order.id:"x\' OR 1=1 --"', "'); DROP TABLE logs; --", '((((((((', 'a'.repeat(10_000), `${'('.repeat(1000)}a${')'.repeat(1000)}`, 'message:\\', '@timestamp > "yesterday"']) {
+      const response = await fetch(`${platform.url}/api/search`, { method: 'POST', body: JSON.stringify({ q: hostile }), headers: { 'content-type': 'application/json' } });
+      assert.ok(response.status === 200 || response.status === 400, `${hostile.slice(0, 30)} → ${response.status}`);
+    }
+    const wrongLimit = await get<{ error: { code: string } }>(platform, '/api/search?q=*&limit=abc');
+    assert.equal(wrongLimit.body.error.code, 'SEARCH_BAD_LIMIT');
+  } finally {
+    await platform.close();
+  }
+});
+
+test('R28 paging with search-after stays stable while new events arrive', async () => {
+  const platform = await startTestPlatform();
+  try {
+    await ingest(platform, Array.from({ length: 25 }, (_, i) => workshopLine({ '@timestamp': at(i), 'order.id': `ORD-P${i}` })));
+    const range = `&from=${encodeURIComponent(at(-60))}&to=${encodeURIComponent(at(600))}`;
+    const first = await get<{ events: Record<string, unknown>[]; next: string }>(platform, `/api/search?q=*&limit=10${range}`);
+    await ingest(platform, [workshopLine({ '@timestamp': at(100), 'order.id': 'ORD-NEWER' }), workshopLine({ '@timestamp': at(12.5), 'order.id': 'ORD-BETWEEN' })]);
+    const seen = first.body.events.map((e) => e['order.id']);
+    let next: string | undefined = first.body.next;
+    while (next) {
+      const page: { body: { events: Record<string, unknown>[]; next?: string } } = await get(platform, `/api/search?q=*&limit=10&after=${next}${range}`);
+      seen.push(...page.body.events.map((e) => e['order.id']));
+      next = page.body.next;
+    }
+    assert.deepEqual(seen.slice(0, 10), Array.from({ length: 10 }, (_, i) => `ORD-P${24 - i}`));
+    assert.equal(new Set(seen).size, seen.length);
+    assert.ok(!seen.includes('ORD-NEWER'), 'a newer event does not shift later pages');
+    assert.ok(seen.includes('ORD-BETWEEN'), 'an older event that arrived meanwhile appears in its place');
+  } finally {
+    await platform.close();
+  }
+});
+
+test('R29 histogram of matches and top values of a field', async () => {
+  const platform = await startTestPlatform();
+  try {
+    await ingest(platform, orderLife());
+    const range = `&from=${encodeURIComponent(at(0))}&to=${encodeURIComponent(at(60))}`;
+    const histogram = await get<{ intervalMs: number; buckets: Array<{ ts: number; count: number; key?: string }> }>(platform, `/api/histogram?q=*&interval=5m&split=log.level${range}`);
+    assert.equal(histogram.body.intervalMs, 300_000);
+    assert.deepEqual(histogram.body.buckets, [
+      { ts: base, count: 3, key: 'info' },
+      { ts: base + 300_000, count: 1, key: 'error' },
+      { ts: base + 300_000, count: 2, key: 'info' },
+    ]);
+    const top = await get<{ values: Array<{ value: unknown; count: number }> }>(platform, `/api/top-values?q=*&field=service.name${range}`);
+    assert.deepEqual(top.body.values, [{ value: 'shop-api', count: 3 }, { value: 'mes-api', count: 2 }, { value: 'crm-api', count: 1 }]);
+  } finally {
+    await platform.close();
+  }
+});
+
+test('R29 the order journey spans services, days and the order\'s traces, with time in each status', async () => {
+  const platform = await startTestPlatform();
+  try {
+    await ingest(platform, orderLife());
+    const { body } = await get<{ events: Record<string, unknown>[]; services: string[]; traceIds: string[]; statuses: Array<{ status: string; durationMs: number; current: boolean }>; stoppedAt: { status: string; lastError: Record<string, unknown> } }>(platform, '/api/journey/ORD-1042');
+    assert.deepEqual(body.events.map((e) => e.message), [
+      'Order ORD-1042 created with status NEW',
+      'POST /orders 201',
+      'Order ORD-1042 status changed from NEW to PRICE_CALCULATING',
+      'Order ORD-1042 status changed from NEW to PRICE_CALCULATING',
+      'http POST http://file-storage/analyse failed after 3 attempts',
+      'Order ORD-1042 status changed from PRICE_CALCULATING to PRICE_QUOTED',
+    ]);
+    assert.deepEqual(body.services, ['shop-api', 'crm-api', 'mes-api']);
+    assert.deepEqual(body.statuses.map((s) => [s.status, s.current]), [['NEW', false], ['PRICE_CALCULATING', false], ['PRICE_QUOTED', true]]);
+    assert.equal(body.statuses[0]!.durationMs, 5 * 60_000);
+    assert.equal(body.statuses[1]!.durationMs, (60 * 26 - 5) * 60_000);
+    assert.equal(body.stoppedAt.status, 'PRICE_QUOTED');
+    assert.equal(body.stoppedAt.lastError['event.action'], 'call-failed');
+  } finally {
+    await platform.close();
+  }
+});
+
+test('R28 live tail streams new matches as server-sent events', async () => {
+  const platform = await startTestPlatform();
+  try {
+    const controller = new AbortController();
+    const response = await fetch(`${platform.url}/api/tail?q=${encodeURIComponent('service.name:crm-api')}`, { signal: controller.signal });
+    assert.equal(response.headers.get('content-type'), 'text/event-stream');
+    const reader = response.body!.getReader();
+    await ingest(platform, [workshopLine({ 'service.name': 'crm-api', 'order.id': 'ORD-TAIL' }), workshopLine({ 'service.name': 'shop-api' })]);
+    let text = '';
+    while (!text.includes('ORD-TAIL')) text += new TextDecoder().decode((await reader.read()).value);
+    controller.abort();
+    const data = text.split('\n').filter((line) => line.startsWith('data: ')).map((line) => JSON.parse(line.slice(6)) as Record<string, unknown>);
+    assert.deepEqual(data.map((e) => e['service.name']), ['crm-api']);
+  } finally {
+    await platform.close();
+  }
+});
