@@ -21,7 +21,7 @@ function deadLetter(item: IngestItem, error: ItemError, source: string, now: num
     action: 'dead-letter',
     trace_id: null, span_id: null, order_id: null, customer_id: null, user_id: null,
     http_status: error.status, duration_ns: null, client_ip: null, error_type: error.type, url_path: null,
-    attrs: JSON.stringify({ 'event.original': raw, 'error.message': error.reason, 'event.module': source, ...(item.id && { 'event.original_id': item.id }) }),
+    attrs: { 'event.original': raw, 'error.message': error.reason, 'event.module': source, ...(item.id && { 'event.original_id': item.id }) },
   };
 }
 

@@ -26,16 +26,28 @@ export const fieldAliases: ReadonlyArray<[ecs: string, aliases: readonly string[
   ['process.pid', ['pid']],
 ];
 
-/** Moves aliased fields to their ECS names in place. */
+const aliasTarget = new Map<string, { ecs: string; rank: number }>();
+for (const [ecs, aliases] of fieldAliases) aliases.forEach((alias, rank) => aliasTarget.set(alias, { ecs, rank }));
+
+/**
+ * Moves aliased fields to their ECS names, in place: one look-up per key of the record
+ * rather than one per known alias. A field already under its ECS name wins; among aliases,
+ * the one listed first.
+ */
 export function applyAliases(record: Record<string, unknown>): void {
-  for (const [ecs, aliases] of fieldAliases) {
-    if (record[ecs] !== undefined) continue;
-    for (const alias of aliases) {
-      const value = record[alias];
-      if (value === undefined || (typeof value === 'object' && value !== null)) continue;
-      record[ecs] = value;
-      delete record[alias];
-      break;
-    }
+  let chosen: Map<string, { alias: string; rank: number }> | undefined;
+  for (const key in record) {
+    const target = aliasTarget.get(key);
+    if (!target || record[target.ecs] !== undefined) continue;
+    const value = record[key];
+    if (value === undefined || (typeof value === 'object' && value !== null)) continue;
+    chosen ??= new Map();
+    const current = chosen.get(target.ecs);
+    if (!current || target.rank < current.rank) chosen.set(target.ecs, { alias: key, rank: target.rank });
+  }
+  if (!chosen) return;
+  for (const [ecs, { alias }] of chosen) {
+    record[ecs] = record[alias];
+    delete record[alias];
   }
 }

@@ -29,6 +29,11 @@ export function parseTimestamp(value: unknown): number | undefined {
   if (typeof value === 'number') return epochFromNumber(value);
   if (typeof value === 'bigint') return epochFromNumber(Number(value));
   if (typeof value !== 'string' || value.length === 0 || value.length > 64) return undefined;
+  // The common case, what JavaScript loggers write: 2026-11-21T10:00:00.123Z.
+  if (value.length === 24 && value.charCodeAt(23) === 90 && value.charCodeAt(10) === 84) {
+    const fast = Date.parse(value);
+    if (Number.isFinite(fast)) return fast;
+  }
   const text = value.trim();
   if (/^\d+(\.\d+)?$/.test(text)) return epochFromNumber(Number(text));
   const iso = isoLike.exec(text);

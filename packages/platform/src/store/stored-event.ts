@@ -25,8 +25,8 @@ export interface StoredEvent {
   client_ip: string | null;
   error_type: string | null;
   url_path: string | null;
-  /** JSON text of the remaining fields. */
-  attrs: string;
+  /** The remaining fields, flat with dotted keys. */
+  attrs: Record<string, unknown>;
 }
 
 export type StoredColumn = Exclude<keyof StoredEvent, 'index' | 'attrs' | 'id' | 'ts'>;

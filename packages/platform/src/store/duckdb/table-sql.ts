@@ -18,10 +18,10 @@ export const columnNames = ['id', 'ts', ...typedColumns.map((c) => c.column), 'a
 /** The `columns={…}` argument of read_json for a staging file: `i` is the target index, ts is epoch ms. */
 export const stagingColumnsSql = `{i: 'VARCHAR', id: 'VARCHAR', ts: 'BIGINT', ${typedColumns
   .map(({ column, sqlType }) => `${column}: '${sqlType}'`)
-  .join(', ')}, attrs: 'VARCHAR'}`;
+  .join(', ')}, attrs: 'JSON'}`;
 
 /** SELECT list turning staging rows into table rows. */
-export const stagingToTableSql = ['id', 'make_timestamp(ts * 1000)', ...typedColumns.map((c) => c.column), 'CAST(attrs AS JSON)'].join(', ');
+export const stagingToTableSql = ['id', 'make_timestamp(ts * 1000)', ...typedColumns.map((c) => c.column), 'attrs'].join(', ');
 
 /** SELECT list reading table rows back with JavaScript-friendly types. */
 export const readColumnsSql = [

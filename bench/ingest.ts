@@ -1,0 +1,92 @@
+// `npm run bench -- ingest [events]`: events/s through POST /_bulk over HTTP into the platform
+// (its own process), against PostgreSQL COPY into a table with a time index and a full-text
+// index in the same run; then bytes on disk per event against the raw NDJSON.
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { machineLine } from './baseline.js';
+import { startPlatformProcess } from './platform-process.js';
+import { workshopEvent } from './workshop-events.js';
+
+const total = Number(process.argv[2] ?? 400_000);
+const perRequest = 5_000;
+const concurrency = 3;
+const start = Date.parse('2026-11-21T00:00:00Z');
+const events = Array.from({ length: total }, (_, i) => workshopEvent(i, start, 50));
+const lines = events.map((event) => JSON.stringify(event));
+const rawBytes = lines.reduce((sum, line) => sum + Buffer.byteLength(line) + 1, 0);
+
+function dirBytes(dir: string): number {
+  return readdirSync(dir, { recursive: true }).map(String).reduce((sum, file) => {
+    const stat = statSync(join(dir, file));
+    return stat.isFile() ? sum + stat.size : sum;
+  }, 0);
+}
+
+async function loupeIngest(): Promise<{ eventsPerSecond: number; bytesPerEvent: number }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'loupe-bench-ingest-'));
+  const platform = await startPlatformProcess(dataDir);
+  // As the shipper sends them: an `_id` per event from its file and offset.
+  const bodies: string[] = [];
+  for (let offset = 0; offset < total; offset += perRequest) {
+    bodies.push(lines.slice(offset, offset + perRequest).map((line, i) => `{"create":{"_id":"bench:${offset + i}"}}\n${line}`).join('\n') + '\n');
+  }
+  const began = performance.now();
+  let next = 0;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < bodies.length) {
+      const body = bodies[next++]!;
+      const response = await fetch(`${platform.url}/_bulk`, { method: 'POST', body, headers: { 'content-type': 'application/x-ndjson' } });
+      const result = (await response.json()) as { errors: boolean };
+      if (!response.ok || result.errors) throw new Error(`bulk failed: ${response.status}`);
+    }
+  }));
+  const seconds = (performance.now() - began) / 1000;
+  await platform.stop();
+  const bytes = statSync(join(dataDir, 'loupe.duckdb')).size;
+  rmSync(dataDir, { recursive: true, force: true });
+  return { eventsPerSecond: total / seconds, bytesPerEvent: bytes / total };
+}
+
+async function postgresCopy(): Promise<number | undefined> {
+  const client = new pg.Client({ connectionString: process.env.LOUPE_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' });
+  try {
+    await client.connect();
+  } catch (error) {
+    console.log(`  PostgreSQL baseline skipped: ${(error as Error).message}`);
+    return undefined;
+  }
+  try {
+    await client.query('DROP TABLE IF EXISTS loupe_bench_logs');
+    await client.query('CREATE TABLE loupe_bench_logs (ts timestamptz, level text, service text, message text, doc jsonb)');
+    await client.query('CREATE INDEX ON loupe_bench_logs (ts)');
+    await client.query(`CREATE INDEX ON loupe_bench_logs USING gin (to_tsvector('simple', message))`);
+    const escape = (value: unknown) => String(value ?? '\\N').replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n');
+    const began = performance.now();
+    const rows = Readable.from((function* () {
+      for (let i = 0; i < total; i++) {
+        const event = events[i]!;
+        yield `${escape(event['@timestamp'])}\t${escape(event['log.level'])}\t${escape(event['service.name'])}\t${escape(event.message)}\t${escape(lines[i])}\n`;
+      }
+    })());
+    await pipeline(rows, client.query(copyFrom('COPY loupe_bench_logs FROM STDIN')));
+    const seconds = (performance.now() - began) / 1000;
+    await client.query('DROP TABLE loupe_bench_logs');
+    return total / seconds;
+  } finally {
+    await client.end();
+  }
+}
+
+console.log(`ingest benchmark — ${await machineLine()}`);
+console.log(`  ${total.toLocaleString('en')} workshop events, ${(rawBytes / total).toFixed(0)} bytes each as NDJSON, ${perRequest} per _bulk request, ${concurrency} requests in flight`);
+const loupe = await loupeIngest();
+const baseline = await postgresCopy();
+console.log(`  Loupe /_bulk over HTTP, end to end:        ${Math.round(loupe.eventsPerSecond).toLocaleString('en')} events/s`);
+if (baseline) console.log(`  PostgreSQL COPY (time + full-text index):  ${Math.round(baseline).toLocaleString('en')} events/s   → Loupe ${(loupe.eventsPerSecond / baseline).toFixed(2)}× the baseline`);
+console.log(`  Bytes on disk per event: ${loupe.bytesPerEvent.toFixed(1)} (raw NDJSON ${(rawBytes / total).toFixed(0)}) → ${(loupe.bytesPerEvent / (rawBytes / total)).toFixed(3)} of raw`);
+void dirBytes;
