@@ -36,14 +36,17 @@ const match = (field: string, value: string): KqlNode => ({ kind: 'match', field
  */
 export async function orderJourney(store: LogStore, key: { orderId?: string; traceId?: string }, now = Date.now()): Promise<Journey> {
   if (!key.orderId && !key.traceId) throw new LoupeError('JOURNEY_NO_KEY', 'Give an order id or a trace id');
-  const first = await store.search({ query: key.orderId ? match(F.orderId, key.orderId) : match(F.traceId, key.traceId!), indices: 'logs-*', order: 'asc', limit: MAX_EVENTS });
+  // An order's events live on a few days: read those days' indices (all services), not every index.
+  const indices = key.orderId ? daysOf(await store.indicesForOrder(key.orderId)) : 'logs-*';
+  if (indices === '') return { ...(key.orderId && { orderId: key.orderId }), traceIds: [], services: [], events: [], statuses: [], truncated: false };
+  const first = await store.search({ query: key.orderId ? match(F.orderId, key.orderId) : match(F.traceId, key.traceId!), indices, order: 'asc', limit: MAX_EVENTS });
   const traceIds = [...new Set(first.events.map((e) => e[F.traceId]).filter((t): t is string => typeof t === 'string'))];
   let truncated = first.next !== undefined || traceIds.length > MAX_TRACES;
   const byId = new Map(first.events.map((e) => [String(e._id), e]));
   if (key.orderId && traceIds.length > 0) {
     const related = await store.search({
       query: { kind: 'or', children: traceIds.slice(0, MAX_TRACES).map((id) => match(F.traceId, id)) } as KqlNode,
-      indices: 'logs-*', order: 'asc', limit: MAX_EVENTS,
+      indices, order: 'asc', limit: MAX_EVENTS,
     });
     truncated ||= related.next !== undefined;
     for (const event of related.events) byId.set(String(event._id), event);
@@ -63,6 +66,15 @@ export async function orderJourney(store: LogStore, key: { orderId?: string; tra
     ...(last && { stoppedAt: { status: current?.status, sinceMs: current?.durationMs, lastEvent: last, ...(lastError && { lastError }) } }),
     truncated,
   };
+}
+
+/** `logs-*-2026.11.20,logs-*-2026.11.21` for the days of the given indices; indices without a day are kept as they are. */
+function daysOf(indices: string[]): string {
+  const patterns = new Set(indices.map((name) => {
+    const day = /-(\d{4}\.\d{2}\.\d{2})$/.exec(name)?.[1];
+    return day ? `logs-*-${day}` : name;
+  }));
+  return [...patterns].join(',');
 }
 
 /** Status spans from order-created and order-status-changed events (R4, R5); a status logged by several services counts once. */

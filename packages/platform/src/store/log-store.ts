@@ -82,5 +82,7 @@ export interface LogStore {
   histogram(request: HistogramRequest): Promise<HistogramBucket[]>;
   topValues(request: TopValuesRequest): Promise<Array<{ value: unknown; count: number }>>;
   listIndices(): Promise<IndexInfo[]>;
+  /** The indices holding events of an order: the journey reads only those days (R29). */
+  indicesForOrder(orderId: string): Promise<string[]>;
   close(): Promise<void>;
 }

@@ -12,6 +12,10 @@ interface IndexSlice {
 
 let stagingSequence = 0;
 
+/** Table of (order id, index) pairs; its name cannot clash with an index (index names have no `_` first). */
+export const ORDER_INDICES = '_order_indices';
+export const orderIndicesSql = `CREATE TABLE IF NOT EXISTS ${ORDER_INDICES} (order_id VARCHAR, index_name VARCHAR, PRIMARY KEY (order_id, index_name))`;
+
 /** One staging line: short keys, so JSON.stringify and DuckDB's reader have less to do. */
 function stagingLine(event: StoredEvent): string {
   const row: Record<string, unknown> = { i: event.index, id: event.id, ts: Math.trunc(event.ts) };
@@ -68,6 +72,8 @@ export async function appendBatch(
         for (const [id] of known.getRows()) existing.add(String(id));
         await connection.run(`INSERT INTO ${table} SELECT ${stagingToTableSql} FROM staging s ANTI JOIN ${storedIds} e ON s.id = e.id WHERE s.i = $1`, params);
       }
+      // Which indices hold each order, so a journey reads a few days instead of every index.
+      await connection.run(`INSERT OR IGNORE INTO ${ORDER_INDICES} SELECT DISTINCT order_id, i FROM staging WHERE order_id IS NOT NULL`);
       await connection.run('DROP TABLE staging');
       await connection.run('COMMIT');
     } catch (error) {

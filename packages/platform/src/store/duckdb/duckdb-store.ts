@@ -6,7 +6,7 @@ import type {
   AppendResult, HistogramBucket, HistogramRequest, IndexInfo, LogStore, SearchPage, SearchRequest, TopValuesRequest,
 } from '../log-store.js';
 import { toRecord, type StoredEvent } from '../stored-event.js';
-import { appendBatch } from './append-batch.js';
+import { appendBatch, ORDER_INDICES, orderIndicesSql } from './append-batch.js';
 import { fieldExpression, filteredUnion, selectIndices } from './search-sql.js';
 import { readColumnsSql, tableIdentifier } from './table-sql.js';
 
@@ -46,8 +46,9 @@ export class DuckDbStore implements LogStore {
     if (options.threads) config.threads = String(options.threads);
     const instance = await DuckDBInstance.create(options.path, config);
     const store = new DuckDbStore(instance, await instance.connect(), await instance.connect(), options);
+    await store.writer.run(orderIndicesSql);
     const tables = await store.reader.runAndReadAll(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' AND table_type = 'BASE TABLE'`);
-    for (const [name] of tables.getRows()) store.tables.add(String(name));
+    for (const [name] of tables.getRows()) if (!String(name).startsWith('_')) store.tables.add(String(name));
     return store;
   }
 
@@ -131,6 +132,11 @@ export class DuckDbStore implements LogStore {
     if (names.length === 0) return [];
     const rows = await this.read(names.map((name) => `SELECT '${name}' AS name, CAST(count(*) AS DOUBLE) AS n FROM ${tableIdentifier(name)}`).join(' UNION ALL '), []);
     return rows.map((row) => ({ name: String(row.name), events: Number(row.n), tier: 'hot' as const, day: indexDay(String(row.name)) }));
+  }
+
+  async indicesForOrder(orderId: string): Promise<string[]> {
+    const rows = await this.read(`SELECT index_name FROM ${ORDER_INDICES} WHERE order_id = $1 ORDER BY index_name`, [orderId]);
+    return rows.map((row) => String(row.index_name)).filter((name) => this.tables.has(name));
   }
 
   async close(): Promise<void> {
