@@ -17,7 +17,7 @@ export interface PlatformDeps {
 /** The platform's HTTP API: ingest (R24), search and journey (R28, R29). Does not listen. */
 export async function buildPlatformApp({ config, log, store, pipeline }: PlatformDeps): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, bodyLimit: config.limits.maxBodyBytes });
-  await app.register(loupeFastifyPlugin, { log, quietPaths: ['/', '/_license', '/_xpack'] });
+  await app.register(loupeFastifyPlugin, { log, quietPaths: ['/', '/_license', '/_xpack', '/_bulk'] });
   // The official Elasticsearch clients refuse a server that does not say it is Elasticsearch.
   app.addHook('onSend', async (_request, reply) => {
     reply.header('x-elastic-product', 'Elasticsearch');

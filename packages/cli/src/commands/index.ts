@@ -4,6 +4,7 @@ import { maskCommand } from './mask.js';
 import { modelInfoCommand } from './model-info.js';
 import { runCommand } from './run.js';
 import { searchCommand } from './search.js';
+import { startCommand } from './start.js';
 
 /** Every `loupe` subcommand, in the order `loupe help` lists them. */
-export const commands: Command[] = [runCommand, searchCommand, journeyCommand, maskCommand, modelInfoCommand];
+export const commands: Command[] = [startCommand, runCommand, searchCommand, journeyCommand, maskCommand, modelInfoCommand];

@@ -30,6 +30,11 @@ export function stopOnSignals(stop: () => Promise<void>): void {
   process.on('SIGTERM', onSignal);
 }
 
+/** Names `loupe run` accepts. */
+export function runnableComponents(): string[] {
+  return Object.keys(components);
+}
+
 export const runCommand: Command = {
   name: 'run',
   summary: `Run one component on its own: ${Object.keys(components).join(', ')}`,

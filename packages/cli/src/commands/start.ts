@@ -1,0 +1,71 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadPlatformConfig } from '@loupe/platform';
+import type { Command } from '../command.js';
+import { startLogForwarder } from '../forward-logs.js';
+import { runnableComponents, stopOnSignals } from './run.js';
+
+const cli = fileURLToPath(new URL('../main.js', import.meta.url));
+
+/** Starts `loupe run <component>` in its own process and waits for its first line of output. */
+async function startComponent(component: string): Promise<{ child: ChildProcess; banner: string }> {
+  const child = spawn(process.execPath, [cli, 'run', component], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  // The banner is the first line that is not one of the component's JSON log lines.
+  const banner = () => output.split('\n').slice(0, -1).find((line) => !line.startsWith('{'));
+  while (!banner()) {
+    if (child.exitCode !== null) throw new Error(`loupe run ${component} exited with code ${child.exitCode}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  // After the banner, a component's stdout is its JSON log lines: they go to files, not to this terminal.
+  child.stdout!.removeAllListeners('data');
+  child.stdout!.resume();
+  return { child, banner: banner()! };
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  child.kill('SIGTERM');
+  await once(child, 'exit');
+}
+
+export const startCommand: Command = {
+  name: 'start',
+  summary: 'Run the whole system on embedded defaults: the log platform and the workshop, each in its own process',
+  usage: 'loupe start',
+  async run() {
+    const config = loadPlatformConfig();
+    console.log(`Loupe — data in ${config.dataDir}`);
+    const platform = await startComponent('platform');
+    console.log(`  ${platform.banner}`);
+    const children = [platform.child];
+    if (runnableComponents().includes('workshop')) {
+      const workshop = await startComponent('workshop');
+      children.push(workshop.child);
+      console.log(`  ${workshop.banner}`);
+    }
+    const forwarder = startLogForwarder({
+      logDir: join(config.dataDir, 'logs'),
+      platformUrl: `http://${config.host}:${config.port}`,
+      onError: (message) => console.error(message),
+    });
+    console.log(`\nSearch the logs: npx loupe search 'log.level:error' --from 1h   ·   API: http://${config.host}:${config.port}/api/search?q=*`);
+    console.log('No sign-in yet: the platform listens on 127.0.0.1 only until access control lands. Ctrl-C stops everything.');
+    stopOnSignals(async () => {
+      await forwarder.stop();
+      await Promise.all(children.map(stopChild));
+    });
+    for (const child of children) {
+      child.on('exit', (code) => {
+        if (code !== 0 && code !== null) console.error(`a component exited with code ${code}; Ctrl-C to stop the rest`);
+      });
+    }
+    await new Promise(() => undefined);
+    return 0;
+  },
+};
