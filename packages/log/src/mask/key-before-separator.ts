@@ -103,6 +103,9 @@ export function nextSeparator(text: string, cursor: SeparatorCursor): number {
 export function hasSensitiveKey(text: string): boolean {
   const cursor = separatorCursor(text);
   for (let at = nextSeparator(text, cursor); at !== -1; at = nextSeparator(text, cursor)) {
+    // `14:00`, `ORD-1042:`, `v=2`: no sensitive key name ends in a digit, and these are common.
+    const before = at > 0 ? text.charCodeAt(at - 1) : 0;
+    if (before >= 48 && before <= 57) continue;
     if (keyKindBefore(text, at) !== undefined) return true;
   }
   return false;
