@@ -1,6 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { KqlNode } from '../kql/index.js';
-import type { LogStore, SortKey } from '../store/log-store.js';
+import type { LogStore } from '../store/log-store.js';
+
+/** How far back each poll looks for events that arrived after their timestamp. */
+const LATE_ARRIVAL_MS = 30_000;
 
 export interface LiveTailOptions {
   query: KqlNode;
@@ -25,21 +28,33 @@ export async function liveTail(store: LogStore, request: FastifyRequest, reply: 
   request.raw.on('close', () => { closed = true; });
 
   const send = (event: Record<string, unknown>) => out.write(`id: ${String(event._id)}\ndata: ${JSON.stringify(event)}\n\n`);
-  const keyOf = (event: Record<string, unknown>): SortKey => ({ ts: Date.parse(String(event['@timestamp'])), id: String(event._id) });
 
   const latest = await store.search({ query: options.query, indices: options.indices, from: Date.now() - 3_600_000, limit: options.backlog ?? 20 });
-  const backlog = latest.events.reverse();
-  for (const event of backlog) send(event);
-  let cursor: SortKey = backlog.length > 0 ? keyOf(backlog.at(-1)!) : { ts: Date.now(), id: '' };
+  const sent = new Set<string>();
+  for (const event of latest.events.reverse()) {
+    send(event);
+    sent.add(String(event._id));
+  }
+  // Shippers deliver late: each poll looks back a while and skips what was already sent.
+  let since = Date.now() - LATE_ARRIVAL_MS;
 
   while (!closed) {
     await new Promise((resolve) => setTimeout(resolve, pollMs));
     if (closed) break;
     try {
-      const page = await store.search({ query: options.query, indices: options.indices, from: cursor.ts, order: 'asc', after: cursor, limit: 500 });
-      for (const event of page.events) send(event);
-      if (page.events.length > 0) cursor = keyOf(page.events.at(-1)!);
-      else out.write(': keep-alive\n\n');
+      const polledAt = Date.now();
+      const page = await store.search({ query: options.query, indices: options.indices, from: since, order: 'asc', limit: 1000 });
+      let fresh = 0;
+      for (const event of page.events) {
+        const id = String(event._id);
+        if (sent.has(id)) continue;
+        send(event);
+        sent.add(id);
+        fresh++;
+      }
+      if (fresh === 0) out.write(': keep-alive\n\n');
+      since = polledAt - LATE_ARRIVAL_MS;
+      if (sent.size > 50_000) for (const id of [...sent].slice(0, 25_000)) sent.delete(id);
     } catch (error) {
       out.write(`event: error\ndata: ${JSON.stringify({ message: (error as Error).message })}\n\n`);
       break;
