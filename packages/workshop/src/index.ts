@@ -1,2 +1,9 @@
-export {};
 export * from './file-storage/model/index.js';
+export * from './domain/index.js';
+export { readWorkshopConfig, defaultPorts, type WorkshopConfig, type WorkshopPorts } from './config.js';
+export { startWorkshop, workshopOptionsFrom, workshopServices, infrastructureService, type StartWorkshopOptions, type Workshop, type WorkshopService } from './start-workshop.js';
+export { buildShopApp, type ShopConfig, type ShopDeps } from './shop-api/index.js';
+export { buildCrmApp, ensureStaffAccount, type CrmConfig, type CrmDeps, type StaffAccount } from './crm-api/index.js';
+export { buildMesApp, type MesConfig, type MesDeps } from './mes-api/index.js';
+export { buildFileStorageApp, defaultMaxModelBytes, type FileStorageConfig, type FileStorageDeps } from './file-storage/index.js';
+export { startSimulator, incidentNames, ApiClient, modelForm, type Simulator, type SimulatorOptions, type IncidentName, type InfrastructureSwitches } from './simulator/index.js';

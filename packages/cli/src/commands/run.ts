@@ -1,5 +1,6 @@
 import { loadPlatformConfig, startPlatform } from '@loupe/platform';
 import type { Command } from '../command.js';
+import { runWorkshop } from '../run-workshop.js';
 
 interface Running {
   describe: string;
@@ -12,6 +13,7 @@ const components: Record<string, () => Promise<Running>> = {
     const platform = await startPlatform(loadPlatformConfig());
     return { describe: `Loupe platform listening on ${platform.url} (data in ${loadPlatformConfig().dataDir})`, stop: () => platform.stop() };
   },
+  workshop: () => runWorkshop(),
 };
 
 /** Stops cleanly on Ctrl-C or SIGTERM; a second signal exits at once. */

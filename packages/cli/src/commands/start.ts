@@ -11,7 +11,11 @@ const cli = fileURLToPath(new URL('../main.js', import.meta.url));
 
 /** Starts `loupe run <component>` in its own process and waits for its first line of output. */
 async function startComponent(component: string): Promise<{ child: ChildProcess; banner: string }> {
-  const child = spawn(process.execPath, [cli, 'run', component], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // Its own process group: Ctrl-C reaches only this process, which then stops each component in order.
+  const child = spawn(process.execPath, [cli, 'run', component], { stdio: ['ignore', 'pipe', 'inherit'], detached: true });
+  process.once('exit', () => {
+    if (child.exitCode === null) child.kill('SIGTERM');
+  });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => {
     output += chunk.toString();
@@ -57,8 +61,10 @@ export const startCommand: Command = {
     console.log(`\nSearch the logs: npx loupe search 'log.level:error' --from 1h   ·   API: http://${config.host}:${config.port}/api/search?q=*`);
     console.log('No sign-in yet: the platform listens on 127.0.0.1 only until access control lands. Ctrl-C stops everything.');
     stopOnSignals(async () => {
+      // The workshop first, so its last lines are written before the forwarder's final round.
+      for (const child of children.slice(1)) await stopChild(child);
       await forwarder.stop();
-      await Promise.all(children.map(stopChild));
+      await stopChild(children[0]!);
     });
     for (const child of children) {
       child.on('exit', (code) => {

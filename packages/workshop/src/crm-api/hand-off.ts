@@ -1,0 +1,40 @@
+import type { Logger } from '@loupe/log';
+import { LoupeError } from '@loupe/schema';
+import type { Database } from '../db/index.js';
+import type { MessageQueue } from '../queue/index.js';
+import { handOffFrom, routingKeys, type ToManufacturingMessage } from '../domain/index.js';
+import { moveOrder, requireOrder, type StatusChange } from '../orders/index.js';
+
+export interface HandOffDeps {
+  db: Database;
+  queue: MessageQueue;
+  log: Logger;
+}
+
+/**
+ * Hands an order to manufacturing: MODEL_UPLOADED → PRICE_CALCULATING (MES prices it) or
+ * ACCEPTED → IN_PRODUCTION (MES makes it). The status change and the `order.to-manufacturing`
+ * message commit together (the queue's outbox), so neither happens without the other.
+ */
+export async function handOffOrder({ db, queue, log }: HandOffDeps, orderId: string, actorId: string, note?: string): Promise<StatusChange & { messageId: string }> {
+  const result = await db.transaction(async (tx) => {
+    const order = await requireOrder(tx, orderId, { forUpdate: true });
+    const step = handOffFrom(order.status);
+    if (!step?.handOff || !order.model) {
+      throw new LoupeError(
+        'ORDER_BAD_TRANSITION',
+        `Order ${orderId} cannot go from ${order.status} to manufacturing; orders are handed on from MODEL_UPLOADED (pricing) and ACCEPTED (production)`,
+        409,
+      );
+    }
+    const change = await moveOrder(tx, { orderId, to: step.to, actor: 'crm', actorId, note: note ?? `handed to manufacturing for ${step.handOff}` });
+    const body: ToManufacturingMessage = {
+      stage: step.handOff, orderId, customerId: order.customerId, product: order.product, metal: order.metal, scale: order.scale,
+      modelFileId: order.model.fileId, ...(order.ringSizeMm !== undefined && { ringSizeMm: order.ringSizeMm }),
+    };
+    const messageId = await queue.publish(tx, routingKeys.toManufacturing, { orderId, body });
+    return { ...change, messageId };
+  });
+  log.orderStatusChanged({ orderId: result.orderId, customerId: result.customerId, from: result.from, to: result.to });
+  return result;
+}

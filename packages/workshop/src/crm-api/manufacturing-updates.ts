@@ -1,0 +1,70 @@
+import type { Logger } from '@loupe/log';
+import type { Database } from '../db/index.js';
+import type { MessageQueue, QueueMessage } from '../queue/index.js';
+import { LoupeError } from '@loupe/schema';
+import { canReach, readPriced, readProductionStatus, routingKeys, type OrderStatus } from '../domain/index.js';
+import { moveOrder, requireOrder, type Move } from '../orders/index.js';
+
+export interface ManufacturingUpdatesDeps {
+  db: Database;
+  queue: MessageQueue;
+  log: Logger;
+  /** The CRM's queue (default `crm-api`). */
+  queueName?: string;
+}
+
+/**
+ * Applies a move reported by MES when the order is where MES saw it. Otherwise: an order not
+ * there yet (an earlier report is being retried) throws, so this one is delivered again
+ * later; an order past it (a report delivered twice, or a cancelled order) is acknowledged
+ * without a change.
+ */
+async function applyMove(deps: ManufacturingUpdatesDeps, expected: OrderStatus, move: Move, canBeEarly = true): Promise<void> {
+  const change = await deps.db.transaction(async (tx) => {
+    const order = await requireOrder(tx, move.orderId, { forUpdate: true });
+    if (order.status === expected) return moveOrder(tx, move);
+    if (canBeEarly && order.status !== move.to && canReach(order.status, expected)) {
+      throw new LoupeError('ORDER_NOT_READY', `Order ${order.id} is ${order.status}, not yet ${expected}: MES's move to ${move.to} waits for the earlier one`, 409);
+    }
+    return { skipped: order.status };
+  });
+  if ('skipped' in change) {
+    deps.log.info(`Order ${move.orderId} is ${change.skipped}, not ${expected}: MES's move to ${move.to} is not applied`, {
+      'order.id': move.orderId, 'order.status': change.skipped,
+    });
+    return;
+  }
+  deps.log.orderStatusChanged(change);
+}
+
+function applyPriced(deps: ManufacturingUpdatesDeps, message: QueueMessage): Promise<void> {
+  const priced = readPriced(message.body);
+  const base = { orderId: priced.orderId, actor: 'mes' as const, actorId: 'mes-api' };
+  // A price answers the hand-off committed with PRICE_CALCULATING, so it is never early: an
+  // order elsewhere was cancelled, or got a new model after this answer was first applied.
+  if (priced.outcome === 'quoted') {
+    return applyMove(deps, 'PRICE_CALCULATING', { ...base, to: 'PRICE_QUOTED', changes: { quote: priced.quote }, note: `quoted ${priced.quote.total} ${priced.quote.currency}` }, false);
+  }
+  return applyMove(deps, 'PRICE_CALCULATING', { ...base, to: 'MODEL_REJECTED', changes: { rejectionReason: priced.reason }, note: priced.code }, false);
+}
+
+function applyProductionStatus(deps: ManufacturingUpdatesDeps, message: QueueMessage): Promise<void> {
+  const report = readProductionStatus(message.body);
+  return applyMove(deps, report.from, {
+    orderId: report.orderId, to: report.to, actor: 'mes', actorId: report.operatorId, ...(report.note && { note: report.note }),
+  });
+}
+
+const handlers: Record<string, (deps: ManufacturingUpdatesDeps, message: QueueMessage) => Promise<void>> = {
+  [routingKeys.priced]: applyPriced,
+  [routingKeys.productionStatus]: applyProductionStatus,
+};
+
+/**
+ * Consumes MES's `order.priced` and `order.production-status` and moves the orders (R5), one
+ * message at a time: reports on one order must be applied in the order MES made them.
+ */
+export async function consumeManufacturingUpdates(deps: ManufacturingUpdatesDeps): Promise<{ stop(): Promise<void> }> {
+  const consumer = await deps.queue.consume(deps.queueName ?? 'crm-api', Object.keys(handlers), (message) => handlers[message.routingKey]!(deps, message), { prefetch: 1 });
+  return { stop: async () => { await consumer.stop(); } };
+}

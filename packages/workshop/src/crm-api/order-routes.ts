@@ -1,0 +1,133 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Logger } from '@loupe/log';
+import { LoupeError } from '@loupe/schema';
+import type { Database } from '../db/index.js';
+import type { MessageQueue } from '../queue/index.js';
+import { handOffFrom, metals, orderStatuses, products, type Metal, type OrderStatus, type Product } from '../domain/index.js';
+import { authenticate, findUser } from '../accounts/index.js';
+import { emptyBodyAsObject, errorSchema, readUpload, uploadMediaTypes } from '../http/index.js';
+import {
+  attachModel, createOrder, listOrders, moveOrder, orderHistory, requireOrder,
+  newOrderBody, orderIdParams, orderListSchema, orderSchema,
+} from '../orders/index.js';
+import { handOffOrder } from './hand-off.js';
+
+export interface CrmOrderRoutesOptions {
+  db: Database;
+  queue: MessageQueue;
+  log: Logger;
+  fileStorageUrl: string;
+  maxModelBytes: number;
+  internalToken: string;
+}
+
+type OrderParams = { Params: { id: string } };
+interface ListQuery {
+  status?: OrderStatus[]; customerId?: string; metal?: Metal; product?: Product;
+  createdFrom?: string; createdTo?: string; stuckForMinutes?: number; limit?: number; offset?: number;
+}
+
+const security = [{ session: [] }];
+const failures = { 401: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema };
+
+const listQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    status: { type: 'array', items: { type: 'string', enum: [...orderStatuses] }, description: 'Repeat for several: ?status=NEW&status=MODEL_UPLOADED' },
+    customerId: { type: 'string', maxLength: 40 },
+    metal: { type: 'string', enum: [...metals] },
+    product: { type: 'string', enum: [...products] },
+    createdFrom: { type: 'string', format: 'date-time' },
+    createdTo: { type: 'string', format: 'date-time' },
+    stuckForMinutes: { type: 'integer', minimum: 1, description: 'Only orders whose status has not changed for this long' },
+    limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
+    offset: { type: 'integer', minimum: 0, default: 0 },
+  },
+} as const;
+
+/** Operators' and managers' view of every order: filter, take orders by phone, move them along, hand them to MES. */
+export const crmOrderRoutes: FastifyPluginAsync<CrmOrderRoutesOptions> = async (app, options) => {
+  const { db, queue, log } = options;
+  app.addHook('preHandler', authenticate({ db, roles: ['operator', 'manager'], internalToken: options.internalToken }));
+  const actorOf = (request: { user?: { id: string; role: string } }) => (request.user!.role === 'service' ? 'shop-api' : request.user!.id);
+
+  app.get<{ Querystring: ListQuery }>('/orders', {
+    schema: { summary: 'Orders, newest first, filtered', tags: ['orders'], security, querystring: listQuery, response: { 200: orderListSchema, 401: errorSchema } },
+  }, async (request) => {
+    const { status, stuckForMinutes, ...filter } = request.query;
+    return listOrders(db, {
+      ...filter, ...(status && { statuses: status }),
+      ...(stuckForMinutes && { statusChangedBefore: new Date(Date.now() - stuckForMinutes * 60_000).toISOString() }),
+    });
+  });
+
+  app.get<OrderParams>('/orders/:id', {
+    schema: { summary: 'An order with its status history', tags: ['orders'], security, params: orderIdParams, response: { 200: orderSchema, ...failures } },
+  }, async (request) => {
+    const order = await requireOrder(db, request.params.id);
+    return { ...order, history: await orderHistory(db, order.id) };
+  });
+
+  app.post<{ Body: { customerId: string; product: Product; metal: Metal; ringSizeMm?: number; scale?: number; comment?: string } }>('/orders', {
+    schema: {
+      summary: 'Place an order for a customer (taken by phone or in the shop)', tags: ['orders'], security,
+      body: { ...newOrderBody, required: [...newOrderBody.required, 'customerId'], properties: { ...newOrderBody.properties, customerId: { type: 'string', pattern: '^CUS-[0-9]+$' } } },
+      response: { 201: orderSchema, ...failures },
+    },
+  }, async (request, reply) => {
+    const customer = await findUser(db, request.body.customerId);
+    if (customer?.role !== 'customer') throw new LoupeError('CUSTOMER_NOT_FOUND', `No customer ${request.body.customerId}`, 404);
+    const order = await createOrder(db, { ...request.body, createdBy: actorOf(request) });
+    log.orderCreated({ orderId: order.id, customerId: order.customerId, status: order.status });
+    return reply.status(201).send(order);
+  });
+
+  app.post<OrderParams>('/orders/:id/model', {
+    schema: {
+      summary: 'Upload a model for a customer\'s order, then hand it on for pricing', tags: ['orders'], security, params: orderIdParams,
+      consumes: uploadMediaTypes, response: { 201: orderSchema, ...failures, 413: errorSchema, 422: errorSchema, 503: errorSchema },
+    },
+  }, async (request, reply) => {
+    const upload = await readUpload(request, options.maxModelBytes);
+    const { order } = await attachModel({ db, log, fileStorageUrl: options.fileStorageUrl }, { orderId: request.params.id, actor: 'crm', actorId: actorOf(request), upload });
+    await handOffOrder({ db, queue, log }, order.id, actorOf(request));
+    return reply.status(201).send(await requireOrder(db, order.id));
+  });
+
+  app.post<OrderParams & { Body: { note?: string } }>('/orders/:id/hand-off', {
+    preValidation: emptyBodyAsObject,
+    schema: {
+      summary: 'Hand the order to manufacturing: for pricing (from MODEL_UPLOADED) or production (from ACCEPTED)',
+      tags: ['orders'], security, params: orderIdParams,
+      body: { type: 'object', additionalProperties: false, properties: { note: { type: 'string', maxLength: 2000 } } },
+      response: { 200: orderSchema, ...failures },
+    },
+  }, async (request) => {
+    const change = await handOffOrder({ db, queue, log }, request.params.id, actorOf(request), request.body.note);
+    return requireOrder(db, change.orderId);
+  });
+
+  app.post<OrderParams & { Body: { status: OrderStatus; note?: string } }>('/orders/:id/status', {
+    schema: {
+      summary: 'Move the order to another status (409 when the status machine has no such step)',
+      tags: ['orders'], security, params: orderIdParams,
+      body: {
+        type: 'object', required: ['status'], additionalProperties: false,
+        properties: { status: { type: 'string', enum: [...orderStatuses] }, note: { type: 'string', maxLength: 2000 } },
+      },
+      response: { 200: orderSchema, ...failures },
+    },
+  }, async (request) => {
+    const { status, note } = request.body;
+    const current = await requireOrder(db, request.params.id);
+    // Moving to PRICE_CALCULATING or IN_PRODUCTION is the hand-off: it must reach MES.
+    if (handOffFrom(current.status)?.to === status) {
+      await handOffOrder({ db, queue, log }, current.id, actorOf(request), note);
+    } else {
+      const change = await db.transaction((tx) => moveOrder(tx, { orderId: current.id, to: status, actor: 'crm', actorId: actorOf(request), ...(note && { note }) }));
+      log.orderStatusChanged(change);
+    }
+    return requireOrder(db, current.id);
+  });
+};

@@ -1,0 +1,64 @@
+import type { Logger } from '@loupe/log';
+
+/** Rows and the number of rows returned or changed, the same shape on both engines. */
+export interface QueryResult<T> {
+  rows: T[];
+  rowCount: number;
+}
+
+export interface QueryContext {
+  /** Written as `order.id` on the query's R14 / R15 line. */
+  orderId?: string;
+}
+
+/**
+ * The workshop's database: PostgreSQL through `pg`, or PGlite in the process. Queries are
+ * logged (R14, R15) and, outside a transaction, retried on connection failures (R2, R3).
+ * Without parameters a statement goes through the simple protocol on both engines, so
+ * several statements separated by `;` may be sent at once (the result is the last one's).
+ */
+export interface Database {
+  readonly kind: 'postgres' | 'pglite';
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[], context?: QueryContext): Promise<QueryResult<T>>;
+  /**
+   * Runs `fn` between BEGIN and COMMIT on one connection, ROLLBACK when it throws (the
+   * error is rethrown). Use `tx`, not the outer database, inside `fn`: on PGlite the outer
+   * one waits for the transaction to end. A nested call uses a savepoint.
+   */
+  transaction<T>(fn: (tx: Database) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface Migration {
+  /** Applied in ascending order; 1–99 are the workshop's own (migrations.ts), domain tables start at 100. */
+  version: number;
+  name: string;
+  /** One or more statements; an applied migration's text must never change (its checksum is kept). */
+  sql: string;
+}
+
+export interface DatabaseRetryOptions {
+  /** Attempts in all for a query that meets a connection failure (default 5). */
+  attempts?: number;
+  /** First delay between attempts, doubled each time with jitter (default 200 ms). */
+  baseDelayMs?: number;
+  /** Longest delay between two attempts (default 2 s). */
+  maxDelayMs?: number;
+}
+
+export interface OpenDatabaseOptions {
+  /** `postgres://…`; absent → PGlite. */
+  url?: string;
+  /** PGlite's data directory; absent → in memory. Ignored with `url`. */
+  dataDir?: string;
+  log: Logger;
+  /** Applied in version order, each once, before `openDatabase` resolves. */
+  migrations: readonly Migration[];
+  /** SELECTs on these tables are logged at DEBUG (R14); the queue's polled tables always are. */
+  hotReadTables?: readonly string[];
+  /** A schema to work in, created if missing and put first on the search path (test isolation). */
+  schema?: string;
+  retry?: DatabaseRetryOptions;
+  /** Most connections the pg pool opens (default 10). */
+  maxConnections?: number;
+}

@@ -1,0 +1,108 @@
+import pg from 'pg';
+import { describeFailure, type Logger } from '@loupe/log';
+import type { QueryResult } from './database.js';
+import type { Driver, RunSql } from './driver.js';
+
+export interface PostgresDriverOptions {
+  url: string;
+  log: Logger;
+  /** Put first (and only) on every connection's search path. */
+  schema?: string;
+  maxConnections: number;
+  /** Retries getting a connection and sending BEGIN, the only retried part of a transaction. */
+  retryConnect: <T>(connect: () => Promise<T>) => Promise<T>;
+}
+
+const INT8_OID = 20;
+// PGlite returns bigint columns (counts, bigserial ids) as numbers; pg would return strings.
+// Both engines answer alike, so code written against one runs on the other.
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID && format !== 'binary' ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
+};
+
+/** `host:port/database` of a connection URL, without credentials, for R2 / R3 lines. */
+export function describeEndpoint(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.hostname}:${parsed.port || '5432'}${parsed.pathname}`;
+  } catch {
+    return 'postgres';
+  }
+}
+
+function toResult(result: pg.QueryResult | pg.QueryResult[]): QueryResult<unknown> {
+  // Several statements in one simple query answer with one result each; the last one counts.
+  const last = Array.isArray(result) ? result.at(-1) : result;
+  return { rows: last?.rows ?? [], rowCount: last?.rowCount ?? last?.rows.length ?? 0 };
+}
+
+/** PostgreSQL through a `pg` pool: one statement on any pooled connection, a transaction on one. */
+export function createPostgresDriver(options: PostgresDriverOptions): Driver {
+  const { log } = options;
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.maxConnections,
+    // An unused connection is closed after 30 s, so an idle service holds few.
+    idleTimeoutMillis: 30_000,
+    // Waiting longer than 5 s for a connection is a failure, retried like a refused one.
+    connectionTimeoutMillis: 5_000,
+    // TCP keep-alive notices a server that vanished while a connection sat idle.
+    keepAlive: true,
+    types,
+    ...(options.schema && { options: `-c search_path=${options.schema}` }),
+  });
+  // A pooled connection that breaks while idle is reported here; without a listener the
+  // process would crash. The pool drops it and opens a new one when needed.
+  pool.on('error', (error) => {
+    const failure = describeFailure(error);
+    log.dbError({ queryType: 'CONNECTION', errorCode: failure.errorCode ?? 'CONNECTION_LOST', errorMessage: `Idle connection lost: ${failure.errorMessage}` });
+  });
+
+  const run: RunSql = async (sql, params) => toResult(await pool.query(sql, params));
+
+  async function begin(): Promise<pg.PoolClient> {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      return client;
+    } catch (error) {
+      client.release(error as Error);
+      throw error;
+    }
+  }
+
+  async function transaction<T>(fn: (run: RunSql) => Promise<T>): Promise<T> {
+    const client = await options.retryConnect(begin);
+    let broken: Error | undefined;
+    // A checked-out connection reports its loss here (a query in flight also rejects).
+    const onError = (error: Error) => {
+      broken = error;
+    };
+    client.on('error', onError);
+    try {
+      const result = await fn(async (sql, params) => toResult(await client.query(sql, params)));
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      if (!broken) {
+        await client.query('ROLLBACK').catch((rollbackError: Error) => {
+          broken = rollbackError;
+        });
+      }
+      throw error;
+    } finally {
+      client.off('error', onError);
+      // Releasing with an error closes the connection instead of returning it to the pool.
+      client.release(broken);
+    }
+  }
+
+  return {
+    kind: 'postgres',
+    endpoint: describeEndpoint(options.url),
+    run,
+    transaction,
+    close: () => pool.end(),
+  };
+}

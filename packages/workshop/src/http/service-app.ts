@@ -1,0 +1,48 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { loupeFastifyPlugin, type Logger } from '@loupe/log';
+import { describeRoutes } from './openapi.js';
+
+export interface ServiceAppOptions {
+  /** `service.name`, also answered by `GET /health`. */
+  service: string;
+  log: Logger;
+  /** The OpenAPI title and description. */
+  title: string;
+  description: string;
+  /** Largest JSON body accepted (default 64 KiB: orders and logins are small; uploads have their own limit). */
+  bodyLimitBytes?: number;
+  /** Mounts `GET|PUT /admin/log-level` (R18) for this bearer token. */
+  adminToken?: string;
+  /** Take the client address from X-Forwarded-For (behind a proxy). Default false. */
+  trustProxy?: boolean;
+}
+
+/**
+ * The Fastify instance every workshop API starts from: Loupe's logging plugin (R1, R17,
+ * R21), an OpenAPI description at `GET /openapi.json`, and `GET /health`. The caller
+ * registers its routes on it; nothing listens.
+ */
+export async function createServiceApp(options: ServiceAppOptions): Promise<FastifyInstance> {
+  const app = Fastify({ logger: false, bodyLimit: options.bodyLimitBytes ?? 64 * 1024, trustProxy: options.trustProxy ?? false });
+  await app.register(loupeFastifyPlugin, { log: options.log, quietPaths: ['/health'], ...(options.adminToken && { adminToken: options.adminToken }) });
+  describeRoutes(app, { title: options.title, description: options.description });
+  const started = Date.now();
+  app.get('/health', {
+    schema: {
+      summary: 'Liveness: the process answers',
+      tags: ['health'],
+      response: {
+        200: {
+          type: 'object',
+          properties: { status: { type: 'string' }, service: { type: 'string' }, uptimeSeconds: { type: 'integer' } },
+        },
+      },
+    },
+  }, async () => ({ status: 'ok', service: options.service, uptimeSeconds: Math.round((Date.now() - started) / 1000) }));
+  return app;
+}
+
+/** A route hook letting a POST without a body through validation as `{}` (bodies of only optional fields). */
+export async function emptyBodyAsObject(request: { body: unknown }): Promise<void> {
+  request.body ??= {};
+}

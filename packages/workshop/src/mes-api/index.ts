@@ -1,0 +1,66 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger, RetryOptions } from '@loupe/log';
+import type { Database } from '../db/index.js';
+import type { MessageQueue, QueueMessage } from '../queue/index.js';
+import {
+  defaultPricingConfig, LoginFailureWindow, readToManufacturing, routingKeys,
+  type LoginFailureWindowOptions, type PasswordHashOptions, type PricingConfig,
+} from '../domain/index.js';
+import { loginRoutes } from '../accounts/index.js';
+import { createServiceApp } from '../http/index.js';
+import { jobRoutes } from './job-routes.js';
+import { upsertJob } from './job-store.js';
+import { priceOrder, type PriceCalculationDeps } from './price-calculation.js';
+
+export interface MesConfig {
+  fileStorageUrl: string;
+  pricing?: PricingConfig;
+  fileStorageRetry?: RetryOptions;
+  sessionTtlMs?: number;
+  passwordHashing?: PasswordHashOptions;
+  loginFailures?: LoginFailureWindowOptions;
+  /** The queue MES consumes hand-offs from (default `mes-api`). */
+  queueName?: string;
+  adminToken?: string;
+  trustProxy?: boolean;
+}
+
+export interface MesDeps {
+  config: MesConfig;
+  log: Logger;
+  db: Database;
+  queue: MessageQueue;
+}
+
+/** A hand-off for pricing is priced; one for production becomes a job waiting for an operator. */
+async function takeHandOff(deps: PriceCalculationDeps, message: QueueMessage): Promise<void> {
+  const order = readToManufacturing(message.body);
+  if (order.stage === 'pricing') return priceOrder(deps, message.id, order);
+  await deps.db.transaction((tx) => upsertJob(tx, order, 'IN_PRODUCTION'));
+}
+
+/**
+ * The MES API: prices orders handed on by CRM and runs the production floor. Consumes
+ * `order.to-manufacturing` from when the app is ready until it closes. Does not listen.
+ */
+export async function buildMesApp({ config, log, db, queue }: MesDeps): Promise<FastifyInstance> {
+  const app = await createServiceApp({
+    service: log.service, log, title: 'Loupe MES API', adminToken: config.adminToken, trustProxy: config.trustProxy,
+    description: 'Manufacturing: prices handed-on orders from their 3D model, and lets operators take jobs and report production.',
+  });
+  await app.register(loginRoutes, {
+    db, log, roles: ['operator', 'manager'], failures: new LoginFailureWindow(config.loginFailures), sessionTtlMs: config.sessionTtlMs, passwordHashing: config.passwordHashing,
+  });
+  await app.register(jobRoutes, { db, queue, log });
+
+  const deps: PriceCalculationDeps = {
+    db, queue, log, fileStorageUrl: config.fileStorageUrl, pricing: config.pricing ?? defaultPricingConfig,
+    ...(config.fileStorageRetry && { fileStorageRetry: config.fileStorageRetry }),
+  };
+  let consumer: { stop(): Promise<void> | void } | undefined;
+  app.addHook('onReady', async () => {
+    consumer = await queue.consume(config.queueName ?? 'mes-api', [routingKeys.toManufacturing], (message) => takeHandOff(deps, message));
+  });
+  app.addHook('onClose', async () => { await consumer?.stop(); });
+  return app;
+}

@@ -1,0 +1,108 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Logger } from '@loupe/log';
+import { LoupeError } from '@loupe/schema';
+import type { Database } from '../db/index.js';
+import type { MessageQueue } from '../queue/index.js';
+import { checkTransition, orderStatuses, productionStatuses, routingKeys, type OrderStatus, type ProductionStatusMessage } from '../domain/index.js';
+import { authenticate, findUser } from '../accounts/index.js';
+import { emptyBodyAsObject, errorSchema } from '../http/index.js';
+import { assignOperator, calculationsOf, listJobs, requireJob, setJobStatus } from './job-store.js';
+
+export interface JobRoutesOptions {
+  db: Database;
+  queue: MessageQueue;
+  log: Logger;
+}
+
+type JobParams = { Params: { orderId: string } };
+const security = [{ session: [] }];
+const params = { type: 'object', required: ['orderId'], properties: { orderId: { type: 'string', pattern: '^ORD-[0-9]+$' } } } as const;
+const failures = { 401: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema };
+const jobSchema = {
+  type: 'object',
+  properties: {
+    orderId: { type: 'string' }, customerId: { type: 'string' }, product: { type: 'string' }, metal: { type: 'string' }, scale: { type: 'number' },
+    ringSizeMm: { type: 'number' }, modelFileId: { type: 'string' }, status: { type: 'string' }, operatorId: { type: 'string' },
+    createdAt: { type: 'string' }, updatedAt: { type: 'string' },
+    calculations: { type: 'array', items: { type: 'object', additionalProperties: true } },
+  },
+} as const;
+// Where the floor works: after the production hand-off and before the piece is ready to ship.
+const onTheFloor = new Set<OrderStatus>(productionStatuses.filter((s) => s !== 'READY_TO_SHIP'));
+
+/** The production floor: jobs to do, taking one (R10), reporting its progress (R5, published to CRM). */
+export const jobRoutes: FastifyPluginAsync<JobRoutesOptions> = async (app, { db, queue, log }) => {
+  app.addHook('preHandler', authenticate({ db, roles: ['operator', 'manager'] }));
+
+  app.get<{ Querystring: { status?: OrderStatus[]; operatorId?: string } }>('/jobs', {
+    schema: {
+      summary: 'Jobs, oldest change first', tags: ['jobs'], security,
+      querystring: {
+        type: 'object', additionalProperties: false,
+        properties: { status: { type: 'array', items: { type: 'string', enum: [...orderStatuses] } }, operatorId: { type: 'string', maxLength: 40 } },
+      },
+      response: { 200: { type: 'object', properties: { jobs: { type: 'array', items: jobSchema } } }, 401: errorSchema },
+    },
+  }, async (request) => ({ jobs: await listJobs(db, { ...(request.query.status && { statuses: request.query.status }), ...(request.query.operatorId && { operatorId: request.query.operatorId }) }) }));
+
+  app.get<JobParams>('/jobs/:orderId', {
+    schema: { summary: 'A job with its price calculations', tags: ['jobs'], security, params, response: { 200: jobSchema, ...failures } },
+  }, async (request) => ({ ...(await requireJob(db, request.params.orderId)), calculations: await calculationsOf(db, request.params.orderId) }));
+
+  app.post<JobParams & { Body: { operatorId?: string } }>('/jobs/:orderId/assign', {
+    preValidation: emptyBodyAsObject,
+    schema: {
+      summary: 'Take the job (or, as a manager, give it to an operator)', tags: ['jobs'], security, params,
+      body: { type: 'object', additionalProperties: false, properties: { operatorId: { type: 'string', pattern: '^OPR-[0-9]+$' } } },
+      response: { 200: jobSchema, ...failures },
+    },
+  }, async (request) => {
+    const user = request.user!;
+    const operatorId = request.body.operatorId ?? user.id;
+    if (operatorId !== user.id && user.role !== 'manager') throw new LoupeError('AUTH_FORBIDDEN', 'Only a manager assigns a job to someone else', 403);
+    const operator = await findUser(db, operatorId);
+    if (!operator || operator.role === 'customer') throw new LoupeError('OPERATOR_NOT_FOUND', `No operator ${operatorId}`, 404);
+    const assigned = await db.transaction(async (tx) => {
+      const job = await requireJob(tx, request.params.orderId, { forUpdate: true });
+      if (!onTheFloor.has(job.status)) {
+        throw new LoupeError('JOB_NOT_IN_PRODUCTION', `Order ${job.orderId} is ${job.status}; operators take orders from IN_PRODUCTION to QUALITY_CHECK`, 409);
+      }
+      if (job.operatorId === operatorId) return false;
+      await assignOperator(tx, job.orderId, operatorId, user.id);
+      return true;
+    });
+    if (assigned) log.operatorAssigned({ orderId: request.params.orderId, operatorId });
+    return requireJob(db, request.params.orderId);
+  });
+
+  app.post<JobParams & { Body: { status: OrderStatus; note?: string } }>('/jobs/:orderId/status', {
+    schema: {
+      summary: 'Report progress: PRINTED, POLISHED, QUALITY_CHECK, READY_TO_SHIP, or IN_PRODUCTION again after a failed check',
+      tags: ['jobs'], security, params,
+      body: {
+        type: 'object', required: ['status'], additionalProperties: false,
+        properties: { status: { type: 'string', enum: [...productionStatuses] }, note: { type: 'string', maxLength: 2000 } },
+      },
+      response: { 200: jobSchema, ...failures },
+    },
+  }, async (request) => {
+    const user = request.user!;
+    const { status: to, note } = request.body;
+    const change = await db.transaction(async (tx) => {
+      const job = await requireJob(tx, request.params.orderId, { forUpdate: true });
+      if (!onTheFloor.has(job.status)) {
+        throw new LoupeError('JOB_NOT_IN_PRODUCTION', `Order ${job.orderId} is ${job.status}; the floor reports only from IN_PRODUCTION to QUALITY_CHECK`, 409);
+      }
+      if (job.operatorId !== user.id && user.role !== 'manager') {
+        throw new LoupeError('JOB_NOT_ASSIGNED', `Order ${job.orderId} is ${job.operatorId ? `assigned to ${job.operatorId}` : 'not assigned'}; take it first (POST /jobs/${job.orderId}/assign)`, 409);
+      }
+      checkTransition(job.orderId, job.status, to, 'mes');
+      await setJobStatus(tx, job.orderId, to);
+      const body: ProductionStatusMessage = { orderId: job.orderId, customerId: job.customerId, from: job.status, to, operatorId: user.id, ...(note && { note }) };
+      await queue.publish(tx, routingKeys.productionStatus, { orderId: job.orderId, body });
+      return { orderId: job.orderId, customerId: job.customerId, from: job.status, to };
+    });
+    log.orderStatusChanged(change);
+    return requireJob(db, change.orderId);
+  });
+};

@@ -1,0 +1,6 @@
+export {
+  createOrder, findOrder, requireOrder, listOrders, orderHistory, moveOrder, changeOrder,
+  type Order, type NewOrder, type StatusChange, type HistoryEntry, type OrderFilter, type OrderChanges, type Move,
+} from './order-store.js';
+export { attachModel, type AttachModel, type AttachModelDeps, type StoredModel } from './attach-model.js';
+export { orderSchema, orderListSchema, orderIdParams, newOrderBody, statusNoteBody } from './order-schemas.js';

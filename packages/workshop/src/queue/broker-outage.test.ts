@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { test } from 'node:test';
+import { activeTraceIds, runInSpan } from '@loupe/log';
+import { openTestQueue, queueBackends, requireServer, startTcpProxy, waitFor, type TestQueue } from '../testing/index.js';
+
+const rabbitWithPostgres = queueBackends.find((backend) => backend.broker)!;
+
+async function publishOrder(ctx: TestQueue, orderId: string): Promise<{ id: string; traceId: string }> {
+  return runInSpan('POST /orders', async () => {
+    const traceId = activeTraceIds()!.traceId;
+    const id = await ctx.db.transaction((tx) => ctx.queue.publish(tx, 'order.created', { orderId, body: { orderId } }));
+    return { id, traceId };
+  });
+}
+
+test('messages published while RabbitMQ is unreachable wait in the outbox and are each delivered once when it is back', async (t) => {
+  const brokerUrl = await requireServer(t, 'rabbitmq');
+  if (!brokerUrl) return;
+  const broker = new URL(brokerUrl);
+  const proxy = await startTcpProxy(broker.hostname, Number(broker.port || 5672));
+  t.after(() => proxy.close());
+  const proxied = new URL(broker);
+  proxied.hostname = '127.0.0.1';
+  proxied.port = String(proxy.port);
+  const ctx = await openTestQueue(t, rabbitWithPostgres, { amqpUrl: proxied.toString() });
+  if (!ctx) return;
+
+  const deliveries = new Map<string, number>();
+  const traces = new Map<string, string | undefined>();
+  await ctx.consume('crm-orders', ['order.#'], async (message) => {
+    deliveries.set(message.id, (deliveries.get(message.id) ?? 0) + 1);
+    traces.set(message.id, activeTraceIds()?.traceId);
+  });
+  const before = await publishOrder(ctx, 'ORD-100');
+  await waitFor(() => deliveries.has(before.id), { what: 'the message before the outage' });
+  // Its confirm may still be on the way: cut then, it would be sent again (at least once).
+  await waitFor(async () => (await ctx.db.query('SELECT 1 FROM outbox')).rows.length === 0, { what: 'the confirm of the first message' });
+
+  proxy.pause();
+  const during: { id: string; traceId: string }[] = [];
+  for (const orderId of ['ORD-101', 'ORD-102', 'ORD-103', 'ORD-104', 'ORD-105']) during.push(await publishOrder(ctx, orderId));
+  const retried = await waitFor(
+    () => {
+      const lines = ctx.lines.events('call-retried').filter((line) => line['call.target'] === 'amqp');
+      return lines.length > 0 ? lines : undefined;
+    },
+    { what: 'R2 lines' },
+  );
+  await waitFor(() => ctx.lines.events('call-failed').some((line) => line['call.target'] === 'amqp'), { what: 'an R3 line after a round of retries' });
+  const waiting = await ctx.db.query<{ order_id: string }>('SELECT order_id FROM outbox ORDER BY id');
+  assert.deepEqual(waiting.rows.map((row) => row.order_id), ['ORD-101', 'ORD-102', 'ORD-103', 'ORD-104', 'ORD-105'], 'the messages wait in the outbox');
+  assert.equal(retried[0]?.['log.level'], 'warn');
+
+  proxy.resume();
+  await waitFor(() => during.every((message) => deliveries.has(message.id)), { what: 'every message after the outage', timeoutMs: 20_000 });
+  await sleep(300);
+  for (const message of [before, ...during]) {
+    assert.equal(deliveries.get(message.id), 1, `message ${message.id} (${message === before ? 'before' : 'during'} the outage) delivered exactly once`);
+    assert.equal(traces.get(message.id), message.traceId, 'the consumer runs in the trace of the request that published');
+  }
+  assert.equal((await ctx.db.query('SELECT 1 FROM outbox')).rows.length, 0, 'the outbox is empty again');
+  assert.ok(ctx.lines.records().some((line) => String(line.message).startsWith('Lost the connection to RabbitMQ at 127.0.0.1:')));
+  const connectRetries = ctx.lines.events('call-retried').filter((line) => line['call.method'] === 'connect');
+  assert.ok(connectRetries.length > 0, 'reconnecting logs R2 too');
+  assert.equal(connectRetries[0]?.['call.endpoint'], `127.0.0.1:${proxy.port}/`);
+});
+
+test('openQueue fails with a clear error when RabbitMQ never answers', async (t) => {
+  const brokerUrl = await requireServer(t, 'rabbitmq');
+  if (!brokerUrl) return;
+  const broker = new URL(brokerUrl);
+  const proxy = await startTcpProxy(broker.hostname, Number(broker.port || 5672));
+  proxy.pause();
+  t.after(() => proxy.close());
+  const proxied = new URL(broker);
+  proxied.hostname = '127.0.0.1';
+  proxied.port = String(proxy.port);
+  await assert.rejects(openTestQueue(t, rabbitWithPostgres, { amqpUrl: proxied.toString() }), {
+    code: 'QUEUE_UNREACHABLE',
+    message: new RegExp(`^RabbitMQ at 127\\.0\\.0\\.1:${proxy.port}/ did not accept a connection after 10 attempts .*: start it or fix AMQP_URL$`),
+  });
+});

@@ -1,0 +1,115 @@
+import type { Logger } from '@loupe/log';
+import type { Database } from '../db/index.js';
+import { logDeadLettered, runHandler } from './delivery.js';
+import type { DeliveryPolicy, QueueMessage } from './message-queue.js';
+import { logLoopError } from './outbox.js';
+import { startPollLoop } from './poll-loop.js';
+
+export interface EmbeddedConsumerOptions {
+  db: Database;
+  log: Logger;
+  exchange: string;
+  /** The queue's full name (prefix included). */
+  queue: string;
+  bindingKeys: readonly string[];
+  handler: (message: QueueMessage) => Promise<void>;
+  policy: DeliveryPolicy;
+  pollIntervalMs: number;
+  maxErrorDelayMs: number;
+}
+
+export interface EmbeddedConsumer {
+  wake(): void;
+  stop(): Promise<void>;
+}
+
+// A delivered message stays hidden this long; if its consumer died meanwhile, it is delivered again.
+const LEASE_MS = 5 * 60_000;
+
+const HAS_READY = `SELECT 1 FROM queue_messages WHERE queue = $1 AND state = 'ready' AND available_at <= now() LIMIT 1`;
+
+const CLAIM = `UPDATE queue_messages SET attempt = attempt + 1, available_at = now() + ($3::int * interval '1 millisecond')
+WHERE id IN (
+  SELECT id FROM queue_messages WHERE queue = $1 AND state = 'ready' AND available_at <= now()
+  ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED
+) RETURNING id, message_id, routing_key, order_id, body, headers, attempt`;
+
+// Each outcome names the delivery it settles (id and attempt), so a late answer after the
+// lease ran out cannot settle the next delivery of the same message.
+const ACK = 'DELETE FROM queue_messages WHERE id = $1 AND attempt = $2';
+const RETRY = `UPDATE queue_messages SET available_at = now() + ($3::int * interval '1 millisecond'), last_error = $4 WHERE id = $1 AND attempt = $2`;
+const DEAD_LETTER = `UPDATE queue_messages SET state = 'dead', last_error = $3,
+  headers = headers || jsonb_build_object('x-dead-letter-reason', $3::text) WHERE id = $1 AND attempt = $2`;
+
+/** A row of `queue_messages` as the consumer reads it. */
+export interface QueueMessageRow {
+  id: number;
+  message_id: string;
+  routing_key: string;
+  order_id: string | null;
+  body: unknown;
+  headers: Record<string, unknown>;
+  attempt: number;
+}
+
+export function toQueueMessage(row: QueueMessageRow): QueueMessage {
+  return {
+    id: row.message_id,
+    routingKey: row.routing_key,
+    ...(row.order_id !== null && { orderId: row.order_id }),
+    body: row.body,
+    attempt: row.attempt,
+    headers: row.headers,
+  };
+}
+
+/** Declares the queue's bindings (kept, like a durable queue) and starts polling it. */
+export async function startEmbeddedConsumer(options: EmbeddedConsumerOptions): Promise<EmbeddedConsumer> {
+  const { db, log, queue, policy } = options;
+  await db.query(
+    'INSERT INTO queue_bindings (exchange, queue, pattern) SELECT $1, $2, unnest($3::text[]) ON CONFLICT DO NOTHING',
+    [options.exchange, queue, [...options.bindingKeys]],
+  );
+  const running = new Set<Promise<void>>();
+
+  async function settle(row: QueueMessageRow): Promise<void> {
+    const message = toQueueMessage(row);
+    const context = { orderId: message.orderId };
+    const verdict = await runHandler(log, queue, message, options.handler, policy);
+    if (verdict.action === 'ack') {
+      await db.query(ACK, [row.id, row.attempt], context);
+    } else if (verdict.action === 'retry') {
+      await db.query(RETRY, [row.id, row.attempt, verdict.delayMs, verdict.error], context);
+    } else {
+      await db.query(DEAD_LETTER, [row.id, row.attempt, verdict.reason], context);
+      logDeadLettered(log, message, verdict.reason);
+    }
+  }
+
+  const loop = startPollLoop(
+    async () => {
+      const free = policy.prefetch - running.size;
+      if (free <= 0 || !(await db.query(HAS_READY, [queue])).rows.length) return false;
+      const claimed = await db.query<QueueMessageRow>(CLAIM, [queue, free, LEASE_MS]);
+      for (const row of claimed.rows.sort((a, b) => a.id - b.id)) {
+        const delivery: Promise<void> = settle(row)
+          .catch((error: unknown) => logLoopError(log, error))
+          .finally(() => {
+            running.delete(delivery);
+            loop.wake();
+          });
+        running.add(delivery);
+      }
+      return claimed.rows.length > 0;
+    },
+    { intervalMs: options.pollIntervalMs, maxErrorDelayMs: options.maxErrorDelayMs, onError: (error) => logLoopError(log, error) },
+  );
+
+  return {
+    wake: () => loop.wake(),
+    async stop() {
+      await loop.stop();
+      await Promise.allSettled([...running]);
+    },
+  };
+}

@@ -1,0 +1,76 @@
+import type { Logger } from '@loupe/log';
+import type { Database } from '../db/index.js';
+
+export interface QueueMessage {
+  id: string;
+  /** The key it was published with (also on a retry, which travels through other queues). */
+  routingKey: string;
+  orderId?: string;
+  body: unknown;
+  /** 1 on the first delivery, 2 on the first retry, … */
+  attempt: number;
+  /** Transport headers: `traceparent`, and on a dead letter `x-dead-letter-reason`. */
+  headers: Record<string, unknown>;
+}
+
+export interface ConsumeOptions {
+  /** Deliveries in all before the message goes to the dead-letter queue (default 5). */
+  maxAttempts?: number;
+  /** Wait before the first retry; doubles for each further one (default 1000 ms). */
+  retryDelayMs?: number;
+  /** Messages handled at the same time by this consumer (default 10). */
+  prefetch?: number;
+}
+
+/**
+ * Messages between the workshop's services, delivered at least once: a handler may see a
+ * message again (after a crash or a lost connection), so it checks the message id or makes
+ * its change idempotent. Per consumer, messages arrive in publication order, except that a
+ * retried message comes back after those published behind it.
+ */
+export interface MessageQueue {
+  /** Writes the message to the outbox inside `tx` (the caller's DB transaction): it is published after commit, even if the broker is down now. */
+  publish(tx: Database, routingKey: string, message: { id?: string; orderId?: string; body: unknown }): Promise<string>;
+  /** Binds a durable queue to the routing keys and runs the handler; a throw → retry with delay, after maxAttempts → dead-letter queue (R12 logged). */
+  consume(queue: string, bindingKeys: string[], handler: (message: QueueMessage) => Promise<void>, options?: ConsumeOptions): Promise<{ stop(): Promise<void> }>;
+  /** Messages in the dead-letter queue (for tests and operators). */
+  deadLetters(queue: string): Promise<QueueMessage[]>;
+  /** Stops the relay and the consumers (waiting for handlers running now); the database stays open. */
+  close(): Promise<void>;
+}
+
+export interface OpenQueueOptions {
+  /** `amqp://…`; absent → the PostgreSQL-backed queue in `db`. */
+  url?: string;
+  /** Holds the outbox (and the embedded queue): opened with `workshopMigrations`. */
+  db: Database;
+  log: Logger;
+  /** The topic exchange messages are published to (default 'workshop'). */
+  exchange?: string;
+  /** Put before every exchange and queue name, to keep test runs apart on a shared server. */
+  prefix?: string;
+  /** How often the outbox relay and the embedded consumers look for work when idle (default 200 ms). */
+  pollIntervalMs?: number;
+  /** Backoff while the broker is unreachable: first delay, doubled up to `maxDelayMs` (defaults 200 ms, 5 s). */
+  reconnect?: { baseDelayMs?: number; maxDelayMs?: number };
+}
+
+/** The consume options with their defaults filled in. */
+export interface DeliveryPolicy {
+  maxAttempts: number;
+  retryDelayMs: number;
+  prefetch: number;
+}
+
+export function deliveryPolicy(options: ConsumeOptions = {}): DeliveryPolicy {
+  return {
+    maxAttempts: Math.max(1, options.maxAttempts ?? 5),
+    retryDelayMs: Math.max(0, options.retryDelayMs ?? 1_000),
+    prefetch: Math.max(1, options.prefetch ?? 10),
+  };
+}
+
+/** How long to wait before delivering again a message whose `attempt`-th delivery failed. */
+export function retryDelayAfter(policy: DeliveryPolicy, attempt: number): number {
+  return policy.retryDelayMs * 2 ** (attempt - 1);
+}

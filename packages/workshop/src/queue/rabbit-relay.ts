@@ -1,0 +1,117 @@
+import type { ConfirmChannel } from 'amqplib';
+import { publishWithLog, withRetry, type Logger } from '@loupe/log';
+import { LoupeError } from '@loupe/schema';
+import type { Database } from '../db/index.js';
+import { inMessageTrace, logLoopError, OUTBOX_COLUMNS, outboxHasWork, toOutboxMessages, type OutboxMessage, type OutboxRow } from './outbox.js';
+import { startPollLoop, type PollLoop } from './poll-loop.js';
+import type { BrokerConnection } from './rabbit-connection.js';
+import { HEADER } from './rabbit-topology.js';
+
+export interface RabbitRelayOptions {
+  db: Database;
+  log: Logger;
+  connection: BrokerConnection;
+  exchange: string;
+  pollIntervalMs: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+// Messages published per round before waiting for the broker's confirms.
+const BATCH_SIZE = 100;
+// Publish attempts per round; a failed round logs R3, leaves the rest in the outbox and starts over.
+const ATTEMPTS_PER_ROUND = 8;
+// A relay that died holding messages gives them up after this; another relay then sends them.
+const CLAIM_MS = 60_000;
+
+// Claiming lets several processes relay one outbox without sending a message twice.
+const CLAIM = `UPDATE outbox SET claimed_until = now() + ($3::int * interval '1 millisecond')
+WHERE id IN (
+  SELECT id FROM outbox WHERE exchange = $1 AND (claimed_until IS NULL OR claimed_until < now())
+  ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED
+) RETURNING ${OUTBOX_COLUMNS}`;
+
+function confirmPublish(channel: ConfirmChannel, exchange: string, message: OutboxMessage, traceHeaders: Record<string, string>): Promise<void> {
+  return new Promise((resolve, reject) => {
+    channel.publish(
+      exchange,
+      message.routingKey,
+      Buffer.from(JSON.stringify(message.body)),
+      {
+        persistent: true,
+        // Unroutable messages come back (logged) instead of vanishing silently.
+        mandatory: true,
+        contentType: 'application/json',
+        messageId: message.messageId,
+        timestamp: Math.floor(Date.now() / 1000),
+        headers: {
+          ...traceHeaders,
+          [HEADER.attempt]: 1,
+          [HEADER.routingKey]: message.routingKey,
+          ...(message.orderId !== undefined && { [HEADER.orderId]: message.orderId }),
+        },
+      },
+      (error: unknown) => (error ? reject(error instanceof Error ? error : new LoupeError('QUEUE_NACKED', `RabbitMQ refused message ${message.messageId}`, 503)) : resolve()),
+    );
+  });
+}
+
+/**
+ * The outbox relay for RabbitMQ: claims pending rows in order, publishes them on a confirm
+ * channel (R11 / R13 per message, in the publisher's trace), and deletes a row only once the
+ * broker confirmed it. While the broker is down it retries with backoff (R2, R3 per round)
+ * and the messages wait in the outbox. A crash between confirm and delete sends a message
+ * again: delivery is at least once.
+ */
+export function startRabbitRelay(options: RabbitRelayOptions): PollLoop {
+  const { db, log, connection, exchange } = options;
+  const call = { target: 'amqp', method: 'publish', endpoint: `${connection.endpoint} ${exchange}` };
+
+  async function publishUnconfirmed(messages: readonly OutboxMessage[], confirmed: Set<number>): Promise<void> {
+    const channel = connection.publisher;
+    if (!channel) throw new LoupeError('QUEUE_BROKER_DOWN', `Not connected to RabbitMQ at ${connection.endpoint}; reconnecting`, 503);
+    const pending = messages.filter((message) => !confirmed.has(message.id));
+    // Sent in order on one channel; the confirms come back in any order.
+    const results = await Promise.allSettled(
+      pending.map((message) =>
+        inMessageTrace(message, () =>
+          publishWithLog(log, { messageId: message.messageId, routingKey: message.routingKey, orderId: message.orderId, payload: message.body }, (headers) =>
+            confirmPublish(channel, exchange, message, headers),
+          ),
+        ),
+      ),
+    );
+    results.forEach((result, i) => result.status === 'fulfilled' && confirmed.add(pending[i]!.id));
+    const failure = results.find((result) => result.status === 'rejected');
+    if (failure) throw failure.reason;
+  }
+
+  async function relayRound(): Promise<boolean> {
+    if (!(await outboxHasWork(db, exchange))) return false;
+    const claimed = await db.query<OutboxRow>(CLAIM, [exchange, BATCH_SIZE, CLAIM_MS]);
+    const messages = toOutboxMessages(claimed.rows);
+    if (messages.length === 0) return false;
+    const confirmed = new Set<number>();
+    let sentAll = false;
+    try {
+      await withRetry(log, call, () => publishUnconfirmed(messages, confirmed), {
+        attempts: ATTEMPTS_PER_ROUND,
+        baseDelayMs: options.baseDelayMs,
+        maxDelayMs: options.maxDelayMs,
+      });
+      sentAll = true;
+    } catch {
+      // withRetry logged R3; the unconfirmed messages are released below and tried again.
+    }
+    if (confirmed.size > 0) await db.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [[...confirmed]]);
+    const unsent = messages.filter((message) => !confirmed.has(message.id)).map((message) => message.id);
+    if (unsent.length > 0) await db.query('UPDATE outbox SET claimed_until = NULL WHERE id = ANY($1::bigint[])', [unsent]);
+    return sentAll;
+  }
+
+  return startPollLoop(relayRound, {
+    intervalMs: options.pollIntervalMs,
+    maxErrorDelayMs: options.maxDelayMs,
+    onError: (error) => logLoopError(log, error),
+  });
+}

@@ -1,0 +1,161 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { createLogger, startHeartbeat, type Logger, type RetryOptions } from '@loupe/log';
+import type { LogLevel } from '@loupe/schema';
+import type { WorkshopConfig, WorkshopPorts } from './config.js';
+import { domainMigrations, openDatabase, workshopMigrations, type Database } from './db/index.js';
+import { openQueue, type MessageQueue } from './queue/index.js';
+import { defaultPricingConfig, type PasswordHashOptions, type PricingConfig } from './domain/index.js';
+import { buildFileStorageApp, modelsDirIn } from './file-storage/index.js';
+import { buildMesApp } from './mes-api/index.js';
+import { buildCrmApp, ensureStaffAccount, type StaffAccount } from './crm-api/index.js';
+import { buildShopApp } from './shop-api/index.js';
+
+export const workshopServices = { shop: 'shop-api', crm: 'crm-api', mes: 'mes-api', files: 'file-storage' } as const;
+export type WorkshopService = keyof typeof workshopServices;
+/** The logger of what the services share: database (R14, R15) and queue. */
+export const infrastructureService = 'workshop';
+
+/** Where a logger writes instead of files (tests, embedding): a pino destination. */
+type Destination = NonNullable<Parameters<typeof createLogger>[0]['destination']>;
+
+export interface StartWorkshopOptions {
+  /** Models, PGlite's files (without `databaseUrl`) and, by default, logs. */
+  dataDir: string;
+  databaseUrl?: string;
+  /** A PostgreSQL schema of its own (tests on a shared server). */
+  databaseSchema?: string;
+  amqpUrl?: string;
+  /** Prefix of the exchange and queue names (tests on a shared broker). */
+  queuePrefix?: string;
+  /** 0 = any free port; defaults 0 too, so two workshops never collide unless asked to. */
+  ports?: Partial<WorkshopPorts>;
+  host?: string;
+  /** Log files go to `<logDir>/<service>/<service>.log` (default `<dataDir>/logs`). */
+  logDir?: string;
+  logLevel?: LogLevel;
+  /** Copy every line to standard output too (default false: the shipper reads the files). */
+  stdout?: boolean;
+  /** Write a service's lines here instead of files. */
+  destinations?: Partial<Record<WorkshopService | 'infrastructure', Destination>>;
+  pricing?: PricingConfig;
+  maxModelBytes?: number;
+  /** Staff accounts created at start when missing. */
+  staff?: StaffAccount[];
+  passwordHashing?: PasswordHashOptions;
+  /** The Shop's bearer token towards CRM; random when absent. */
+  internalToken?: string;
+  adminToken?: string;
+  heartbeatIntervalMs?: number;
+  /** Retries of MES's calls to file storage (R2 / R3). */
+  fileStorageRetry?: RetryOptions;
+}
+
+export interface Workshop {
+  urls: Record<WorkshopService, string>;
+  logs: Record<WorkshopService | 'infrastructure', Logger>;
+  db: Database;
+  queue: MessageQueue;
+  /** Closes the APIs (the Shop first), then the queue and the database, and flushes the logs. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The options `startWorkshop` needs from the environment's config: servers, ports, prices,
+ * tokens, and with a staff password the accounts `manager@workshop` and `operator@workshop`.
+ */
+export function workshopOptionsFrom(config: WorkshopConfig): StartWorkshopOptions {
+  const staff: StaffAccount[] = config.staffPassword
+    ? [
+        { login: 'manager@workshop', password: config.staffPassword, name: 'Workshop manager', role: 'manager' },
+        { login: 'operator@workshop', password: config.staffPassword, name: 'Workshop operator', role: 'operator' },
+      ]
+    : [];
+  return {
+    dataDir: config.dataDir, host: config.host, ports: config.ports, logLevel: config.logLevel, pricing: config.pricing,
+    maxModelBytes: config.maxModelBytes, staff,
+    ...(config.databaseUrl && { databaseUrl: config.databaseUrl }), ...(config.amqpUrl && { amqpUrl: config.amqpUrl }),
+    ...(config.adminToken && { adminToken: config.adminToken }), ...(config.internalToken && { internalToken: config.internalToken }),
+  };
+}
+
+function serviceLogger(options: StartWorkshopOptions, key: WorkshopService | 'infrastructure', service: string): Logger {
+  const destination = options.destinations?.[key];
+  const logDir = options.logDir ?? join(options.dataDir, 'logs');
+  return createLogger({
+    service,
+    level: options.logLevel ?? 'info',
+    ...(destination ? { destination } : { stdout: options.stdout ?? false, file: { dir: join(logDir, service) } }),
+  });
+}
+
+/**
+ * Runs the whole workshop in this process: one database and one queue shared by the four
+ * APIs, each API with its own logger and heartbeat (R19). Services start in dependency order
+ * (file storage, MES, CRM, Shop), each told the others' real addresses.
+ */
+export async function startWorkshop(options: StartWorkshopOptions): Promise<Workshop> {
+  await mkdir(options.dataDir, { recursive: true });
+  const logs = {
+    infrastructure: serviceLogger(options, 'infrastructure', infrastructureService),
+    files: serviceLogger(options, 'files', workshopServices.files),
+    mes: serviceLogger(options, 'mes', workshopServices.mes),
+    crm: serviceLogger(options, 'crm', workshopServices.crm),
+    shop: serviceLogger(options, 'shop', workshopServices.shop),
+  };
+  const apps: FastifyInstance[] = [];
+  const heartbeats: (() => void)[] = [];
+  let db: Database | undefined;
+  let queue: MessageQueue | undefined;
+  const stop = async () => {
+    for (const app of apps.reverse()) await app.close();
+    for (const stopHeartbeat of heartbeats) stopHeartbeat();
+    await queue?.close();
+    await db?.close();
+    await Promise.all(Object.values(logs).map((log) => log.close()));
+  };
+
+  try {
+    db = await openDatabase({
+      log: logs.infrastructure,
+      migrations: [...workshopMigrations, ...domainMigrations],
+      hotReadTables: ['sessions'],
+      ...(options.databaseUrl ? { url: options.databaseUrl } : { dataDir: join(options.dataDir, 'pglite') }),
+      ...(options.databaseSchema && { schema: options.databaseSchema }),
+    });
+    queue = await openQueue({ db, log: logs.infrastructure, ...(options.amqpUrl && { url: options.amqpUrl }), ...(options.queuePrefix && { prefix: options.queuePrefix }) });
+    for (const account of options.staff ?? []) await ensureStaffAccount(db, logs.crm, account, options.passwordHashing);
+
+    const host = options.host ?? '127.0.0.1';
+    const listen = async (key: WorkshopService, app: FastifyInstance) => {
+      apps.push(app);
+      await app.listen({ host, port: options.ports?.[key] ?? 0 });
+      const address = app.server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    };
+    const common = {
+      passwordHashing: options.passwordHashing, adminToken: options.adminToken, maxModelBytes: options.maxModelBytes,
+    };
+    const internalToken = options.internalToken ?? randomBytes(24).toString('base64url');
+    const files = await listen('files', await buildFileStorageApp({
+      config: { modelsDir: modelsDirIn(options.dataDir), maxModelBytes: options.maxModelBytes, adminToken: options.adminToken }, log: logs.files, db,
+    }));
+    const mes = await listen('mes', await buildMesApp({
+      config: { ...common, fileStorageUrl: files, pricing: options.pricing ?? defaultPricingConfig, ...(options.fileStorageRetry && { fileStorageRetry: options.fileStorageRetry }) },
+      log: logs.mes, db, queue,
+    }));
+    const crm = await listen('crm', await buildCrmApp({ config: { ...common, fileStorageUrl: files, internalToken }, log: logs.crm, db, queue }));
+    const shop = await listen('shop', await buildShopApp({ config: { ...common, fileStorageUrl: files, crmUrl: crm, internalToken }, log: logs.shop, db }));
+
+    for (const key of ['files', 'mes', 'crm', 'shop', 'infrastructure'] as const) {
+      heartbeats.push(startHeartbeat(logs[key], options.heartbeatIntervalMs ? { intervalMs: options.heartbeatIntervalMs } : {}));
+    }
+    return { urls: { shop, crm, mes, files }, logs, db, queue, stop };
+  } catch (error) {
+    await stop().catch(() => undefined);
+    throw error;
+  }
+}
