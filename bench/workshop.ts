@@ -39,9 +39,13 @@ async function run(logging: boolean): Promise<{ p50: number; p99: number; orders
 
 console.log(`workshop benchmark — ${await machineLine()}`);
 console.log(`  ${orders} POST /orders on the Shop API, ${concurrency} in flight, PGlite + embedded queue`);
+// Alternate the two, three rounds each, and keep each one's best round: the machine's noise only ever slows a round down.
 await run(false);
-const off = await run(false);
-const on = await run(true);
+const rounds: Array<{ off: Awaited<ReturnType<typeof run>>; on: Awaited<ReturnType<typeof run>> }> = [];
+for (let round = 0; round < 3; round++) rounds.push({ off: await run(false), on: await run(true) });
+const best = (key: 'off' | 'on') => rounds.map((r) => r[key]).sort((a, b) => b.ordersPerSecond - a.ordersPerSecond)[0]!;
+const off = best('off');
+const on = best('on');
 for (const [label, r] of [['logging off', off], ['logging on', on]] as const) {
   console.log(`  ${label.padEnd(12)} p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${r.ordersPerSecond.toFixed(0)} orders/s`);
 }

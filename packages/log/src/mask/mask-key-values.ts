@@ -11,7 +11,8 @@ import { maskTokenAt, MaskToken } from './tokens.js';
  * extent is decided: quoted, a number, a name, a header to the end of the line, or one word.
  */
 
-const textToken: Record<KeyKind, string> = {
+/** The token each kind of key's value becomes inside free text. */
+export const textToken: Record<KeyKind, string> = {
   secret: MaskToken.secret,
   credential: MaskToken.token,
   cookie: MaskToken.secret,

@@ -3,6 +3,7 @@ import { isEncryptedValue } from './field-cipher.js';
 import { countMaskFailure } from './mask-stats.js';
 import { maskText } from './mask-text.js';
 import { ANY_NAME, FULL_NAME } from './person-name.js';
+import { textToken } from './mask-key-values.js';
 import { classifyKey, type KeyKind } from './sensitive-keys.js';
 import { isMaskToken, MaskToken } from './tokens.js';
 
@@ -14,21 +15,8 @@ import { isMaskToken, MaskToken } from './tokens.js';
  * their keys joined with dots, and everything under a sensitive key takes its token.
  */
 
-const recordToken: Record<KeyKind, string> = {
-  secret: MaskToken.redacted,
-  credential: MaskToken.token,
-  cookie: MaskToken.redacted,
-  card: MaskToken.card,
-  passport: MaskToken.passport,
-  inn: MaskToken.inn,
-  snils: MaskToken.snils,
-  phone: MaskToken.phone,
-  email: MaskToken.email,
-  address: MaskToken.address,
-  personName: MaskToken.name,
-  nameCue: MaskToken.name,
-  maybeName: MaskToken.name,
-};
+// A whole field that holds a secret or a cookie is redacted; other kinds take the same token as in text.
+const recordToken: Record<KeyKind, string> = { ...textToken, secret: MaskToken.redacted, cookie: MaskToken.redacted };
 
 /** Deeper than this, a value is replaced rather than walked: log records are not that deep. */
 const MAX_DEPTH = 16;
