@@ -108,6 +108,9 @@ async function handOffForPricing(w: TestWorkshop, shop: ApiClient, orderId: stri
   const messages = [...w.lines.infrastructure.records(), ...w.lines.crm.records(), ...w.lines.mes.records()]
     .filter((l) => String(l['event.action']).startsWith('message-') && l['order.id'] === orderId);
   assert.ok(messages.length >= 4, 'R11 published and consumed, both ways');
+  // R11 a consumed message is logged by the service that consumed it.
+  assert.equal(only(w.lines.mes, 'message-consumed', { 'order.id': orderId, 'message.routing_key': 'order.to-manufacturing' }).length, 1);
+  assert.ok(only(w.lines.crm, 'message-consumed', { 'order.id': orderId }).length >= 1);
   for (const line of messages) assert.equal(line['trace.id'], traceId, `queue ${String(line['event.action'])} ${String(line['message.routing_key'])} is in the upload's trace`);
   return quoted;
 }

@@ -65,6 +65,6 @@ const handlers: Record<string, (deps: ManufacturingUpdatesDeps, message: QueueMe
  * message at a time: reports on one order must be applied in the order MES made them.
  */
 export async function consumeManufacturingUpdates(deps: ManufacturingUpdatesDeps): Promise<{ stop(): Promise<void> }> {
-  const consumer = await deps.queue.consume(deps.queueName ?? 'crm-api', Object.keys(handlers), (message) => handlers[message.routingKey]!(deps, message), { prefetch: 1 });
+  const consumer = await deps.queue.consume(deps.queueName ?? 'crm-api', Object.keys(handlers), (message) => handlers[message.routingKey]!(deps, message), { prefetch: 1, log: deps.log });
   return { stop: async () => { await consumer.stop(); } };
 }

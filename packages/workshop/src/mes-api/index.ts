@@ -59,7 +59,7 @@ export async function buildMesApp({ config, log, db, queue }: MesDeps): Promise<
   };
   let consumer: { stop(): Promise<void> | void } | undefined;
   app.addHook('onReady', async () => {
-    consumer = await queue.consume(config.queueName ?? 'mes-api', [routingKeys.toManufacturing], (message) => takeHandOff(deps, message));
+    consumer = await queue.consume(config.queueName ?? 'mes-api', [routingKeys.toManufacturing], (message) => takeHandOff(deps, message), { log: deps.log });
   });
   app.addHook('onClose', async () => { await consumer?.stop(); });
   return app;

@@ -38,7 +38,7 @@ export function createEmbeddedQueue(options: EmbeddedQueueOptions): MessageQueue
     async consume(queue, bindingKeys, handler, consumeOptions) {
       const consumer = await startEmbeddedConsumer({
         db,
-        log,
+        log: consumeOptions?.log ?? log,
         exchange,
         queue: prefix + queue,
         bindingKeys,

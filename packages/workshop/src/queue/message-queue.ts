@@ -20,6 +20,8 @@ export interface ConsumeOptions {
   retryDelayMs?: number;
   /** Messages handled at the same time by this consumer (default 10). */
   prefetch?: number;
+  /** The consuming service's logger, so its R11–R13 lines carry its `service.name` (default: the queue's). */
+  log?: Logger;
 }
 
 /**

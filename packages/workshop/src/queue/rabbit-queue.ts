@@ -45,7 +45,7 @@ export async function createRabbitQueue(options: RabbitQueueOptions): Promise<Me
 
     async consume(queue, bindingKeys, handler, consumeOptions) {
       const policy = deliveryPolicy(consumeOptions);
-      const consumer = await startRabbitConsumer({ connection, log, exchange, topology: consumerTopology(prefix + queue, policy), bindingKeys, handler, policy });
+      const consumer = await startRabbitConsumer({ connection, log: consumeOptions?.log ?? log, exchange, topology: consumerTopology(prefix + queue, policy), bindingKeys, handler, policy });
       consumers.add(consumer);
       return {
         async stop() {
