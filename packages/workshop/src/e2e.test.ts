@@ -111,6 +111,9 @@ async function handOffForPricing(w: TestWorkshop, shop: ApiClient, orderId: stri
   // R11 a consumed message is logged by the service that consumed it.
   assert.equal(only(w.lines.mes, 'message-consumed', { 'order.id': orderId, 'message.routing_key': 'order.to-manufacturing' }).length, 1);
   assert.ok(only(w.lines.crm, 'message-consumed', { 'order.id': orderId }).length >= 1);
+  // R11 a published message is logged by the service that published it.
+  assert.equal(only(w.lines.crm, 'message-published', { 'order.id': orderId, 'message.routing_key': 'order.to-manufacturing' }).length, 1);
+  assert.ok(only(w.lines.mes, 'message-published', { 'order.id': orderId }).length >= 1);
   for (const line of messages) assert.equal(line['trace.id'], traceId, `queue ${String(line['event.action'])} ${String(line['message.routing_key'])} is in the upload's trace`);
   return quoted;
 }

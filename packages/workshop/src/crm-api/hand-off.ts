@@ -32,7 +32,7 @@ export async function handOffOrder({ db, queue, log }: HandOffDeps, orderId: str
       stage: step.handOff, orderId, customerId: order.customerId, product: order.product, metal: order.metal, scale: order.scale,
       modelFileId: order.model.fileId, ...(order.ringSizeMm !== undefined && { ringSizeMm: order.ringSizeMm }),
     };
-    const messageId = await queue.publish(tx, routingKeys.toManufacturing, { orderId, body });
+    const messageId = await queue.publish(tx, routingKeys.toManufacturing, { orderId, body, publisher: log });
     return { ...change, messageId };
   });
   log.orderStatusChanged({ orderId: result.orderId, customerId: result.customerId, from: result.from, to: result.to });

@@ -99,7 +99,7 @@ export const jobRoutes: FastifyPluginAsync<JobRoutesOptions> = async (app, { db,
       checkTransition(job.orderId, job.status, to, 'mes');
       await setJobStatus(tx, job.orderId, to);
       const body: ProductionStatusMessage = { orderId: job.orderId, customerId: job.customerId, from: job.status, to, operatorId: user.id, ...(note && { note }) };
-      await queue.publish(tx, routingKeys.productionStatus, { orderId: job.orderId, body });
+      await queue.publish(tx, routingKeys.productionStatus, { orderId: job.orderId, body, publisher: log });
       return { orderId: job.orderId, customerId: job.customerId, from: job.status, to };
     });
     log.orderStatusChanged(change);

@@ -54,7 +54,7 @@ export async function priceOrder(deps: PriceCalculationDeps, messageId: string, 
     await db.transaction(async (tx) => {
       await updateCalculation(tx, calculation.id, orderId, { status: 'FAILED', failure_code: code, failure_reason: reason, finished_at: new Date() });
       await setJobStatus(tx, orderId, 'MODEL_REJECTED');
-      await deps.queue.publish(tx, routingKeys.priced, { orderId, body });
+      await deps.queue.publish(tx, routingKeys.priced, { orderId, body, publisher: deps.log });
     });
     log.priceCalculationStatusChanged({ orderId, from: status, to: 'FAILED' });
     finished('FAILED', polygonCount);
@@ -90,7 +90,7 @@ export async function priceOrder(deps: PriceCalculationDeps, messageId: string, 
       total: quote.total, currency: quote.currency, finished_at: new Date(),
     });
     await setJobStatus(tx, orderId, 'PRICE_QUOTED');
-    await deps.queue.publish(tx, routingKeys.priced, { orderId, body });
+    await deps.queue.publish(tx, routingKeys.priced, { orderId, body, publisher: deps.log });
   });
   log.priceCalculationStatusChanged({ orderId, from: status, to: 'QUOTED' });
   finished('QUOTED', analysis.triangles, quote);

@@ -23,7 +23,9 @@ export interface EmbeddedQueueOptions {
 export function createEmbeddedQueue(options: EmbeddedQueueOptions): MessageQueue {
   const { db, log, exchange, prefix } = options;
   const consumers = new Set<EmbeddedConsumer>();
+  const publishers = new Map<string, Logger>();
   const relay = startEmbeddedRelay({
+    publishers,
     db,
     log,
     exchange,
@@ -33,7 +35,7 @@ export function createEmbeddedQueue(options: EmbeddedQueueOptions): MessageQueue
   });
 
   return {
-    publish: (tx, routingKey, message) => writeToOutbox(tx, exchange, routingKey, message),
+    publish: (tx, routingKey, message) => writeToOutbox(tx, exchange, routingKey, message, publishers),
 
     async consume(queue, bindingKeys, handler, consumeOptions) {
       const consumer = await startEmbeddedConsumer({

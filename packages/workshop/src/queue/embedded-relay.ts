@@ -1,12 +1,14 @@
 import { publishWithLog, type Logger } from '@loupe/log';
 import type { Database } from '../db/index.js';
-import { inMessageTrace, logLoopError, OUTBOX_COLUMNS, outboxHasWork, toOutboxMessages, type OutboxMessage, type OutboxRow } from './outbox.js';
+import { inMessageTrace, logLoopError, OUTBOX_COLUMNS, outboxHasWork, publisherLog, toOutboxMessages, type OutboxMessage, type OutboxRow } from './outbox.js';
 import { startPollLoop, type PollLoop } from './poll-loop.js';
 import { compileTopicPattern } from './topic-pattern.js';
 
 export interface EmbeddedRelayOptions {
   db: Database;
   log: Logger;
+  /** Publishers' loggers by service name (see `publisherLog`). */
+  publishers: ReadonlyMap<string, Logger>;
   exchange: string;
   pollIntervalMs: number;
   maxErrorDelayMs: number;
@@ -47,7 +49,7 @@ export function startEmbeddedRelay(options: EmbeddedRelayOptions): PollLoop {
     const queues = [...new Set(routes.filter((r) => r.matches(message.routingKey)).map((r) => r.queue))];
     const description = { messageId: message.messageId, routingKey: message.routingKey, orderId: message.orderId, payload: message.body };
     await inMessageTrace(message, () =>
-      publishWithLog(log, description, async (headers) => {
+      publishWithLog(publisherLog(options.publishers, message, log), description, async (headers) => {
         if (queues.length === 0) {
           log.warn(`Message ${message.messageId} to ${message.routingKey} matched no queue bound to ${exchange}: dropped`, {
             'message.id': message.messageId,

@@ -13,6 +13,14 @@ export interface QueueMessage {
   headers: Record<string, unknown>;
 }
 
+export interface OutgoingMessage {
+  id?: string;
+  orderId?: string;
+  body: unknown;
+  /** The publishing service's logger: the relay writes its R11/R13 lines with it, so they carry that service's name. */
+  publisher?: Logger;
+}
+
 export interface ConsumeOptions {
   /** Deliveries in all before the message goes to the dead-letter queue (default 5). */
   maxAttempts?: number;
@@ -32,7 +40,7 @@ export interface ConsumeOptions {
  */
 export interface MessageQueue {
   /** Writes the message to the outbox inside `tx` (the caller's DB transaction): it is published after commit, even if the broker is down now. */
-  publish(tx: Database, routingKey: string, message: { id?: string; orderId?: string; body: unknown }): Promise<string>;
+  publish(tx: Database, routingKey: string, message: OutgoingMessage): Promise<string>;
   /** Binds a durable queue to the routing keys and runs the handler; a throw → retry with delay, after maxAttempts → dead-letter queue (R12 logged). */
   consume(queue: string, bindingKeys: string[], handler: (message: QueueMessage) => Promise<void>, options?: ConsumeOptions): Promise<{ stop(): Promise<void> }>;
   /** Messages in the dead-letter queue (for tests and operators). */

@@ -1,3 +1,4 @@
+import type { OutgoingMessage } from './message-queue.js';
 import { randomUUID } from 'node:crypto';
 import { describeFailure, extractTraceContext, injectTraceHeaders, runInSpan, type Logger } from '@loupe/log';
 import { LoupeError } from '@loupe/schema';
@@ -43,6 +44,14 @@ export function toOutboxMessages(rows: readonly OutboxRow[]): OutboxMessage[] {
 
 const WILDCARD = /[*#]/;
 
+/** Header naming the service that published a message; the relay logs with that service's logger. */
+export const PUBLISHER_HEADER = 'x-loupe-publisher';
+
+/** The logger a relay writes a message's R11/R13 lines with: its publisher's when known in this process. */
+export function publisherLog(publishers: ReadonlyMap<string, Logger>, message: { headers: Record<string, unknown> }, fallback: Logger): Logger {
+  return publishers.get(String(message.headers[PUBLISHER_HEADER])) ?? fallback;
+}
+
 /**
  * Writes a message to the outbox in the caller's transaction, with the trace context of the
  * code publishing it, so it leaves only if the transaction commits and keeps its trace.
@@ -51,7 +60,8 @@ export async function writeToOutbox(
   tx: Database,
   exchange: string,
   routingKey: string,
-  message: { id?: string; orderId?: string; body: unknown },
+  message: OutgoingMessage,
+  publishers?: Map<string, Logger>,
 ): Promise<string> {
   if (!routingKey || WILDCARD.test(routingKey) || Buffer.byteLength(routingKey) > 255) {
     throw new LoupeError('QUEUE_BAD_ROUTING_KEY', `Routing key "${routingKey.slice(0, 60)}" cannot be published to: use 1–255 bytes of words separated by ".", without "*" or "#"`, 500);
@@ -61,7 +71,12 @@ export async function writeToOutbox(
     throw new LoupeError('QUEUE_BAD_BODY', `The body of a message to "${routingKey}" is not JSON: publish an object, array, string, number, boolean or null`, 500);
   }
   const id = message.id ?? randomUUID();
-  const headers = JSON.stringify(injectTraceHeaders({} as Record<string, string>));
+  const traceHeaders = injectTraceHeaders({} as Record<string, string>);
+  if (message.publisher) {
+    publishers?.set(message.publisher.service, message.publisher);
+    traceHeaders[PUBLISHER_HEADER] = message.publisher.service;
+  }
+  const headers = JSON.stringify(traceHeaders);
   await tx.query(
     'INSERT INTO outbox (exchange, message_id, routing_key, order_id, body, headers) VALUES ($1, $2, $3, $4, $5::text::jsonb, $6::text::jsonb)',
     [exchange, id, routingKey, message.orderId ?? null, body, headers],

@@ -37,11 +37,12 @@ export async function createRabbitQueue(options: RabbitQueueOptions): Promise<Me
     await declareExchanges(channel, exchange);
     await channel.close();
   }));
-  const relay = startRabbitRelay({ db, log, connection, exchange, pollIntervalMs: options.pollIntervalMs, baseDelayMs: options.baseDelayMs, maxDelayMs: options.maxDelayMs });
+  const publishers = new Map<string, Logger>();
+  const relay = startRabbitRelay({ db, log, publishers, connection, exchange, pollIntervalMs: options.pollIntervalMs, baseDelayMs: options.baseDelayMs, maxDelayMs: options.maxDelayMs });
   const consumers = new Set<{ stop(): Promise<void> }>();
 
   return {
-    publish: (tx, routingKey, message) => writeToOutbox(tx, exchange, routingKey, message),
+    publish: (tx, routingKey, message) => writeToOutbox(tx, exchange, routingKey, message, publishers),
 
     async consume(queue, bindingKeys, handler, consumeOptions) {
       const policy = deliveryPolicy(consumeOptions);

@@ -2,7 +2,7 @@ import type { ConfirmChannel } from 'amqplib';
 import { publishWithLog, withRetry, type Logger } from '@loupe/log';
 import { LoupeError } from '@loupe/schema';
 import type { Database } from '../db/index.js';
-import { inMessageTrace, logLoopError, OUTBOX_COLUMNS, outboxHasWork, toOutboxMessages, type OutboxMessage, type OutboxRow } from './outbox.js';
+import { inMessageTrace, logLoopError, OUTBOX_COLUMNS, outboxHasWork, publisherLog, toOutboxMessages, type OutboxMessage, type OutboxRow } from './outbox.js';
 import { startPollLoop, type PollLoop } from './poll-loop.js';
 import type { BrokerConnection } from './rabbit-connection.js';
 import { HEADER } from './rabbit-topology.js';
@@ -10,6 +10,8 @@ import { HEADER } from './rabbit-topology.js';
 export interface RabbitRelayOptions {
   db: Database;
   log: Logger;
+  /** Publishers' loggers by service name (see `publisherLog`). */
+  publishers: ReadonlyMap<string, Logger>;
   connection: BrokerConnection;
   exchange: string;
   pollIntervalMs: number;
@@ -75,7 +77,7 @@ export function startRabbitRelay(options: RabbitRelayOptions): PollLoop {
     const results = await Promise.allSettled(
       pending.map((message) =>
         inMessageTrace(message, () =>
-          publishWithLog(log, { messageId: message.messageId, routingKey: message.routingKey, orderId: message.orderId, payload: message.body }, (headers) =>
+          publishWithLog(publisherLog(options.publishers, message, log), { messageId: message.messageId, routingKey: message.routingKey, orderId: message.orderId, payload: message.body }, (headers) =>
             confirmPublish(channel, exchange, message, headers),
           ),
         ),
