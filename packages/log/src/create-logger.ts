@@ -58,10 +58,15 @@ function isoTimestamp(): string {
   return lastTimestamp;
 }
 
-// pino merges each line's fields into the object the mixin returns, so it must be fresh.
-function traceMixin(): object {
+/**
+ * The line's fields with the active trace context in front (R21). Done here rather than with
+ * pino's mixin, whose merge copies every line's fields into a fresh object, which costs more
+ * than the rest of the serialisation.
+ */
+function withTrace(fields: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
   const ids = activeTraceIds();
-  return ids ? { [F.traceId]: ids.traceId, [F.spanId]: ids.spanId } : {};
+  if (!ids) return fields;
+  return fields ? { [F.traceId]: ids.traceId, [F.spanId]: ids.spanId, ...fields } : { [F.traceId]: ids.traceId, [F.spanId]: ids.spanId };
 }
 
 function buildDestination(options: LoggerOptions): DestinationStream {
@@ -97,7 +102,6 @@ export function createLogger(options: LoggerOptions): Logger {
       base: { [F.service]: options.service },
       timestamp: isoTimestamp,
       formatters: { level: (label) => ({ [F.level]: label }) },
-      mixin: traceMixin,
     },
     destination,
   );
@@ -125,12 +129,14 @@ export function createLogger(options: LoggerOptions): Logger {
     isLevelEnabled: (l) => out.isLevelEnabled(l),
     maskValue,
     write: (l, record, message) => out[l](record, message),
+    traceIds: activeTraceIds,
   };
 
   const write = (l: LogLevel) => (message: string, fields?: Record<string, unknown>) => {
     if (!out.isLevelEnabled(l)) return;
     const text = maskValue(message);
-    if (fields) out[l](protect(fields), text);
+    const merged = withTrace(fields && protect(fields));
+    if (merged) out[l](merged, text);
     else out[l](text);
   };
 

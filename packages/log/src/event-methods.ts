@@ -8,6 +8,8 @@ export interface EventSink {
   isLevelEnabled(level: LogLevel): boolean;
   maskValue(value: string): string;
   write(level: LogLevel, record: Record<string, unknown>, message: string): void;
+  /** The active trace context, written first on each line (R21). */
+  traceIds(): { traceId: string; spanId: string } | undefined;
 }
 
 interface CompiledField {
@@ -38,7 +40,8 @@ function compileEvent(spec: EventSpec, sink: EventSink): (params: Record<string,
   return (params) => {
     const level = (params.level as LogLevel | undefined) ?? defaultLevel;
     if (!sink.isLevelEnabled(level)) return;
-    const record: Record<string, unknown> = { 'event.action': action };
+    const ids = sink.traceIds();
+    const record: Record<string, unknown> = ids ? { 'trace.id': ids.traceId, 'span.id': ids.spanId, 'event.action': action } : { 'event.action': action };
     for (let i = 0; i < fields.length; i++) {
       const field = fields[i]!;
       let value = params[field.param];
