@@ -3,9 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
-import pg from 'pg';
 import { MemoryDestination } from '@loupe/log';
-import { requireServer } from './testing/index.js';
+import { dropSchema, requireServer } from './testing/index.js';
 import { startWorkshop, type StartWorkshopOptions, type Workshop, type WorkshopService } from './start-workshop.js';
 import type { StaffAccount } from './crm-api/index.js';
 
@@ -19,17 +18,6 @@ export const testStaff = {
   manager: { login: 'manager@workshop.test', password: 'manager-password-1', name: 'Marina Manager', role: 'manager' },
   operator: { login: 'operator@workshop.test', password: 'operator-password-1', name: 'Oleg Operator', role: 'operator' },
 } satisfies Record<string, StaffAccount>;
-
-async function dropSchema(url: string, schema: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
 
 /**
  * The whole workshop for a test: PGlite and the embedded queue, or the machine's PostgreSQL

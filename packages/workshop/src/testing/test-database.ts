@@ -16,7 +16,8 @@ export interface TestDatabaseTarget {
   dataDir?: string;
 }
 
-async function dropSchema(url: string, schema: string): Promise<void> {
+/** Removes a test's schema from the shared server; a server that went away is not an error. */
+export async function dropSchema(url: string, schema: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   client.on('error', () => undefined);
   try {
