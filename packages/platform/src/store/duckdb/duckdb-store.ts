@@ -30,6 +30,7 @@ interface PendingBatch {
 /** The embedded store: one DuckDB table per index, one writer with group commit, one reader. */
 export class DuckDbStore implements LogStore {
   private readonly tables = new Set<string>();
+  private readonly newestStored = new Map<string, number>();
   private readonly queue: PendingBatch[] = [];
   private writing = false;
 
@@ -69,7 +70,7 @@ export class DuckDbStore implements LogStore {
         const group = this.queue.splice(0, this.queue.length);
         try {
           const all = group.length === 1 ? group[0]!.events : group.flatMap((batch) => batch.events);
-          const existing = await appendBatch(this.writer, all, { tmpDir: this.options.tmpDir, knownTables: this.tables });
+          const existing = await appendBatch(this.writer, all, { tmpDir: this.options.tmpDir, knownTables: this.tables, newestStored: this.newestStored });
           const claimed = new Set<string>();
           for (const batch of group) {
             const duplicate = batch.events.map((event) => {
