@@ -3,14 +3,7 @@ import type { Database } from '../db/index.js';
 import type { Metal, OrderStatus, PricingStatus, Product, QuoteLine, ToManufacturingMessage } from '../domain/index.js';
 
 /** MES's record of an order it prices or makes; `status` is the order's status as MES last set or saw it. */
-export interface ProductionJob {
-  orderId: string;
-  customerId: string;
-  product: Product;
-  metal: Metal;
-  scale: number;
-  ringSizeMm?: number;
-  modelFileId: string;
+export interface ProductionJob extends Omit<ToManufacturingMessage, 'stage'> {
   status: OrderStatus;
   operatorId?: string;
   createdAt: string;
