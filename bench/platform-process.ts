@@ -17,7 +17,7 @@ async function freePort(): Promise<number> {
 /** `loupe run platform` in its own process, as in production: the benchmark client does not share its CPU time. */
 export async function startPlatformProcess(dataDir: string): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [cli, 'run', 'platform'], {
+  const child = spawn(process.execPath, [...(process.env.LOUPE_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), cli, 'run', 'platform'], {
     env: { ...process.env, LOUPE_DATA_DIR: dataDir, LOUPE_PLATFORM_PORT: String(port) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -1,7 +1,7 @@
 // `npm run bench -- search [millions]`: with 10M workshop events in the store (an index per
 // service per day over 30 days), the latency of an order journey, a free-text term over 24 h
 // and a histogram by service and level; baseline: the same queries on one unpartitioned table.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -79,10 +79,16 @@ async function time(runs: number, fn: () => Promise<unknown>): Promise<number[]>
   return samples;
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'loupe-bench-search-'));
+// LOUPE_BENCH_SEARCH_DIR keeps the generated data there and reuses it on the next run.
+const keptDir = process.env.LOUPE_BENCH_SEARCH_DIR;
+const dir = keptDir ?? mkdtempSync(join(tmpdir(), 'loupe-bench-search-'));
 console.log(`search benchmark — ${await machineLine()}`);
 console.log(`  ${total.toLocaleString('en')} events, ${days} days × ${services.length} services = ${days * services.length} indices`);
-await load(dir);
+if (keptDir && existsSync(join(keptDir, 'loupe.duckdb'))) console.log(`  reusing the data in ${keptDir}`);
+else {
+  mkdirSync(dir, { recursive: true });
+  await load(dir);
+}
 const store = await DuckDbStore.open({ path: join(dir, 'loupe.duckdb'), tmpDir: join(dir, 'tmp') });
 const lastDay = firstDay + (days - 1) * 86_400_000;
 const dayRange = { from: lastDay, to: lastDay + 86_400_000 };
@@ -116,4 +122,4 @@ for (const [label, loupe, base] of [
 baseline.closeSync();
 instance.closeSync();
 await store.close();
-rmSync(dir, { recursive: true, force: true });
+if (!keptDir) rmSync(dir, { recursive: true, force: true });

@@ -1,5 +1,14 @@
 const MAX_DEPTH = 16;
 
+/** A document with no nested object is already flat: the pipeline then works on it in place, with no copy. */
+export function flattened(document: Record<string, unknown>): Record<string, unknown> {
+  for (const key in document) {
+    const value = document[key];
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) return flatten(document);
+  }
+  return document;
+}
+
 /**
  * Nested objects to one level of dotted keys (`{log:{level:"info"}}` → `log.level`), as ECS
  * documents may arrive either way. Arrays stay values. Deeper than 16 levels is kept as JSON.

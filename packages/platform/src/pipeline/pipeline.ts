@@ -4,7 +4,7 @@ import { maskRecord, type FieldCipher } from '@loupe/log';
 import { indexFor, defaultIndexLayout, type IndexLayout } from '../store/index-names.js';
 import { typedColumns, type StoredEvent } from '../store/stored-event.js';
 import { applyAliases } from './field-aliases.js';
-import { flatten } from './flatten.js';
+import { flattened } from './flatten.js';
 import { normaliseLevel } from './normalise-level.js';
 import { parseTimestamp } from './parse-timestamp.js';
 
@@ -21,7 +21,7 @@ export interface PipelineOptions {
 }
 
 export interface PipelineInput {
-  /** A parsed JSON object: an ECS document, a pino line, an OTLP record … */
+  /** A parsed JSON object: an ECS document, a pino line, an OTLP record …; the pipeline may change it. */
   document: unknown;
   /** The shipper's `_id`; a content hash of `raw` (or of the document) when absent. */
   id?: string;
@@ -49,7 +49,7 @@ export function createPipeline(options: PipelineOptions = {}): (input: PipelineI
     if (document === null || typeof document !== 'object' || Array.isArray(document)) {
       return { ok: false, reason: 'expected a JSON object per event' };
     }
-    let record = flatten(document as Record<string, unknown>);
+    let record = flattened(document as Record<string, unknown>);
     applyAliases(record);
 
     const ts = parseTimestamp(record[F.timestamp]);

@@ -39,8 +39,12 @@ export function indexDay(name: string): number | null {
   return match ? Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])) : null;
 }
 
+export function isValidIndexName(name: string): boolean {
+  return indexNamePattern.test(name);
+}
+
 export function assertIndexName(name: string): string {
-  if (!indexNamePattern.test(name)) {
+  if (!isValidIndexName(name)) {
     throw new LoupeError('INDEX_BAD_NAME', `Index name "${name.slice(0, 80)}" must be lower case letters, digits, ".", "_" or "-", at most 200 characters`);
   }
   return name;

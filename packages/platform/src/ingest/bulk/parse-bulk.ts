@@ -25,6 +25,23 @@ function parseJson(line: string): { value?: unknown; error?: string } {
   }
 }
 
+// The action lines shippers send, recognised without JSON.parse: `{"create":{}}`,
+// `{"index":{"_id":"…"}}`, `{"index":{"_index":"…","_id":"…"}}` (no escapes inside). Anything else takes JSON.parse.
+const PLAIN_ACTION = /^\{"(index|create)":\{(?:"_id":"([^"\\]*)"(?:,"_index":"([^"\\]*)")?|"_index":"([^"\\]*)"(?:,"_id":"([^"\\]*)")?)?\}\}$/;
+
+function plainAction(line: string): { action: BulkAction; meta: Record<string, unknown> } | undefined {
+  const first = line.charCodeAt(2);
+  if (line.charCodeAt(0) !== 123 || (first !== 99 && first !== 105)) return undefined;
+  const match = PLAIN_ACTION.exec(line);
+  if (!match) return undefined;
+  const meta: Record<string, unknown> = {};
+  const id = match[2] ?? match[5];
+  const index = match[3] ?? match[4];
+  if (id !== undefined) meta._id = id;
+  if (index !== undefined) meta._index = index;
+  return { action: match[1] as BulkAction, meta };
+}
+
 function actionOf(value: unknown): { action: BulkAction; meta: Record<string, unknown> } | undefined {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
   const keys = Object.keys(value);
@@ -47,11 +64,19 @@ export function parseBulk(body: string, options: ParseBulkOptions): BulkEntry[] 
     if (end === -1) end = body.length;
     const line = body.charCodeAt(end - 1) === 13 ? body.slice(start, end - 1) : body.slice(start, end);
     start = end + 1;
-    if (line.trim() === '') continue;
+    if (line.length === 0 || (line.charCodeAt(0) <= 32 && line.trim() === '')) continue;
+    if (!pending) {
+      const plain = plainAction(line);
+      if (plain) {
+        pending = plain;
+        continue;
+      }
+    }
 
     const index = typeof pending?.meta._index === 'string' ? pending.meta._index : options.defaultIndex;
     const id = typeof pending?.meta._id === 'string' || typeof pending?.meta._id === 'number' ? String(pending.meta._id) : undefined;
-    if (Buffer.byteLength(line) > options.maxLineBytes) {
+    // A UTF-16 unit is at most 3 UTF-8 bytes: most lines need no byte count at all.
+    if (line.length * 3 > options.maxLineBytes && Buffer.byteLength(line) > options.maxLineBytes) {
       entries.push({
         action: pending?.action ?? 'index', index, id, raw: line.slice(0, 4096),
         error: { status: 413, type: 'line_too_large', reason: `line of ${Buffer.byteLength(line)} bytes is over the ${options.maxLineBytes}-byte limit` },

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { StoredEvent } from '../stored-event.js';
 import { typedColumns } from '../stored-event.js';
+import type { IndexSources } from './index-sources.js';
 import { stagingColumnsSql, stagingToTableSql, tableColumnsSql, tableIdentifier } from './table-sql.js';
 
 interface IndexSlice {
@@ -28,15 +29,24 @@ function stagingLine(event: StoredEvent): string {
 }
 
 /** The newest timestamp (epoch ms) an index holds, read once and then kept up to date by appends. */
-async function newestStoredTs(connection: DuckDBConnection, index: string, options: { knownTables: Set<string>; newestStored: Map<string, number> }): Promise<number> {
+async function newestStoredTs(connection: DuckDBConnection, index: string, options: AppendOptions): Promise<number> {
   const known = options.newestStored.get(index);
   if (known !== undefined) return known;
-  if (!options.knownTables.has(index)) return -Infinity;
-  const reader = await connection.runAndReadAll(`SELECT CAST(epoch_ms(max(ts)) AS DOUBLE) FROM ${tableIdentifier(index)}`);
+  if (!options.sources.has(index)) return -Infinity;
+  const reader = await connection.runAndReadAll(`SELECT CAST(epoch_ms(max(ts)) AS DOUBLE) FROM ${options.sources.relation(index)}`);
   const newest = reader.getRows()[0]?.[0];
   const value = typeof newest === 'number' ? newest : -Infinity;
   options.newestStored.set(index, value);
   return value;
+}
+
+export interface AppendOptions {
+  /** Where staging files go. */
+  tmpDir: string;
+  /** The indices that exist, hot and cold; new hot tables are added after the commit. */
+  sources: IndexSources;
+  /** Newest timestamp per index, kept up to date by appends. */
+  newestStored: Map<string, number>;
 }
 
 /**
@@ -47,7 +57,7 @@ async function newestStoredTs(connection: DuckDBConnection, index: string, optio
 export async function appendBatch(
   connection: DuckDBConnection,
   events: readonly StoredEvent[],
-  options: { tmpDir: string; knownTables: Set<string>; newestStored: Map<string, number> },
+  options: AppendOptions,
 ): Promise<Set<string>> {
   const existing = new Set<string>();
   const seen = new Set<string>();
@@ -77,7 +87,7 @@ export async function appendBatch(
       );
       for (const [index, slice] of slices) {
         const table = tableIdentifier(index);
-        if (!options.knownTables.has(index)) await connection.run(`CREATE TABLE IF NOT EXISTS ${table} (${tableColumnsSql})`);
+        if (!options.sources.hot.has(index)) await connection.run(`CREATE TABLE IF NOT EXISTS ${table} (${tableColumnsSql})`);
         // An id always comes with the same timestamp, so a batch newer than everything stored
         // holds no duplicates: the common case of a shipper appending skips the id check.
         const newest = await newestStoredTs(connection, index, options);
@@ -85,7 +95,7 @@ export async function appendBatch(
           await connection.run(`INSERT INTO ${table} SELECT ${stagingToTableSql} FROM staging s WHERE s.i = $1`, [index]);
           continue;
         }
-        const storedIds = `(SELECT id FROM ${table} WHERE ts BETWEEN make_timestamp(CAST($2 AS BIGINT)) AND make_timestamp(CAST($3 AS BIGINT)))`;
+        const storedIds = `(SELECT id FROM ${options.sources.relation(index)} WHERE ts BETWEEN make_timestamp(CAST($2 AS BIGINT)) AND make_timestamp(CAST($3 AS BIGINT)))`;
         const params = [index, BigInt(Math.trunc(slice.minTs)) * 1000n, BigInt(Math.trunc(slice.maxTs)) * 1000n];
         const known = await connection.runAndReadAll(`SELECT s.id FROM staging s SEMI JOIN ${storedIds} e ON s.id = e.id WHERE s.i = $1`, params);
         for (const [id] of known.getRows()) existing.add(String(id));
@@ -100,7 +110,7 @@ export async function appendBatch(
       throw error;
     }
     for (const [index, slice] of slices) {
-      options.knownTables.add(index);
+      options.sources.hot.add(index);
       options.newestStored.set(index, Math.max(options.newestStored.get(index) ?? -Infinity, slice.maxTs));
     }
   } finally {

@@ -2,7 +2,6 @@ import { LoupeError } from '@loupe/schema';
 import { defaultColumnMap, kqlToSql, type KqlNode, type SqlParam } from '../../kql/index.js';
 import { indexOverlaps, matchesIndexPattern } from '../index-names.js';
 import type { TimeRange } from '../log-store.js';
-import { tableIdentifier } from './table-sql.js';
 
 export const DEFAULT_INDEX_PATTERN = 'logs-*';
 
@@ -18,10 +17,10 @@ export interface FilteredUnion {
 }
 
 /**
- * One SELECT per index over the same filter: the time range first ($1, $2), then the
+ * One SELECT per index (hot table, cold file or both: `relationOf`) over the same filter: the time range first ($1, $2), then the
  * query's own parameters, then `extra` conditions the caller adds with later placeholders.
  */
-export function filteredUnion(indices: string[], columnsSql: string, query: KqlNode, range: TimeRange, extra: { where: string; params: SqlParam[] } = { where: 'TRUE', params: [] }): FilteredUnion {
+export function filteredUnion(indices: string[], relationOf: (index: string) => string, columnsSql: string, query: KqlNode, range: TimeRange, extra: { where: string; params: SqlParam[] } = { where: 'TRUE', params: [] }): FilteredUnion {
   const params: SqlParam[] = [
     new Date(range.from ?? 0).toISOString(),
     new Date(range.to ?? Date.UTC(9999, 0, 1)).toISOString(),
@@ -32,7 +31,7 @@ export function filteredUnion(indices: string[], columnsSql: string, query: KqlN
   params.push(...extra.params);
   if (indices.length === 0) return { sql: undefined, params };
   const where = `ts >= CAST($1 AS TIMESTAMP) AND ts < CAST($2 AS TIMESTAMP) AND ${fragment.where} AND ${extraWhere}`;
-  const sql = indices.map((index) => `SELECT '${index}' AS _index, ${columnsSql} FROM ${tableIdentifier(index)} WHERE ${where}`).join('\nUNION ALL\n');
+  const sql = indices.map((index) => `SELECT '${index}' AS _index, ${columnsSql} FROM ${relationOf(index)} WHERE ${where}`).join('\nUNION ALL\n');
   return { sql, params };
 }
 
