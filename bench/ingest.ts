@@ -8,6 +8,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { DuckDbStore } from '@loupe/platform';
 import { machineLine } from './baseline.js';
 import { startPlatformProcess } from './platform-process.js';
 import { workshopEvent } from './workshop-events.js';
@@ -27,7 +28,18 @@ function dirBytes(dir: string): number {
   }, 0);
 }
 
-async function loupeIngest(): Promise<{ eventsPerSecond: number; bytesPerEvent: number }> {
+/** Moves every index of the stopped platform's store to the cold tier (R27) and measures the Parquet files. */
+async function coldBytes(dataDir: string): Promise<number> {
+  const store = await DuckDbStore.open({ path: join(dataDir, 'loupe.duckdb'), tmpDir: join(dataDir, 'tmp') });
+  try {
+    for (const { name } of await store.listIndices()) await store.moveToCold(name);
+  } finally {
+    await store.close();
+  }
+  return dirBytes(join(dataDir, 'cold'));
+}
+
+async function loupeIngest(): Promise<{ eventsPerSecond: number; bytesPerEvent: number; coldBytesPerEvent: number }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'loupe-bench-ingest-'));
   const platform = await startPlatformProcess(dataDir);
   // As the shipper sends them: an `_id` per event from its file and offset.
@@ -48,8 +60,9 @@ async function loupeIngest(): Promise<{ eventsPerSecond: number; bytesPerEvent: 
   const seconds = (performance.now() - began) / 1000;
   await platform.stop();
   const bytes = statSync(join(dataDir, 'loupe.duckdb')).size;
+  const cold = await coldBytes(dataDir);
   rmSync(dataDir, { recursive: true, force: true });
-  return { eventsPerSecond: total / seconds, bytesPerEvent: bytes / total };
+  return { eventsPerSecond: total / seconds, bytesPerEvent: bytes / total, coldBytesPerEvent: cold / total };
 }
 
 async function postgresCopy(): Promise<number | undefined> {
@@ -88,5 +101,6 @@ const loupe = await loupeIngest();
 const baseline = await postgresCopy();
 console.log(`  Loupe /_bulk over HTTP, end to end:        ${Math.round(loupe.eventsPerSecond).toLocaleString('en')} events/s`);
 if (baseline) console.log(`  PostgreSQL COPY (time + full-text index):  ${Math.round(baseline).toLocaleString('en')} events/s   → Loupe ${(loupe.eventsPerSecond / baseline).toFixed(2)}× the baseline`);
-console.log(`  Bytes on disk per event: ${loupe.bytesPerEvent.toFixed(1)} (raw NDJSON ${(rawBytes / total).toFixed(0)}) → ${(loupe.bytesPerEvent / (rawBytes / total)).toFixed(3)} of raw`);
-void dirBytes;
+const rawPerEvent = rawBytes / total;
+console.log(`  Bytes on disk per event, hot (DuckDB file): ${loupe.bytesPerEvent.toFixed(1)} (raw NDJSON ${rawPerEvent.toFixed(0)}) → ${(loupe.bytesPerEvent / rawPerEvent).toFixed(3)} of raw`);
+console.log(`  Bytes on disk per event, cold (zstd Parquet): ${loupe.coldBytesPerEvent.toFixed(1)} → ${(loupe.coldBytesPerEvent / rawPerEvent).toFixed(3)} of raw`);

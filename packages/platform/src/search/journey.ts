@@ -1,5 +1,4 @@
 import { F, LoupeError } from '@loupe/schema';
-import type { KqlNode } from '../kql/index.js';
 import type { LogStore } from '../store/log-store.js';
 
 export interface StatusSpan {
@@ -27,8 +26,6 @@ export interface Journey {
 const MAX_EVENTS = 5_000;
 const MAX_TRACES = 200;
 
-const match = (field: string, value: string): KqlNode => ({ kind: 'match', field, value, wildcard: false, phrase: true }) as KqlNode;
-
 /**
  * Every event of one order (or one trace) across all services and all retained days, in
  * time order (R29): the order's own events, plus every event of the traces they belong
@@ -39,19 +36,7 @@ export async function orderJourney(store: LogStore, key: { orderId?: string; tra
   // An order's events live on a few days: read those days' indices (all services), not every index.
   const indices = key.orderId ? daysOf(await store.indicesForOrder(key.orderId)) : 'logs-*';
   if (indices === '') return { ...(key.orderId && { orderId: key.orderId }), traceIds: [], services: [], events: [], statuses: [], truncated: false };
-  const first = await store.search({ query: key.orderId ? match(F.orderId, key.orderId) : match(F.traceId, key.traceId!), indices, order: 'asc', limit: MAX_EVENTS });
-  const traceIds = [...new Set(first.events.map((e) => e[F.traceId]).filter((t): t is string => typeof t === 'string'))];
-  let truncated = first.next !== undefined || traceIds.length > MAX_TRACES;
-  const byId = new Map(first.events.map((e) => [String(e._id), e]));
-  if (key.orderId && traceIds.length > 0) {
-    const related = await store.search({
-      query: { kind: 'or', children: traceIds.slice(0, MAX_TRACES).map((id) => match(F.traceId, id)) } as KqlNode,
-      indices, order: 'asc', limit: MAX_EVENTS,
-    });
-    truncated ||= related.next !== undefined;
-    for (const event of related.events) byId.set(String(event._id), event);
-  }
-  const events = [...byId.values()].sort((a, b) => Date.parse(String(a['@timestamp'])) - Date.parse(String(b['@timestamp'])) || String(a._id).localeCompare(String(b._id)));
+  const { events, traceIds, truncated } = await store.journeyEvents(indices, { ...key, limit: MAX_EVENTS, maxTraces: MAX_TRACES });
   const services = [...new Set(events.map((e) => e[F.service]).filter((s): s is string => typeof s === 'string'))];
   const statuses = statusSpans(events, now);
   const last = events.at(-1);

@@ -71,6 +71,25 @@ export interface IndexInfo {
   day: number | null;
 }
 
+export interface JourneyRequest {
+  /** One of the two keys: an order's events, or a trace's. */
+  orderId?: string;
+  traceId?: string;
+  /** At most this many events. */
+  limit: number;
+  /** At most this many of the key's traces are followed. */
+  maxTraces: number;
+}
+
+export interface JourneyEvents {
+  /** Oldest first. */
+  events: Record<string, unknown>[];
+  /** The traces the key's events belong to. */
+  traceIds: string[];
+  /** True when there were more events or traces than the limits. */
+  truncated: boolean;
+}
+
 /**
  * Where events live. The embedded DuckDB store implements it today; an Elasticsearch
  * backend implements the same contract for organisations that outgrow one machine.
@@ -84,5 +103,7 @@ export interface LogStore {
   listIndices(): Promise<IndexInfo[]>;
   /** The indices holding events of an order: the journey reads only those days (R29). */
   indicesForOrder(orderId: string): Promise<string[]>;
+  /** The key's events in the given indices (a pattern), with every event of the traces they belong to (R29). */
+  journeyEvents(indices: string, request: JourneyRequest): Promise<JourneyEvents>;
   close(): Promise<void>;
 }

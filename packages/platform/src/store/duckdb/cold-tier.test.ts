@@ -45,6 +45,11 @@ test('R27 an index moved to the cold tier becomes one zstd Parquet file and is s
     assert.deepEqual(await store.indicesForOrder('ORD-1042'), [dayOne, dayTwo]);
     const histogram = await store.histogram({ query: parseKql('*'), intervalMs: 86_400_000 });
     assert.deepEqual(histogram.map((b) => b.count), [2, 1]);
+    // R29: the journey reads the cold file and the hot table alike, with the trace's events that carry no order id.
+    await store.append([{ ...event('request', '2026-11-21T09:00:01Z'), order_id: null }, { ...event('other', '2026-11-21T09:30:00Z', 'ORD-7'), trace_id: 'c3'.repeat(16) }]);
+    const journey = await store.journeyEvents('logs-*', { orderId: 'ORD-1042', limit: 100, maxTraces: 10 });
+    assert.deepEqual(journey.events.map((e) => e._id), ['a', 'b', 'c', 'request']);
+    assert.deepEqual(journey.traceIds, ['4bf92f3577b34da6a3ce929d0e0e4736']);
     await assert.rejects(store.moveToCold(dayOne), /no hot data/);
     await store.close();
 

@@ -4,12 +4,13 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { LoupeError } from '@loupe/schema';
 import { indexDay } from '../index-names.js';
 import type {
-  AppendResult, HistogramBucket, HistogramRequest, IndexInfo, LogStore, SearchPage, SearchRequest, TopValuesRequest,
+  AppendResult, HistogramBucket, HistogramRequest, IndexInfo, JourneyEvents, JourneyRequest, LogStore, SearchPage, SearchRequest, TopValuesRequest,
 } from '../log-store.js';
 import { toRecord, type StoredEvent } from '../stored-event.js';
 import { appendBatch, ORDER_INDICES, orderIndicesSql } from './append-batch.js';
 import { finishColdMoves, moveIndexToCold, type ColdMove } from './cold-tier.js';
 import { IndexSources } from './index-sources.js';
+import { readJourney } from './journey-sql.js';
 import { fieldExpression, filteredUnion, selectIndices } from './search-sql.js';
 import { readColumnsSql } from './table-sql.js';
 
@@ -165,6 +166,20 @@ export class DuckDbStore implements LogStore {
   async indicesForOrder(orderId: string): Promise<string[]> {
     const rows = await this.read(`SELECT index_name FROM ${ORDER_INDICES} WHERE order_id = $1 ORDER BY index_name`, [orderId]);
     return rows.map((row) => String(row.index_name)).filter((name) => this.sources.has(name));
+  }
+
+  async journeyEvents(indices: string, request: JourneyRequest): Promise<JourneyEvents> {
+    const names = selectIndices(this.sources.names(), indices, {});
+    if (names.length === 0) return { events: [], traceIds: [], truncated: false };
+    const coldBefore = names.filter((name) => this.sources.isCold(name)).length;
+    const run = () => readJourney((sql, params) => this.read(sql, params), this.sources, names, request);
+    try {
+      return await run();
+    } catch (error) {
+      // An index moved to the cold tier between the reads: read again from where it is now.
+      if (names.filter((name) => this.sources.isCold(name)).length === coldBefore) throw error;
+      return run();
+    }
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,75 @@
+import type { SqlParam } from '../../kql/index.js';
+import type { JourneyEvents, JourneyRequest } from '../log-store.js';
+import { toRecord, type StoredEvent } from '../stored-event.js';
+import type { IndexSources } from './index-sources.js';
+import { readColumnsSql, tableIdentifier } from './table-sql.js';
+
+type Read = (sql: string, params: SqlParam[]) => Promise<Record<string, unknown>[]>;
+
+/** Rows closer than this (one DuckDB vector) are fetched by one range read. */
+const CLUSTER_GAP = 2048;
+
+const placeholders = (count: number, first: number) => Array.from({ length: count }, (_, i) => `$${first + i}`).join(', ');
+
+/**
+ * The journey's reads, shaped for DuckDB (R29). A filter such as `order_id = $1 OR trace_id
+ * IN (…)` is not pushed into a table scan, so it would read every column of every row;
+ * each of these reads is: (1) the key's rows and their trace ids; (2) the rows of those
+ * traces (row ids only); (3) the rows found, by row-id ranges, which are pushed down.
+ * Cold indices (Parquet files, no stable row ids) are read in one filtered pass.
+ */
+export async function readJourney(read: Read, sources: IndexSources, indices: string[], request: JourneyRequest): Promise<JourneyEvents> {
+  const keyColumn = request.orderId !== undefined ? 'order_id' : 'trace_id';
+  const key = request.orderId ?? request.traceId ?? '';
+  const union = (columns: string, where: string, of: string[]) =>
+    of.map((index) => `SELECT '${index}' AS _index, ${columns} FROM ${sources.relation(index)} WHERE ${where}`).join(' UNION ALL ');
+  const hot = indices.filter((index) => sources.hot.has(index) && !sources.isCold(index));
+  const cold = indices.filter((index) => sources.isCold(index));
+
+  const keyRows = [
+    ...(hot.length > 0 ? await read(union('rowid AS r, trace_id', `${keyColumn} = $1`, hot), [key]) : []),
+    ...(cold.length > 0 ? await read(union('trace_id', `${keyColumn} = $1`, cold), [key]) : []),
+  ];
+  const allTraces = [...new Set(keyRows.map((row) => row.trace_id).filter((id): id is string => typeof id === 'string'))].sort();
+  const traceIds = allTraces.slice(0, request.maxTraces);
+  const params: SqlParam[] = [key, ...traceIds];
+  const inTraces = (first: number) => `trace_id IN (${placeholders(traceIds.length, first)})`;
+  const where = traceIds.length > 0 ? `(${keyColumn} = $1 OR ${inTraces(2)})` : `${keyColumn} = $1`;
+
+  const hits = keyRows.filter((row) => row.r !== undefined);
+  if (traceIds.length > 0 && hot.length > 0) hits.push(...await read(`${union('rowid AS r', inTraces(1), hot)} LIMIT ${request.limit * 2 + 1}`, traceIds));
+  const parts = hits.length > request.limit * 2
+    ? [union(readColumnsSql, where, hot)]
+    : rowRanges(hits).map(({ index, from, to }) => `SELECT '${index}' AS _index, ${readColumnsSql} FROM ${tableIdentifier(index)} WHERE rowid BETWEEN ${from} AND ${to} AND ${where}`);
+  if (cold.length > 0) parts.push(union(readColumnsSql, where, cold));
+  const limit = request.limit + 1;
+  const rows = parts.length === 0 ? [] : await read(`SELECT * FROM (${parts.join(' UNION ALL ')}) ORDER BY ts, id LIMIT ${limit}`, params);
+  const events = rows.slice(0, request.limit).map((row) => toRecord({ ...(row as unknown as StoredEvent), index: String(row._index) }));
+  return { events, traceIds, truncated: rows.length > request.limit || allTraces.length > request.maxTraces };
+}
+
+/** Sorted row ids per index, grouped into ranges with small gaps. */
+function rowRanges(hits: Record<string, unknown>[]): Array<{ index: string; from: number; to: number }> {
+  const byIndex = new Map<string, number[]>();
+  for (const hit of hits) {
+    const index = String(hit._index);
+    const rows = byIndex.get(index) ?? [];
+    rows.push(Number(hit.r));
+    byIndex.set(index, rows);
+  }
+  const ranges: Array<{ index: string; from: number; to: number }> = [];
+  for (const [index, rows] of byIndex) {
+    rows.sort((a, b) => a - b);
+    let from = rows[0]!;
+    let previous = from;
+    for (const row of rows.slice(1)) {
+      if (row - previous > CLUSTER_GAP) {
+        ranges.push({ index, from, to: previous });
+        from = row;
+      }
+      previous = row;
+    }
+    ranges.push({ index, from, to: previous });
+  }
+  return ranges;
+}
