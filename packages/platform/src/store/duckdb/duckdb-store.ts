@@ -7,10 +7,11 @@ import type {
   AppendResult, HistogramBucket, HistogramRequest, IndexInfo, JourneyEvents, JourneyRequest, LogStore, SearchPage, SearchRequest, TopValuesRequest,
 } from '../log-store.js';
 import { toRecord, type StoredEvent } from '../stored-event.js';
-import { appendBatch, ORDER_INDICES, orderIndicesSql } from './append-batch.js';
+import { appendBatch } from './append-batch.js';
 import { finishColdMoves, moveIndexToCold, type ColdMove } from './cold-tier.js';
 import { IndexSources } from './index-sources.js';
 import { readJourney } from './journey-sql.js';
+import { ORDER_INDICES, OrderIndexMemory, prepareOrderIndices } from './order-indices.js';
 import { fieldExpression, filteredUnion, selectIndices } from './search-sql.js';
 import { readColumnsSql } from './table-sql.js';
 
@@ -36,6 +37,7 @@ interface PendingBatch {
 /** The embedded store: one DuckDB table per index, one writer with group commit, one reader. */
 export class DuckDbStore implements LogStore {
   private readonly newestStored = new Map<string, number>();
+  private readonly orderIndices = new OrderIndexMemory();
   private readonly queue: PendingBatch[] = [];
   private writing = false;
 
@@ -50,12 +52,14 @@ export class DuckDbStore implements LogStore {
   static async open(options: DuckDbStoreOptions): Promise<DuckDbStore> {
     mkdirSync(options.tmpDir, { recursive: true });
     // The newest storage format: dictionary + FSST strings take about a quarter less disk than the default's.
-    const config: Record<string, string> = { storage_compatibility_version: 'latest' };
+    // Checkpoints every 128 MB of log rather than 16 MB: each one rewrites the partly filled
+    // row group of every table written since, so frequent ones cost time and leave holes in the file.
+    const config: Record<string, string> = { storage_compatibility_version: 'latest', checkpoint_threshold: '128MB' };
     if (options.threads) config.threads = String(options.threads);
     const instance = await DuckDBInstance.create(options.path, config);
     const coldDir = options.coldDir ?? (options.path === ':memory:' ? join(options.tmpDir, 'cold') : join(dirname(options.path), 'cold'));
     const store = new DuckDbStore(new IndexSources(coldDir), instance, await instance.connect(), await instance.connect(), options);
-    await store.writer.run(orderIndicesSql);
+    await prepareOrderIndices(store.writer);
     await finishColdMoves(store.writer, store.sources);
     const tables = await store.reader.runAndReadAll(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' AND table_type = 'BASE TABLE'`);
     for (const [name] of tables.getRows()) if (!String(name).startsWith('_')) store.sources.hot.add(String(name));
@@ -79,7 +83,7 @@ export class DuckDbStore implements LogStore {
         const group = this.queue.splice(0, this.queue.length);
         try {
           const all = group.length === 1 ? group[0]!.events : group.flatMap((batch) => batch.events);
-          const existing = await appendBatch(this.writer, all, { tmpDir: this.options.tmpDir, sources: this.sources, newestStored: this.newestStored });
+          const existing = await appendBatch(this.writer, all, { tmpDir: this.options.tmpDir, sources: this.sources, newestStored: this.newestStored, orderIndices: this.orderIndices });
           const claimed = new Set<string>();
           for (const batch of group) {
             const duplicate = batch.events.map((event) => {
@@ -164,7 +168,7 @@ export class DuckDbStore implements LogStore {
   }
 
   async indicesForOrder(orderId: string): Promise<string[]> {
-    const rows = await this.read(`SELECT index_name FROM ${ORDER_INDICES} WHERE order_id = $1 ORDER BY index_name`, [orderId]);
+    const rows = await this.read(`SELECT DISTINCT index_name FROM ${ORDER_INDICES} WHERE order_id = $1 ORDER BY index_name`, [orderId]);
     return rows.map((row) => String(row.index_name)).filter((name) => this.sources.has(name));
   }
 

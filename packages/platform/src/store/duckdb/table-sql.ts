@@ -15,8 +15,8 @@ export const tableColumnsSql = [
 
 export const columnNames = ['id', 'ts', ...typedColumns.map((c) => c.column), 'attrs'];
 
-/** The `columns={…}` argument of read_json for a staging file: `i` is the target index, ts is epoch ms. */
-export const stagingColumnsSql = `{i: 'VARCHAR', id: 'VARCHAR', ts: 'BIGINT', ${typedColumns
+/** The `columns={…}` argument of read_json for a staging file (one per index): ts is epoch ms. */
+export const stagingColumnsSql = `{id: 'VARCHAR', ts: 'BIGINT', ${typedColumns
   .map(({ column, sqlType }) => `${column}: '${sqlType}'`)
   .join(', ')}, attrs: 'JSON'}`;
 
