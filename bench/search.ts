@@ -52,8 +52,9 @@ async function load(dir: string): Promise<void> {
       const table = `"logs-${services[service]}-${dayStamp(day)}"`;
       await connection.run(`CREATE TABLE ${table} AS ${rowsSql(service, day, perIndex)} ORDER BY ts`);
       await connection.run(`INSERT INTO single_table SELECT * FROM ${table}`);
-      await connection.run(`INSERT INTO _order_indices SELECT DISTINCT order_id, '${table.slice(1, -1)}' FROM ${table} WHERE order_id IS NOT NULL`);
     }
+    const dayTables = services.map((service) => `SELECT order_id FROM "logs-${service}-${dayStamp(day)}"`).join(' UNION ALL ');
+    await connection.run(`INSERT INTO _order_days SELECT DISTINCT order_id, 'logs-*-${dayStamp(day)}' FROM (${dayTables}) WHERE order_id IS NOT NULL`);
     if (process.stderr.isTTY) process.stderr.write(`\r  loading: day ${day + 1}/${days}`);
   }
   if (process.stderr.isTTY) process.stderr.write('\n');

@@ -34,7 +34,7 @@ const MAX_TRACES = 200;
 export async function orderJourney(store: LogStore, key: { orderId?: string; traceId?: string }, now = Date.now()): Promise<Journey> {
   if (!key.orderId && !key.traceId) throw new LoupeError('JOURNEY_NO_KEY', 'Give an order id or a trace id');
   // An order's events live on a few days: read those days' indices (all services), not every index.
-  const indices = key.orderId ? daysOf(await store.indicesForOrder(key.orderId)) : 'logs-*';
+  const indices = key.orderId ? (await store.orderScopes(key.orderId)).join(',') : 'logs-*';
   if (indices === '') return { ...(key.orderId && { orderId: key.orderId }), traceIds: [], services: [], events: [], statuses: [], truncated: false };
   const { events, traceIds, truncated } = await store.journeyEvents(indices, { ...key, limit: MAX_EVENTS, maxTraces: MAX_TRACES });
   const services = [...new Set(events.map((e) => e[F.service]).filter((s): s is string => typeof s === 'string'))];
@@ -51,15 +51,6 @@ export async function orderJourney(store: LogStore, key: { orderId?: string; tra
     ...(last && { stoppedAt: { status: current?.status, sinceMs: current?.durationMs, lastEvent: last, ...(lastError && { lastError }) } }),
     truncated,
   };
-}
-
-/** `logs-*-2026.11.20,logs-*-2026.11.21` for the days of the given indices; indices without a day are kept as they are. */
-function daysOf(indices: string[]): string {
-  const patterns = new Set(indices.map((name) => {
-    const day = /-(\d{4}\.\d{2}\.\d{2})$/.exec(name)?.[1];
-    return day ? `logs-*-${day}` : name;
-  }));
-  return [...patterns].join(',');
 }
 
 /** Status spans from order-created and order-status-changed events (R4, R5); a status logged by several services counts once. */

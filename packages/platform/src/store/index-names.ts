@@ -33,6 +33,17 @@ export function deadLetterIndexFor(ts: number): string {
   return `dead-letter-${dayStamp(ts)}`;
 }
 
+const scopePattern = /^(.+?)-.+-(\d{4}\.\d{2}\.\d{2})$/;
+
+/**
+ * The indices of every service on an index's day (`logs-*-2026.11.21` for
+ * `logs-mes-api-2026.11.21`); an index without a day is its own scope.
+ */
+export function dayScope(index: string): string {
+  const match = scopePattern.exec(index);
+  return match ? `${match[1]}-*-${match[2]}` : index;
+}
+
 /** Start of the day an index covers (epoch ms, UTC), or null for an index without a date. */
 export function indexDay(name: string): number | null {
   const match = dayPattern.exec(name);

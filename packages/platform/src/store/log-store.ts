@@ -101,8 +101,8 @@ export interface LogStore {
   histogram(request: HistogramRequest): Promise<HistogramBucket[]>;
   topValues(request: TopValuesRequest): Promise<Array<{ value: unknown; count: number }>>;
   listIndices(): Promise<IndexInfo[]>;
-  /** The indices holding events of an order: the journey reads only those days (R29). */
-  indicesForOrder(orderId: string): Promise<string[]>;
+  /** Index patterns for the days holding an order's events (`logs-*-2026.11.21`): a journey reads only those (R29). */
+  orderScopes(orderId: string): Promise<string[]>;
   /** The key's events in the given indices (a pattern), with every event of the traces they belong to (R29). */
   journeyEvents(indices: string, request: JourneyRequest): Promise<JourneyEvents>;
   close(): Promise<void>;

@@ -4,7 +4,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { StoredEvent } from '../stored-event.js';
 import { typedColumns } from '../stored-event.js';
 import { sqlString, type IndexSources } from './index-sources.js';
-import { writeOrderIndices, type OrderIndexMemory } from './order-indices.js';
+import { writeOrderDays, type OrderDayMemory } from './order-indices.js';
 import { stagingColumnsSql, stagingToTableSql, tableColumnsSql, tableIdentifier } from './table-sql.js';
 
 /** One index's part of a batch: its staging lines and time span. */
@@ -46,8 +46,8 @@ export interface AppendOptions {
   sources: IndexSources;
   /** Newest timestamp per index, kept up to date by appends. */
   newestStored: Map<string, number>;
-  /** The (order, index) pairs already written. */
-  orderIndices: OrderIndexMemory;
+  /** The (order, day) pairs already written. */
+  orderDays: OrderDayMemory;
 }
 
 /** Splits a batch by index, without repeated ids. */
@@ -100,7 +100,7 @@ export async function appendBatch(connection: DuckDBConnection, events: readonly
   const existing = new Set<string>();
   const slices = sliceByIndex(events, options.tmpDir);
   if (slices.size === 0) return existing;
-  const pairs = options.orderIndices.unwritten(events);
+  const pairs = options.orderDays.unwritten(events);
   try {
     await Promise.all([...slices.values()].map((slice) => writeFile(slice.file, slice.lines.join('\n'))));
     await connection.run('BEGIN TRANSACTION');
@@ -108,13 +108,13 @@ export async function appendBatch(connection: DuckDBConnection, events: readonly
       for (const [index, slice] of slices) {
         for (const id of await appendSlice(connection, index, slice, options)) existing.add(id);
       }
-      await writeOrderIndices(connection, pairs);
+      await writeOrderDays(connection, pairs);
       await connection.run('COMMIT');
     } catch (error) {
       await connection.run('ROLLBACK').catch(() => undefined);
       throw error;
     }
-    options.orderIndices.remember(pairs);
+    options.orderDays.remember(pairs);
     for (const [index, slice] of slices) {
       options.sources.hot.add(index);
       options.newestStored.set(index, Math.max(options.newestStored.get(index) ?? -Infinity, slice.maxTs));

@@ -42,7 +42,7 @@ test('R27 an index moved to the cold tier becomes one zstd Parquet file and is s
     assert.ok(existsSync(join(dir, 'cold', `${dayOne}.parquet`)));
     assert.deepEqual(await ids(store), ['a', 'b', 'c']);
     assert.deepEqual((await store.listIndices()).map((i) => [i.name, i.tier, i.events]), [[dayOne, 'cold', 2], [dayTwo, 'hot', 1]]);
-    assert.deepEqual(await store.indicesForOrder('ORD-1042'), [dayOne, dayTwo]);
+    assert.deepEqual(await store.orderScopes('ORD-1042'), ['logs-*-2026.11.20', 'logs-*-2026.11.21']);
     const histogram = await store.histogram({ query: parseKql('*'), intervalMs: 86_400_000 });
     assert.deepEqual(histogram.map((b) => b.count), [2, 1]);
     // R29: the journey reads the cold file and the hot table alike, with the trace's events that carry no order id.

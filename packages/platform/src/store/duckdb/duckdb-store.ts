@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { LoupeError } from '@loupe/schema';
-import { indexDay } from '../index-names.js';
+import { indexDay, matchesIndexPattern } from '../index-names.js';
 import type {
   AppendResult, HistogramBucket, HistogramRequest, IndexInfo, JourneyEvents, JourneyRequest, LogStore, SearchPage, SearchRequest, TopValuesRequest,
 } from '../log-store.js';
@@ -11,7 +11,7 @@ import { appendBatch } from './append-batch.js';
 import { finishColdMoves, moveIndexToCold, type ColdMove } from './cold-tier.js';
 import { IndexSources } from './index-sources.js';
 import { readJourney } from './journey-sql.js';
-import { ORDER_INDICES, OrderIndexMemory, prepareOrderIndices } from './order-indices.js';
+import { ORDER_DAYS, OrderDayMemory, prepareOrderDays } from './order-indices.js';
 import { fieldExpression, filteredUnion, selectIndices } from './search-sql.js';
 import { readColumnsSql } from './table-sql.js';
 
@@ -37,7 +37,7 @@ interface PendingBatch {
 /** The embedded store: one DuckDB table per index, one writer with group commit, one reader. */
 export class DuckDbStore implements LogStore {
   private readonly newestStored = new Map<string, number>();
-  private readonly orderIndices = new OrderIndexMemory();
+  private readonly orderDays = new OrderDayMemory();
   private readonly queue: PendingBatch[] = [];
   private writing = false;
 
@@ -59,7 +59,7 @@ export class DuckDbStore implements LogStore {
     const instance = await DuckDBInstance.create(options.path, config);
     const coldDir = options.coldDir ?? (options.path === ':memory:' ? join(options.tmpDir, 'cold') : join(dirname(options.path), 'cold'));
     const store = new DuckDbStore(new IndexSources(coldDir), instance, await instance.connect(), await instance.connect(), options);
-    await prepareOrderIndices(store.writer);
+    await prepareOrderDays(store.writer);
     await finishColdMoves(store.writer, store.sources);
     const tables = await store.reader.runAndReadAll(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' AND table_type = 'BASE TABLE'`);
     for (const [name] of tables.getRows()) if (!String(name).startsWith('_')) store.sources.hot.add(String(name));
@@ -83,7 +83,7 @@ export class DuckDbStore implements LogStore {
         const group = this.queue.splice(0, this.queue.length);
         try {
           const all = group.length === 1 ? group[0]!.events : group.flatMap((batch) => batch.events);
-          const existing = await appendBatch(this.writer, all, { tmpDir: this.options.tmpDir, sources: this.sources, newestStored: this.newestStored, orderIndices: this.orderIndices });
+          const existing = await appendBatch(this.writer, all, { tmpDir: this.options.tmpDir, sources: this.sources, newestStored: this.newestStored, orderDays: this.orderDays });
           const claimed = new Set<string>();
           for (const batch of group) {
             const duplicate = batch.events.map((event) => {
@@ -167,9 +167,10 @@ export class DuckDbStore implements LogStore {
     }
   }
 
-  async indicesForOrder(orderId: string): Promise<string[]> {
-    const rows = await this.read(`SELECT DISTINCT index_name FROM ${ORDER_INDICES} WHERE order_id = $1 ORDER BY index_name`, [orderId]);
-    return rows.map((row) => String(row.index_name)).filter((name) => this.sources.has(name));
+  async orderScopes(orderId: string): Promise<string[]> {
+    const rows = await this.read(`SELECT DISTINCT scope FROM ${ORDER_DAYS} WHERE order_id = $1 ORDER BY scope`, [orderId]);
+    const names = this.sources.names();
+    return rows.map((row) => String(row.scope)).filter((scope) => names.some((name) => matchesIndexPattern(name, scope)));
   }
 
   async journeyEvents(indices: string, request: JourneyRequest): Promise<JourneyEvents> {

@@ -1,40 +1,48 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { dayScope } from '../index-names.js';
 
 /**
- * Which indices hold each order, so a journey reads a few days instead of every index (R29).
- * Its name cannot clash with an index (index names never start with `_`). It has no key:
+ * Which days hold each order's events, as index patterns (`logs-*-2026.11.21`, see `dayScope`),
+ * so a journey reads a few days instead of every index (R29). One row per order and day, not
+ * per service: the table a journey scans first stays small. Its name cannot clash with an
+ * index (index names never start with `_`). It has no key:
  * DuckDB does not use a two-column key for a one-column look-up, and keeping one costs
  * more at every append than the look-up's scan; a pair already written is skipped by
  * the writer's memory, and the rare repeat after a restart is folded by DISTINCT on read.
  */
-export const ORDER_INDICES = '_order_indices';
+export const ORDER_DAYS = '_order_days';
+/** The earlier form: (order id, index name) pairs. */
+const ORDER_INDICES = '_order_indices';
 
 /** Pairs remembered as written; past this many the memory starts afresh. */
 const MAX_REMEMBERED = 1_000_000;
 /** Pairs per INSERT statement. */
 const PAIRS_PER_STATEMENT = 500;
 
-export async function prepareOrderIndices(connection: DuckDBConnection): Promise<void> {
-  const keyed = await connection.runAndReadAll(`SELECT count(*) FROM duckdb_constraints() WHERE table_name = '${ORDER_INDICES}' AND constraint_type = 'PRIMARY KEY'`);
-  if (Number(keyed.getRows()[0]?.[0] ?? 0) > 0) {
-    // A store written by an earlier version: the same pairs, without the key.
-    await connection.run(`CREATE TABLE ${ORDER_INDICES}_unkeyed AS SELECT order_id, index_name FROM ${ORDER_INDICES}`);
-    await connection.run(`DROP TABLE ${ORDER_INDICES}`);
-    await connection.run(`ALTER TABLE ${ORDER_INDICES}_unkeyed RENAME TO ${ORDER_INDICES}`);
-  }
-  await connection.run(`CREATE TABLE IF NOT EXISTS ${ORDER_INDICES} (order_id VARCHAR NOT NULL, index_name VARCHAR NOT NULL)`);
+export async function prepareOrderDays(connection: DuckDBConnection): Promise<void> {
+  await connection.run(`CREATE TABLE IF NOT EXISTS ${ORDER_DAYS} (order_id VARCHAR NOT NULL, scope VARCHAR NOT NULL)`);
+  const earlier = await connection.runAndReadAll(`SELECT count(*) FROM duckdb_tables() WHERE table_name = '${ORDER_INDICES}'`);
+  if (Number(earlier.getRows()[0]?.[0] ?? 0) === 0) return;
+  // A store written by an earlier version: the same orders, by day instead of by index.
+  await connection.run('BEGIN TRANSACTION');
+  await connection.run(`INSERT INTO ${ORDER_DAYS} SELECT DISTINCT order_id, regexp_replace(index_name, '^(.+?)-.+-(\\d{4}\\.\\d{2}\\.\\d{2})$', '\\1-*-\\2') FROM ${ORDER_INDICES}`);
+  await connection.run(`DROP TABLE ${ORDER_INDICES}`);
+  await connection.run('COMMIT');
 }
 
-export class OrderIndexMemory {
+export class OrderDayMemory {
   private written = new Set<string>();
 
-  /** The pairs of a batch not yet written, each once. */
+  /** The (order, day scope) pairs of a batch not yet written, each once. */
   unwritten(events: Iterable<{ order_id: string | null; index: string }>): Array<[string, string]> {
     const pairs = new Map<string, [string, string]>();
+    const scopes = new Map<string, string>();
     for (const event of events) {
       if (event.order_id === null) continue;
-      const key = `${event.order_id}\u0000${event.index}`;
-      if (!this.written.has(key)) pairs.set(key, [event.order_id, event.index]);
+      let scope = scopes.get(event.index);
+      if (scope === undefined) scopes.set(event.index, (scope = dayScope(event.index)));
+      const key = `${event.order_id}\u0000${scope}`;
+      if (!this.written.has(key)) pairs.set(key, [event.order_id, scope]);
     }
     return [...pairs.values()];
   }
@@ -46,10 +54,10 @@ export class OrderIndexMemory {
   }
 }
 
-export async function writeOrderIndices(connection: DuckDBConnection, pairs: ReadonlyArray<[string, string]>): Promise<void> {
+export async function writeOrderDays(connection: DuckDBConnection, pairs: ReadonlyArray<[string, string]>): Promise<void> {
   for (let start = 0; start < pairs.length; start += PAIRS_PER_STATEMENT) {
     const chunk = pairs.slice(start, start + PAIRS_PER_STATEMENT);
     const values = chunk.map((_, i) => `($${2 * i + 1}, $${2 * i + 2})`).join(', ');
-    await connection.run(`INSERT INTO ${ORDER_INDICES} VALUES ${values}`, chunk.flat());
+    await connection.run(`INSERT INTO ${ORDER_DAYS} VALUES ${values}`, chunk.flat());
   }
 }
