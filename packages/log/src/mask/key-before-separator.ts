@@ -19,6 +19,10 @@ function isLetter(code: number): boolean {
   return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 0x410 && code <= 0x44f) || code === 0x401 || code === 0x451;
 }
 
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
 function isGap(code: number): boolean {
   return code === 32 || code === 9;
 }
@@ -103,9 +107,9 @@ export function nextSeparator(text: string, cursor: SeparatorCursor): number {
 export function hasSensitiveKey(text: string): boolean {
   const cursor = separatorCursor(text);
   for (let at = nextSeparator(text, cursor); at !== -1; at = nextSeparator(text, cursor)) {
-    // `14:00`, `ORD-1042:`, `v=2`: no sensitive key name ends in a digit, and these are common.
-    const before = at > 0 ? text.charCodeAt(at - 1) : 0;
-    if (before >= 48 && before <= 57) continue;
+    // `14:00`, `ORD-1042:`, `sha256=`: common, and no sensitive key ends in two digits (only
+    // `cvv2`, `cvc2` and `address_line1` end in one), so these are not read back.
+    if (isDigit(text.charCodeAt(at - 1)) && (at < 2 || isDigit(text.charCodeAt(at - 2)))) continue;
     if (keyKindBefore(text, at) !== undefined) return true;
   }
   return false;
