@@ -1,4 +1,5 @@
 import { loadPlatformConfig, startPlatform } from '@loupe/platform';
+import { loadShipperConfig, startShipper } from '@loupe/shipper';
 import type { Command } from '../command.js';
 import { runWorkshop } from '../run-workshop.js';
 
@@ -14,6 +15,12 @@ const components: Record<string, () => Promise<Running>> = {
     return { describe: `Loupe platform listening on ${platform.url} (data in ${loadPlatformConfig().dataDir})`, stop: () => platform.stop() };
   },
   workshop: () => runWorkshop(),
+  async shipper() {
+    const config = loadShipperConfig();
+    const shipper = await startShipper(config);
+    const paths = config.inputs.map((input) => input.glob).join(', ');
+    return { describe: `Loupe shipper: ${paths} → ${config.platformUrl}; status on ${shipper.statusUrl} (state in ${config.stateDir})`, stop: () => shipper.stop() };
+  },
 };
 
 /** Stops cleanly on Ctrl-C or SIGTERM; a second signal exits at once. */

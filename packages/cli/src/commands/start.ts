@@ -1,18 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadPlatformConfig } from '@loupe/platform';
 import type { Command } from '../command.js';
-import { startLogForwarder } from '../forward-logs.js';
 import { runnableComponents, stopOnSignals } from './run.js';
 
 const cli = fileURLToPath(new URL('../main.js', import.meta.url));
 
 /** Starts `loupe run <component>` in its own process and waits for its first line of output. */
-async function startComponent(component: string): Promise<{ child: ChildProcess; banner: string }> {
+async function startComponent(component: string, env: NodeJS.ProcessEnv = process.env): Promise<{ child: ChildProcess; banner: string }> {
   // Its own process group: Ctrl-C reaches only this process, which then stops each component in order.
-  const child = spawn(process.execPath, [cli, 'run', component], { stdio: ['ignore', 'pipe', 'inherit'], detached: true });
+  const child = spawn(process.execPath, [cli, 'run', component], { stdio: ['ignore', 'pipe', 'inherit'], detached: true, env });
   process.once('exit', () => {
     if (child.exitCode === null) child.kill('SIGTERM');
   });
@@ -40,7 +38,7 @@ async function stopChild(child: ChildProcess): Promise<void> {
 
 export const startCommand: Command = {
   name: 'start',
-  summary: 'Run the whole system on embedded defaults: the log platform and the workshop, each in its own process',
+  summary: 'Run the whole system on embedded defaults: the log platform, the workshop and the shipper between them, each in its own process',
   usage: 'loupe start',
   async run() {
     const config = loadPlatformConfig();
@@ -53,17 +51,15 @@ export const startCommand: Command = {
       children.push(workshop.child);
       console.log(`  ${workshop.banner}`);
     }
-    const forwarder = startLogForwarder({
-      logDir: join(config.dataDir, 'logs'),
-      platformUrl: `http://${config.host}:${config.port}`,
-      onError: (message) => console.error(message),
-    });
+    // The shipper tails the workshop's (and the platform's own) log files into the platform (R23).
+    const shipper = await startComponent('shipper', { ...process.env, LOUPE_URL: `http://${config.host}:${config.port}` });
+    children.push(shipper.child);
+    console.log(`  ${shipper.banner}`);
     console.log(`\nSearch the logs: npx loupe search 'log.level:error' --from 1h   ·   API: http://${config.host}:${config.port}/api/search?q=*`);
     console.log('No sign-in yet: the platform listens on 127.0.0.1 only until access control lands. Ctrl-C stops everything.');
     stopOnSignals(async () => {
-      // The workshop first, so its last lines are written before the forwarder's final round.
+      // The workshop first, so its last lines are written before the shipper's last round; the platform last.
       for (const child of children.slice(1)) await stopChild(child);
-      await forwarder.stop();
       await stopChild(children[0]!);
     });
     for (const child of children) {

@@ -1,0 +1,56 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const cli = fileURLToPath(new URL('../main.js', import.meta.url));
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+test('R23 loupe start runs the shipper between the workshop and the platform: the workshop\'s log lines reach the store, and Ctrl-C stops everything', { timeout: 180_000 }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'loupe-start-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const ports = { platform: await freePort(), shipper: await freePort(), shop: await freePort(), crm: await freePort(), mes: await freePort(), files: await freePort() };
+  const child = spawn(process.execPath, [cli, 'start'], {
+    env: {
+      ...process.env, LOUPE_DATA_DIR: dir, LOUPE_PLATFORM_PORT: String(ports.platform), LOUPE_SHIPPER_PORT: String(ports.shipper),
+      LOUPE_SHOP_PORT: String(ports.shop), LOUPE_CRM_PORT: String(ports.crm), LOUPE_MES_PORT: String(ports.mes), LOUPE_FILES_PORT: String(ports.files),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  t.after(() => { if (child.exitCode === null) child.kill('SIGKILL'); });
+
+  const deadline = Date.now() + 120_000;
+  let services: string[] = [];
+  while (!['crm-api', 'mes-api'].every((service) => services.includes(service))) {
+    assert.ok(Date.now() < deadline, `no workshop events reached the platform; output:\n${output}`);
+    assert.equal(child.exitCode, null, `loupe start exited:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const answer = await fetch(`http://127.0.0.1:${ports.platform}/api/top-values?field=service.name&from=now-1h`).then((response) => response.json() as Promise<{ values?: Array<{ value: string }> }>, () => ({ values: [] }));
+    services = (answer.values ?? []).map((entry) => entry.value);
+  }
+  assert.match(output, /Loupe shipper: .* → http:\/\/127\.0\.0\.1:\d+; status on http:\/\/127\.0\.0\.1:\d+\/status/);
+  const status = await (await fetch(`http://127.0.0.1:${ports.shipper}/status`)).json() as { files: Array<{ path: string; parser: string }> };
+  assert.ok(status.files.some((file) => file.path === join(dir, 'logs', 'crm-api', 'crm-api.log') && file.parser === 'json'), JSON.stringify(status.files));
+
+  child.kill('SIGINT');
+  const [code] = await once(child, 'exit') as [number | null];
+  assert.equal(code, 0, output);
+  await assert.rejects(fetch(`http://127.0.0.1:${ports.shipper}/status`), 'the shipper stopped with the rest');
+});
