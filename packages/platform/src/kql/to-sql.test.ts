@@ -26,7 +26,7 @@ test('values travel as parameters, fields as the column map says', () => {
     params: ['mes-api', 'error', 'ORD-1042'],
   });
   assert.deepEqual(kqlToSql(parseKql('http.route:"/orders/:id"'), defaultColumnMap, { firstParam: 3 }), {
-    where: 'json_extract_string(attrs, $3) = $4',
+    where: '(json_extract_string(attrs, $3) = $4 OR list_contains(TRY_CAST(json_extract(attrs, $3) AS VARCHAR[]), $4))',
     params: ['$."http.route"', '/orders/:id'],
   });
 });

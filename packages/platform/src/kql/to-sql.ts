@@ -19,7 +19,8 @@ export interface SqlFragment {
   params: SqlParam[];
 }
 
-type Target = { sql: string; type: ColumnType | 'json' };
+/** A field's SQL; for a field kept in the JSON column, `json` is its raw JSON value (an array stays an array). */
+type Target = { sql: string; type: ColumnType | 'json'; json?: string };
 
 const fieldPattern = /^[A-Za-z_@][A-Za-z0-9_.@-]*$/;
 const numberPattern = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
@@ -84,7 +85,7 @@ class SqlRenderer {
       path = this.param(`$."${field}"`);
       this.jsonPaths.set(field, path);
     }
-    return { sql: `json_extract_string(${this.columns.otherFields}, ${path})`, type: 'json' };
+    return { sql: `json_extract_string(${this.columns.otherFields}, ${path})`, type: 'json', json: `json_extract(${this.columns.otherFields}, ${path})` };
   }
 
   /** Case-insensitive "contains"; a wildcard at either end of the value is already "anything". */
@@ -111,9 +112,12 @@ class SqlRenderer {
       case 'number': return `${sql} = ${this.number(toNumber(node.field, node.value))}`;
       case 'timestamp': return this.compareTime(sql, ':', this.toTime(node.field, node.value));
       case 'json': {
+        // As in Elasticsearch, a value matches a field holding it or an array holding it (`tags:_parse_failure`).
+        const value = this.param(node.value);
+        const inArray = `list_contains(TRY_CAST(${target.json} AS VARCHAR[]), ${value})`;
         const number = parseNumber(node.value);
-        if (number === undefined) return `${sql} = ${this.param(node.value)}`;
-        return `(${sql} = ${this.param(node.value)} OR TRY_CAST(${sql} AS DOUBLE) = ${this.number(number)})`;
+        if (number === undefined) return `(${sql} = ${value} OR ${inArray})`;
+        return `(${sql} = ${value} OR TRY_CAST(${sql} AS DOUBLE) = ${this.number(number)} OR ${inArray})`;
       }
     }
   }

@@ -51,6 +51,25 @@ test('R28 KQL over HTTP: fields, free text, ranges, time range, newest first', a
   }
 });
 
+test('R28 a value matches a field that holds it in an array, as in Elasticsearch', async () => {
+  const platform = await startTestPlatform();
+  try {
+    await ingest(platform, [
+      workshopLine({ '@timestamp': at(0), message: 'unparsed line', tags: ['_parse_failure', 'postgresql'] }),
+      workshopLine({ '@timestamp': at(1), message: 'tagged once', tags: 'postgresql' }),
+      workshopLine({ '@timestamp': at(2), message: 'numbers', 'http.retries': [1, 2] }),
+    ]);
+    const range = `&from=${encodeURIComponent(at(-60))}&to=${encodeURIComponent(at(60))}`;
+    const messages = async (kql: string) => (await get<{ events: Record<string, unknown>[] }>(platform, `/api/search?q=${encodeURIComponent(kql)}${range}`)).body.events.map((e) => e.message);
+    assert.deepEqual(await messages('tags:_parse_failure'), ['unparsed line']);
+    assert.deepEqual(await messages('tags:postgresql'), ['tagged once', 'unparsed line']);
+    assert.deepEqual(await messages('tags:_truncated'), []);
+    assert.deepEqual(await messages('http.retries:2'), ['numbers']);
+  } finally {
+    await platform.close();
+  }
+});
+
 test('R28 a KQL syntax error answers 400 with the column and what was expected; hostile input never 500s', async () => {
   const platform = await startTestPlatform();
   try {
