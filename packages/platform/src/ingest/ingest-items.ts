@@ -12,7 +12,8 @@ const MAX_DEAD_LETTER_BYTES = 16_384;
 function deadLetter(item: IngestItem, error: ItemError, source: string, now: number): StoredEvent {
   const raw = item.raw.length > MAX_DEAD_LETTER_BYTES ? `${item.raw.slice(0, MAX_DEAD_LETTER_BYTES)}… [truncated]` : item.raw;
   return {
-    id: `dl-${contentId(`${error.reason}\n${item.raw}`)}`,
+    // The sender's id when it gave one, so a line re-sent after a crash is kept once (R23).
+    id: item.id !== undefined ? `dl-${item.id}` : `dl-${contentId(`${error.reason}\n${item.raw}`)}`,
     index: deadLetterIndexFor(now),
     ts: now,
     level: 'error',

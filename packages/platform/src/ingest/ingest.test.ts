@@ -84,6 +84,10 @@ test('R24 a bulk body with good, malformed and oversized lines stores the good o
     const originals = dead.body.events.map((e) => String(e['event.original']));
     assert.ok(originals.some((o) => o.startsWith('{"message": "broken json"')));
     assert.ok(dead.body.events.every((e) => typeof e['error.message'] === 'string' && e['service.name'] === 'loupe-ingest'));
+
+    // R23: the same body re-sent (a shipper after a crash) dead-letters nothing twice.
+    await fetch(`${platform.url}/_bulk`, { method: 'POST', body, headers: { 'content-type': 'application/x-ndjson' } });
+    assert.equal((await search(platform.url, '*', '&from=7d&indices=dead-letter-*')).body.events.length, 3);
   } finally {
     await platform.close();
   }

@@ -28,9 +28,11 @@ export function indexFor(layout: IndexLayout, service: string | null, ts: number
   return `${layout.prefix}-${indexSafeService(service)}-${dayStamp(ts)}`;
 }
 
+export const DEAD_LETTER_PREFIX = 'dead-letter-';
+
 /** The dead-letter index of a day: malformed input is kept there with its reason (R24). */
 export function deadLetterIndexFor(ts: number): string {
-  return `dead-letter-${dayStamp(ts)}`;
+  return `${DEAD_LETTER_PREFIX}${dayStamp(ts)}`;
 }
 
 const scopePattern = /^(.+?)-.+-(\d{4}\.\d{2}\.\d{2})$/;

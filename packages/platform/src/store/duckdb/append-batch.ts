@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { StoredEvent } from '../stored-event.js';
 import { typedColumns } from '../stored-event.js';
+import { DEAD_LETTER_PREFIX } from '../index-names.js';
 import { sqlString, type IndexSources } from './index-sources.js';
 import { writeOrderDays, type OrderDayMemory } from './order-indices.js';
 import { stagingColumnsSql, stagingToTableSql, tableColumnsSql, tableIdentifier } from './table-sql.js';
@@ -78,13 +79,17 @@ async function appendSlice(connection: DuckDBConnection, index: string, slice: I
   // An id always comes with the same timestamp, so a batch newer than everything stored
   // holds no duplicates: the common case of a shipper appending skips the id check.
   const newest = await newestStoredTs(connection, index, options);
-  if (slice.minTs > newest) {
+  // A dead letter is stamped when it arrives, so a re-sent one has a new time: its id is checked against the whole index.
+  const deadLetters = index.startsWith(DEAD_LETTER_PREFIX);
+  if (slice.minTs > newest && !deadLetters) {
     await connection.run(`INSERT INTO ${table} SELECT ${stagingToTableSql} FROM ${staged}`);
     return [];
   }
   await connection.run(`CREATE OR REPLACE TEMP TABLE staging AS SELECT * FROM ${staged}`);
-  const storedIds = `(SELECT id FROM ${options.sources.relation(index)} WHERE ts BETWEEN make_timestamp(CAST($1 AS BIGINT)) AND make_timestamp(CAST($2 AS BIGINT)))`;
-  const params = [BigInt(Math.trunc(slice.minTs)) * 1000n, BigInt(Math.trunc(slice.maxTs)) * 1000n];
+  const storedIds = deadLetters
+    ? `(SELECT id FROM ${options.sources.relation(index)})`
+    : `(SELECT id FROM ${options.sources.relation(index)} WHERE ts BETWEEN make_timestamp(CAST($1 AS BIGINT)) AND make_timestamp(CAST($2 AS BIGINT)))`;
+  const params = deadLetters ? [] : [BigInt(Math.trunc(slice.minTs)) * 1000n, BigInt(Math.trunc(slice.maxTs)) * 1000n];
   const known = await connection.runAndReadAll(`SELECT s.id FROM staging s SEMI JOIN ${storedIds} e ON s.id = e.id`, params);
   await connection.run(`INSERT INTO ${table} SELECT ${stagingToTableSql} FROM staging s ANTI JOIN ${storedIds} e ON s.id = e.id`, params);
   await connection.run('DROP TABLE staging');
