@@ -6,4 +6,7 @@ export { buildShopApp, type ShopConfig, type ShopDeps } from './shop-api/index.j
 export { buildCrmApp, ensureStaffAccount, type CrmConfig, type CrmDeps, type StaffAccount } from './crm-api/index.js';
 export { buildMesApp, type MesConfig, type MesDeps } from './mes-api/index.js';
 export { buildFileStorageApp, defaultMaxModelBytes, type FileStorageConfig, type FileStorageDeps } from './file-storage/index.js';
-export { startSimulator, incidentNames, ApiClient, modelForm, type Simulator, type SimulatorOptions, type IncidentName, type InfrastructureSwitches } from './simulator/index.js';
+export {
+  startSimulator, incidentNames, checkIncidentsAvailable, buildSimulatorControlApp, putServersBehindProxies, readSimulatorConfig,
+  ApiClient, modelForm, type Simulator, type SimulatorOptions, type IncidentName, type IncidentState, type InfrastructureSwitches, type ProxiedServers, type SimulatorConfig,
+} from './simulator/index.js';

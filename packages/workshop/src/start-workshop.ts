@@ -28,6 +28,12 @@ export interface StartWorkshopOptions {
   /** A PostgreSQL schema of its own (tests on a shared server). */
   databaseSchema?: string;
   amqpUrl?: string;
+  /**
+   * The embedded queue's own connection to the same PostgreSQL (without `amqpUrl`): the
+   * simulator routes it through a proxy it can cut for broker-outage while the APIs keep
+   * theirs. Default: the queue shares the APIs' pool.
+   */
+  queueDatabaseUrl?: string;
   /** Prefix of the exchange and queue names (tests on a shared broker). */
   queuePrefix?: string;
   /** 0 = any free port; defaults 0 too, so two workshops never collide unless asked to. */
@@ -108,11 +114,13 @@ export async function startWorkshop(options: StartWorkshopOptions): Promise<Work
   const apps: FastifyInstance[] = [];
   const heartbeats: (() => void)[] = [];
   let db: Database | undefined;
+  let queueDb: Database | undefined;
   let queue: MessageQueue | undefined;
   const stop = async () => {
     for (const app of apps.reverse()) await app.close();
     for (const stopHeartbeat of heartbeats) stopHeartbeat();
     await queue?.close();
+    await queueDb?.close();
     await db?.close();
     await Promise.all(Object.values(logs).map((log) => log.close()));
   };
@@ -125,7 +133,15 @@ export async function startWorkshop(options: StartWorkshopOptions): Promise<Work
       ...(options.databaseUrl ? { url: options.databaseUrl } : { dataDir: join(options.dataDir, 'pglite') }),
       ...(options.databaseSchema && { schema: options.databaseSchema }),
     });
-    queue = await openQueue({ db, log: logs.infrastructure, ...(options.amqpUrl && { url: options.amqpUrl }), ...(options.queuePrefix && { prefix: options.queuePrefix }) });
+    if (options.queueDatabaseUrl && options.databaseUrl && !options.amqpUrl) {
+      queueDb = await openDatabase({
+        log: logs.infrastructure, url: options.queueDatabaseUrl, migrations: workshopMigrations,
+        ...(options.databaseSchema && { schema: options.databaseSchema }),
+      });
+    }
+    queue = await openQueue({
+      db: queueDb ?? db, log: logs.infrastructure, ...(options.amqpUrl && { url: options.amqpUrl }), ...(options.queuePrefix && { prefix: options.queuePrefix }),
+    });
     for (const account of options.staff ?? []) await ensureStaffAccount(db, logs.crm, account, options.passwordHashing);
 
     const host = options.host ?? '127.0.0.1';

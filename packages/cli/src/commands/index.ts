@@ -1,4 +1,5 @@
 import type { Command } from '../command.js';
+import { incidentCommand } from './incident.js';
 import { journeyCommand } from './journey.js';
 import { maskCommand } from './mask.js';
 import { modelInfoCommand } from './model-info.js';
@@ -7,4 +8,4 @@ import { searchCommand } from './search.js';
 import { startCommand } from './start.js';
 
 /** Every `loupe` subcommand, in the order `loupe help` lists them. */
-export const commands: Command[] = [startCommand, runCommand, searchCommand, journeyCommand, maskCommand, modelInfoCommand];
+export const commands: Command[] = [startCommand, runCommand, searchCommand, journeyCommand, maskCommand, modelInfoCommand, incidentCommand];

@@ -1,3 +1,4 @@
+import type { Logger } from '@loupe/log';
 import { LoupeError } from '@loupe/schema';
 import { ApiClient } from './api-client.js';
 import type { CustomerProfile } from './people.js';
@@ -5,6 +6,21 @@ import type { Random } from './random.js';
 
 export const incidentNames = ['login-brute-force', 'request-flood', 'broker-outage', 'slow-database', 'orders-stuck'] as const;
 export type IncidentName = (typeof incidentNames)[number];
+/** The incidents the simulator cannot cause over HTTP: they need the runner's servers. */
+export type InfrastructureIncident = 'broker-outage' | 'slow-database';
+
+/** What each incident does, as `GET /simulator` and `loupe incident` show it. */
+export const incidentDescriptions: Readonly<Record<IncidentName, string>> = {
+  'login-brute-force': 'one address tries common passwords on known logins: failed logins, R16 at WARN',
+  'request-flood': '50 clients fetch Shop pages back to back: a traffic spike',
+  'broker-outage': 'the queue loses its broker: messages wait in the outbox, R2/R3 retries until it is back',
+  'slow-database': 'every database round trip is held up: slow queries (R14) and slow requests (R1)',
+  'orders-stuck': 'staff stop handling accepted, in-production and printed orders: they pile up',
+};
+
+export function isIncidentName(name: string): name is IncidentName {
+  return (incidentNames as readonly string[]).includes(name);
+}
 
 /**
  * Switches for what the simulator cannot do over HTTP: the runner wires them to the real
@@ -14,6 +30,18 @@ export type IncidentName = (typeof incidentNames)[number];
 export interface InfrastructureSwitches {
   brokerOutage?: (on: boolean) => void | Promise<void>;
   slowDatabase?: (on: boolean) => void | Promise<void>;
+  /** Why the runner has no switch for an incident on its servers, and what would give one: the refusal says it. */
+  unavailable?: Partial<Record<InfrastructureIncident, string>>;
+}
+
+/** One incident as the control endpoint shows it. */
+export interface IncidentState {
+  name: IncidentName;
+  on: boolean;
+  /** False when the runner gave no switch for it: asking for it answers 409 with `reason`. */
+  available: boolean;
+  reason?: string;
+  description: string;
 }
 
 export interface IncidentContext {
@@ -22,6 +50,27 @@ export interface IncidentContext {
   customers: CustomerProfile[];
   count: (what: string) => void;
   switches: InfrastructureSwitches;
+  /** Told of every incident switched on or off, so the logs show when one began. */
+  log?: Logger;
+}
+
+/** Why `name` cannot be switched on with these switches, or undefined when it can. */
+export function unavailableReason(name: IncidentName, switches: InfrastructureSwitches): string | undefined {
+  if (name === 'broker-outage' && !switches.brokerOutage) return switches.unavailable?.[name] ?? noSwitch(name);
+  if (name === 'slow-database' && !switches.slowDatabase) return switches.unavailable?.[name] ?? noSwitch(name);
+  return undefined;
+}
+
+/** Throws SIMULATOR_INCIDENT_UNAVAILABLE (409) for the first of `names` these switches cannot turn on. */
+export function checkIncidentsAvailable(names: readonly IncidentName[], switches: InfrastructureSwitches): void {
+  for (const name of names) {
+    const reason = unavailableReason(name, switches);
+    if (reason !== undefined) throw new LoupeError('SIMULATOR_INCIDENT_UNAVAILABLE', reason, 409);
+  }
+}
+
+function noSwitch(name: IncidentName): string {
+  return `The ${name} incident needs a switch from the runner (real servers behind a proxy); none was given`;
 }
 
 /** Statuses staff stop handling while `orders-stuck` is on: orders pile up in production and waiting for a hand-off. */
@@ -39,6 +88,8 @@ async function loop(workers: number, active: () => boolean, step: () => Promise<
 export class Incidents {
   private readonly on = new Set<IncidentName>();
   private readonly running: Promise<void>[] = [];
+  // One switch at a time: two requests for the same incident must not both flip a proxy.
+  private switching: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly context: IncidentContext) {}
 
@@ -50,15 +101,35 @@ export class Incidents {
     return [...this.on];
   }
 
-  async set(name: IncidentName, on: boolean): Promise<void> {
+  states(): IncidentState[] {
+    return incidentNames.map((name) => {
+      const reason = unavailableReason(name, this.context.switches);
+      return { name, on: this.on.has(name), available: reason === undefined, ...(reason !== undefined && { reason }), description: incidentDescriptions[name] };
+    });
+  }
+
+  set(name: IncidentName, on: boolean): Promise<void> {
+    const turn = this.switching.then(() => this.apply(name, on));
+    this.switching = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private switchFor(name: IncidentName): ((on: boolean) => void | Promise<void>) | undefined {
+    if (name === 'broker-outage') return this.context.switches.brokerOutage;
+    if (name === 'slow-database') return this.context.switches.slowDatabase;
+    return undefined;
+  }
+
+  private async apply(name: IncidentName, on: boolean): Promise<void> {
     if (on === this.on.has(name)) return;
-    if (name === 'broker-outage' || name === 'slow-database') {
-      const flip = name === 'broker-outage' ? this.context.switches.brokerOutage : this.context.switches.slowDatabase;
-      if (!flip) throw new LoupeError('SIMULATOR_INCIDENT_UNAVAILABLE', `The ${name} incident needs a switch from the runner (real servers behind a proxy); none was given`, 409);
-      await flip(on);
-    }
+    checkIncidentsAvailable([name], this.context.switches);
+    await this.switchFor(name)?.(on);
     if (on) this.on.add(name);
     else this.on.delete(name);
+    this.context.log?.info(on ? `Simulator incident ${name} started: ${incidentDescriptions[name]}` : `Simulator incident ${name} ended`, {
+      'event.action': on ? 'simulator-incident-started' : 'simulator-incident-ended',
+      'labels.incident': name,
+    });
     if (on && name === 'login-brute-force') this.running.push(this.bruteForce());
     if (on && name === 'request-flood') this.running.push(this.flood());
   }

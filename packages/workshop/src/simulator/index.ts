@@ -1,7 +1,8 @@
 import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from '@loupe/log';
 import { customerVisit, type VisitContext } from './customer-visit.js';
-import { Incidents, stuckStatuses, type IncidentName, type InfrastructureSwitches } from './incidents.js';
+import { Incidents, stuckStatuses, type IncidentName, type IncidentState, type InfrastructureSwitches } from './incidents.js';
 import type { CustomerProfile } from './people.js';
 import { Random } from './random.js';
 import { staffShift, type StaffLogin } from './staff-shift.js';
@@ -25,13 +26,18 @@ export interface SimulatorOptions {
   startAt?: Date;
   seed?: number;
   switches?: InfrastructureSwitches;
+  /** Where an incident's start and end are logged (default: nowhere). */
+  log?: Logger;
 }
 
 export interface Simulator {
   /** The simulated time now. */
   clock(): Date;
+  /** Rejects with SIMULATOR_INCIDENT_UNAVAILABLE (409) when the runner gave no switch for it. */
   setIncident(name: IncidentName, on: boolean): Promise<void>;
   activeIncidents(): IncidentName[];
+  /** Every incident: on or off, and whether it can be switched on here. */
+  incidents(): IncidentState[];
   /** How often each thing happened: `registered`, `upload-422`, `accept-200`, … */
   counts(): Record<string, number>;
   stop(): Promise<void>;
@@ -62,7 +68,7 @@ export function startSimulator(options: SimulatorOptions): Simulator {
   // Stopping cuts every wait short, so no visit sits out a simulated hour of thinking.
   const stopping = new AbortController();
   setMaxListeners(0, stopping.signal);
-  const incidents = new Incidents({ shopUrl: options.urls.shop, random, customers, count, switches: options.switches ?? {} });
+  const incidents = new Incidents({ shopUrl: options.urls.shop, random, customers, count, switches: options.switches ?? {}, ...(options.log && { log: options.log }) });
 
   const context: VisitContext = {
     shopUrl: options.urls.shop, random, customers, count,
@@ -105,6 +111,7 @@ export function startSimulator(options: SimulatorOptions): Simulator {
     clock,
     setIncident: (name, on) => incidents.set(name, on),
     activeIncidents: () => incidents.active(),
+    incidents: () => incidents.states(),
     counts: () => Object.fromEntries(tally),
     async stop() {
       stopped = true;
@@ -115,7 +122,11 @@ export function startSimulator(options: SimulatorOptions): Simulator {
   };
 }
 
-export { incidentNames, type IncidentName, type InfrastructureSwitches } from './incidents.js';
+export { incidentNames, incidentDescriptions, isIncidentName, checkIncidentsAvailable, type IncidentName, type IncidentState, type InfrastructureIncident, type InfrastructureSwitches } from './incidents.js';
+export { buildSimulatorControlApp, type SimulatorControlDeps } from './control-app.js';
+export { putServersBehindProxies, type ProxiedServers, type ProxiedServersOptions } from './proxied-servers.js';
+export { readSimulatorConfig, defaultSimulatorPort, type SimulatorConfig } from './simulator-config.js';
+export { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 export { ApiClient, modelForm, type ApiResponse, type ApiError, type CallOptions } from './api-client.js';
 export { customerProfile, type CustomerProfile } from './people.js';
 export { simulatedModel, type ModelFlaw, type SimulatedModel } from './models.js';
