@@ -9,7 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DuckDbStore } from '@loupe/platform';
-import { machineLine } from './baseline.js';
+import { machineLine, processCpuSeconds } from './baseline.js';
 import { startPlatformProcess } from './platform-process.js';
 import { workshopEvent } from './workshop-events.js';
 
@@ -39,7 +39,15 @@ async function coldBytes(dataDir: string): Promise<number> {
   return dirBytes(join(dataDir, 'cold'));
 }
 
-async function loupeIngest(): Promise<{ eventsPerSecond: number; bytesPerEvent: number; coldBytesPerEvent: number }> {
+interface Run {
+  eventsPerSecond: number;
+  /** CPU time the server used per event (µs), when /proc tells. */
+  cpuMicros?: number;
+}
+
+const cpuMicrosPerEvent = (before?: number, after?: number) => (before === undefined || after === undefined ? undefined : ((after - before) * 1e6) / total);
+
+async function loupeIngest(): Promise<Run & { bytesPerEvent: number; coldBytesPerEvent: number }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'loupe-bench-ingest-'));
   const platform = await startPlatformProcess(dataDir);
   // As the shipper sends them: an `_id` per event from its file and offset.
@@ -47,6 +55,7 @@ async function loupeIngest(): Promise<{ eventsPerSecond: number; bytesPerEvent: 
   for (let offset = 0; offset < total; offset += perRequest) {
     bodies.push(lines.slice(offset, offset + perRequest).map((line, i) => `{"create":{"_id":"bench:${offset + i}"}}\n${line}`).join('\n') + '\n');
   }
+  const cpuBefore = await processCpuSeconds(platform.child.pid!);
   const began = performance.now();
   let next = 0;
   await Promise.all(Array.from({ length: concurrency }, async () => {
@@ -58,14 +67,15 @@ async function loupeIngest(): Promise<{ eventsPerSecond: number; bytesPerEvent: 
     }
   }));
   const seconds = (performance.now() - began) / 1000;
+  const cpuMicros = cpuMicrosPerEvent(cpuBefore, await processCpuSeconds(platform.child.pid!));
   await platform.stop();
   const bytes = statSync(join(dataDir, 'loupe.duckdb')).size;
   const cold = await coldBytes(dataDir);
   rmSync(dataDir, { recursive: true, force: true });
-  return { eventsPerSecond: total / seconds, bytesPerEvent: bytes / total, coldBytesPerEvent: cold / total };
+  return { eventsPerSecond: total / seconds, cpuMicros, bytesPerEvent: bytes / total, coldBytesPerEvent: cold / total };
 }
 
-async function postgresCopy(): Promise<number | undefined> {
+async function postgresCopy(): Promise<Run | undefined> {
   const client = new pg.Client({ connectionString: process.env.LOUPE_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' });
   try {
     await client.connect();
@@ -78,6 +88,8 @@ async function postgresCopy(): Promise<number | undefined> {
     await client.query('CREATE TABLE loupe_bench_logs (ts timestamptz, level text, service text, message text, doc jsonb)');
     await client.query('CREATE INDEX ON loupe_bench_logs (ts)');
     await client.query(`CREATE INDEX ON loupe_bench_logs USING gin (to_tsvector('simple', message))`);
+    const backend = Number((await client.query('SELECT pg_backend_pid() AS pid')).rows[0].pid);
+    const cpuBefore = await processCpuSeconds(backend);
     const escape = (value: unknown) => String(value ?? '\\N').replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n');
     const began = performance.now();
     const rows = Readable.from((function* () {
@@ -88,8 +100,9 @@ async function postgresCopy(): Promise<number | undefined> {
     })());
     await pipeline(rows, client.query(copyFrom('COPY loupe_bench_logs FROM STDIN')));
     const seconds = (performance.now() - began) / 1000;
+    const cpuMicros = cpuMicrosPerEvent(cpuBefore, await processCpuSeconds(backend));
     await client.query('DROP TABLE loupe_bench_logs');
-    return total / seconds;
+    return { eventsPerSecond: total / seconds, cpuMicros };
   } finally {
     await client.end();
   }
@@ -99,8 +112,12 @@ console.log(`ingest benchmark — ${await machineLine()}`);
 console.log(`  ${total.toLocaleString('en')} workshop events, ${(rawBytes / total).toFixed(0)} bytes each as NDJSON, ${perRequest} per _bulk request, ${concurrency} requests in flight`);
 const loupe = await loupeIngest();
 const baseline = await postgresCopy();
-console.log(`  Loupe /_bulk over HTTP, end to end:        ${Math.round(loupe.eventsPerSecond).toLocaleString('en')} events/s`);
-if (baseline) console.log(`  PostgreSQL COPY (time + full-text index):  ${Math.round(baseline).toLocaleString('en')} events/s   → Loupe ${(loupe.eventsPerSecond / baseline).toFixed(2)}× the baseline`);
+const cpu = (run: Run) => (run.cpuMicros === undefined ? '' : `, server CPU ${run.cpuMicros.toFixed(1)} µs/event`);
+console.log(`  Loupe /_bulk over HTTP, end to end:        ${Math.round(loupe.eventsPerSecond).toLocaleString('en')} events/s${cpu(loupe)}`);
+if (baseline) {
+  console.log(`  PostgreSQL COPY (time + full-text index):  ${Math.round(baseline.eventsPerSecond).toLocaleString('en')} events/s${cpu(baseline)}`);
+  console.log(`  → Loupe ${(loupe.eventsPerSecond / baseline.eventsPerSecond).toFixed(2)}× the baseline's events/s${loupe.cpuMicros && baseline.cpuMicros ? `, ${(baseline.cpuMicros / loupe.cpuMicros).toFixed(2)}× its CPU efficiency` : ''}`);
+}
 const rawPerEvent = rawBytes / total;
 console.log(`  Bytes on disk per event, hot (DuckDB file): ${loupe.bytesPerEvent.toFixed(1)} (raw NDJSON ${rawPerEvent.toFixed(0)}) → ${(loupe.bytesPerEvent / rawPerEvent).toFixed(3)} of raw`);
 console.log(`  Bytes on disk per event, cold (zstd Parquet): ${loupe.coldBytesPerEvent.toFixed(1)} → ${(loupe.coldBytesPerEvent / rawPerEvent).toFixed(3)} of raw`);
