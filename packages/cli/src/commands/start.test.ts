@@ -23,11 +23,12 @@ async function freePort(): Promise<number> {
 test('R23 loupe start runs the shipper between the workshop and the platform: the workshop\'s log lines reach the store, and Ctrl-C stops everything', { timeout: 180_000 }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'loupe-start-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const ports = { platform: await freePort(), shipper: await freePort(), shop: await freePort(), crm: await freePort(), mes: await freePort(), files: await freePort() };
+  const ports = { platform: await freePort(), shipper: await freePort(), shop: await freePort(), crm: await freePort(), mes: await freePort(), files: await freePort(), simulator: await freePort() };
   const child = spawn(process.execPath, [cli, 'start'], {
     env: {
       ...process.env, LOUPE_DATA_DIR: dir, LOUPE_PLATFORM_PORT: String(ports.platform), LOUPE_SHIPPER_PORT: String(ports.shipper),
       LOUPE_SHOP_PORT: String(ports.shop), LOUPE_CRM_PORT: String(ports.crm), LOUPE_MES_PORT: String(ports.mes), LOUPE_FILES_PORT: String(ports.files),
+      LOUPE_SIMULATOR_PORT: String(ports.simulator),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
