@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { LoupeError } from '@loupe/schema';
+import { integerSetting, LoupeError } from '@loupe/schema';
 import { defaultIndexLayout, type IndexLayout } from './store/index-names.js';
 import { defaultIngestLimits, type IngestLimits } from './ingest/ingest-limits.js';
 
@@ -15,14 +15,6 @@ export interface PlatformConfig {
   limits: IngestLimits;
 }
 
-function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) throw new LoupeError('CONFIG_INVALID', `${name}="${raw}" must be a whole number ≥ ${min}`);
-  return value;
-}
-
 function layoutFrom(raw: string | undefined): IndexLayout {
   if (!raw || raw === 'per-service-day') return defaultIndexLayout;
   const shared = /^shared:([a-z0-9][a-z0-9._-]{0,199})$/.exec(raw);
@@ -35,12 +27,12 @@ export function loadPlatformConfig(env: NodeJS.ProcessEnv = process.env): Platfo
   return {
     dataDir: resolve(env.LOUPE_DATA_DIR || './data'),
     host: env.LOUPE_PLATFORM_HOST || '127.0.0.1',
-    port: integer(env, 'LOUPE_PLATFORM_PORT', 9280, 0),
+    port: integerSetting(env, 'LOUPE_PLATFORM_PORT', 9280, 0),
     layout: layoutFrom(env.LOUPE_INDEX_LAYOUT),
     limits: {
-      maxBodyBytes: integer(env, 'LOUPE_MAX_BODY_BYTES', defaultIngestLimits.maxBodyBytes, 1024),
-      maxLineBytes: integer(env, 'LOUPE_MAX_LINE_BYTES', defaultIngestLimits.maxLineBytes, 256),
-      maxInFlightBytes: integer(env, 'LOUPE_MAX_INFLIGHT_BYTES', defaultIngestLimits.maxInFlightBytes, 1024),
+      maxBodyBytes: integerSetting(env, 'LOUPE_MAX_BODY_BYTES', defaultIngestLimits.maxBodyBytes, 1024),
+      maxLineBytes: integerSetting(env, 'LOUPE_MAX_LINE_BYTES', defaultIngestLimits.maxLineBytes, 256),
+      maxInFlightBytes: integerSetting(env, 'LOUPE_MAX_INFLIGHT_BYTES', defaultIngestLimits.maxInFlightBytes, 1024),
     },
   };
 }

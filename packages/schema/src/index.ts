@@ -4,3 +4,4 @@ export {
   eventCatalogue, eventNames, type EventCatalogue, type EventName, type EventParams, type EventSpec, type FieldSpec, type FieldType,
 } from './events.js';
 export { LoupeError, type ErrorBody } from './errors.js';
+export { integerSetting } from './settings.js';

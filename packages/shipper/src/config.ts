@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { LoupeError } from '@loupe/schema';
+import { integerSetting, LoupeError } from '@loupe/schema';
 import { parserNames, type ParserName } from './parsers/parser.js';
 
 /** One `LOUPE_SHIPPER_PATHS` entry: a glob, and the parser its files get (chosen by file name when absent). */
@@ -53,14 +53,6 @@ export interface ShipperConfig {
   retryMaxMs: number;
 }
 
-function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) throw new LoupeError('CONFIG_INVALID', `${name}="${raw}" must be a whole number ≥ ${min}`);
-  return value;
-}
-
 function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, allowed: readonly T[], fallback: T): T {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -107,18 +99,18 @@ export function loadShipperConfig(env: NodeJS.ProcessEnv = process.env): Shipper
     platformUrl,
     inputs: inputsFrom(env.LOUPE_SHIPPER_PATHS, workshopLogDir),
     startAt: oneOf(env, 'LOUPE_SHIPPER_START_AT', ['beginning', 'end'], 'beginning'),
-    port: integer(env, 'LOUPE_SHIPPER_PORT', 9281, 0),
-    batchMaxBytes: integer(env, 'LOUPE_SHIPPER_BATCH_BYTES', 2 * 1024 * 1024, 1024),
-    batchWaitMs: integer(env, 'LOUPE_SHIPPER_BATCH_WAIT_MS', 1000, 1),
-    maxInFlightBatches: integer(env, 'LOUPE_SHIPPER_IN_FLIGHT', 2, 1),
-    bufferMaxBytes: integer(env, 'LOUPE_SHIPPER_BUFFER_BYTES', 256 * 1024 * 1024, 1024 * 1024),
+    port: integerSetting(env, 'LOUPE_SHIPPER_PORT', 9281, 0),
+    batchMaxBytes: integerSetting(env, 'LOUPE_SHIPPER_BATCH_BYTES', 2 * 1024 * 1024, 1024),
+    batchWaitMs: integerSetting(env, 'LOUPE_SHIPPER_BATCH_WAIT_MS', 1000, 1),
+    maxInFlightBatches: integerSetting(env, 'LOUPE_SHIPPER_IN_FLIGHT', 2, 1),
+    bufferMaxBytes: integerSetting(env, 'LOUPE_SHIPPER_BUFFER_BYTES', 256 * 1024 * 1024, 1024 * 1024),
     compression: compressionFor(oneOf(env, 'LOUPE_SHIPPER_COMPRESSION', ['auto', 'gzip', 'none'], 'auto'), platformUrl),
-    maxLineBytes: integer(env, 'LOUPE_SHIPPER_MAX_LINE_BYTES', 1_000_000, 1024),
-    pollMs: integer(env, 'LOUPE_SHIPPER_POLL_MS', 250, 10),
-    scanMs: integer(env, 'LOUPE_SHIPPER_SCAN_MS', 1000, 10),
-    multilineWaitMs: integer(env, 'LOUPE_SHIPPER_MULTILINE_WAIT_MS', 2000, 0),
-    closeInactiveMs: integer(env, 'LOUPE_SHIPPER_CLOSE_INACTIVE_MS', 5000, 0),
-    metricsIntervalMs: integer(env, 'LOUPE_SHIPPER_METRICS_MS', 30_000, 100),
-    retryMaxMs: integer(env, 'LOUPE_SHIPPER_RETRY_MAX_MS', 30_000, 10),
+    maxLineBytes: integerSetting(env, 'LOUPE_SHIPPER_MAX_LINE_BYTES', 1_000_000, 1024),
+    pollMs: integerSetting(env, 'LOUPE_SHIPPER_POLL_MS', 250, 10),
+    scanMs: integerSetting(env, 'LOUPE_SHIPPER_SCAN_MS', 1000, 10),
+    multilineWaitMs: integerSetting(env, 'LOUPE_SHIPPER_MULTILINE_WAIT_MS', 2000, 0),
+    closeInactiveMs: integerSetting(env, 'LOUPE_SHIPPER_CLOSE_INACTIVE_MS', 5000, 0),
+    metricsIntervalMs: integerSetting(env, 'LOUPE_SHIPPER_METRICS_MS', 30_000, 100),
+    retryMaxMs: integerSetting(env, 'LOUPE_SHIPPER_RETRY_MAX_MS', 30_000, 10),
   };
 }

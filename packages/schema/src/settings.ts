@@ -1,0 +1,13 @@
+import { LoupeError } from './errors.js';
+
+/**
+ * A whole-number setting from the environment, for every program's `config.ts`: the fallback
+ * when unset or empty, `CONFIG_INVALID` naming the variable when it is not a whole number ≥ min.
+ */
+export function integerSetting(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) throw new LoupeError('CONFIG_INVALID', `${name}="${raw}" must be a whole number ≥ ${min}`);
+  return value;
+}
