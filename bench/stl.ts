@@ -1,11 +1,12 @@
 // Binary STL analysis (volume, area, bounding box, weld + closed check) in triangles per second,
 // with a reused analyser (as the file-storage service runs it) and one-shot, against the
-// floor: reading every vertex float out of the same buffer and summing them.
+// floor: reading every vertex float out of the same buffer and summing them. The analysis runs
+// on the calling thread alone (no worker threads).
 import { performance } from 'node:perf_hooks';
 import { analyseStl, createModelAnalyser, toBinaryStl, torusMesh } from '@loupe/workshop';
 import { machineLine } from './baseline.js';
 
-const runs = 9;
+const runs = 15;
 const warmUpRuns = 2;
 const segments = 1000;
 const sides = 500;
@@ -57,7 +58,7 @@ const oneShotMs = median(oneShotTimes);
 const floorMs = median(floorTimes);
 const perSecond = (ms: number): string => `${((triangles / ms) * 1e3 / 1e6).toFixed(1)} M triangles/s`;
 console.log(await machineLine());
-console.log(`binary STL, ${triangles.toLocaleString('en')} triangles (${(stl.length / 2 ** 20).toFixed(1)} MiB), median of ${runs} runs after ${warmUpRuns} warm-up runs`);
+console.log(`binary STL, ${triangles.toLocaleString('en')} triangles (${(stl.length / 2 ** 20).toFixed(1)} MiB), 1 thread, median of ${runs} runs after ${warmUpRuns} warm-up runs`);
 console.log(`createModelAnalyser().analyse: ${reusedMs.toFixed(1)} ms  ${perSecond(reusedMs)}  (volume ${analysed.volume.toFixed(3)}, closed ${analysed.closed})`);
 console.log(`analyseStl (fresh memory):     ${oneShotMs.toFixed(1)} ms  ${perSecond(oneShotMs)}`);
 console.log(`floor (sum of vertex floats):  ${floorMs.toFixed(1)} ms  ${perSecond(floorMs)}  (checksum ${checksum.toFixed(0)})`);

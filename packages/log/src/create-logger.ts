@@ -69,7 +69,72 @@ function withTrace(fields: Record<string, unknown> | undefined): Record<string, 
   return fields ? { [F.traceId]: ids.traceId, [F.spanId]: ids.spanId, ...fields } : { [F.traceId]: ids.traceId, [F.spanId]: ids.spanId };
 }
 
-function buildDestination(options: LoggerOptions): DestinationStream {
+/** How long lines wait to be handed to the writer thread together. */
+const batchWindowMs = 10;
+/** A batch this large is handed over at once. */
+const maxBatchChars = 64 * 1024;
+
+type WriterThread = DestinationStream & { flush(callback: (error?: Error) => void): void; on(event: 'error', listener: (error: Error) => void): void };
+
+const unsentBatches = new Set<BatchedTransport>();
+// Registered when this module loads, before pino adds its own exit hook with the first transport,
+// so on exit the last batch reaches the writer thread before pino flushes that synchronously.
+process.on('exit', () => {
+  for (const batch of unsentBatches) batch.handOver();
+});
+
+/**
+ * Collects lines for up to `batchWindowMs` before handing them to the writer thread. Every
+ * handover costs the request thread a futex call and wakes the writer thread, which on a
+ * two-core machine takes the core from a request; a request writes its lines in separate
+ * ticks, so without batching that happened for nearly every line.
+ */
+class BatchedTransport {
+  private unsent = '';
+  /** Set while lines wait: hands them over when it fires. */
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+  private readonly onTimer = () => this.handOver();
+
+  constructor(readonly writer: WriterThread) {}
+
+  write(line: string): boolean {
+    if (this.closed) return false;
+    this.unsent += line;
+    if (this.unsent.length >= maxBatchChars) {
+      this.handOver();
+    } else if (this.timer === undefined) {
+      this.timer = setTimeout(this.onTimer, batchWindowMs);
+      unsentBatches.add(this);
+    }
+    return true;
+  }
+
+  handOver(): void {
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      unsentBatches.delete(this);
+    }
+    if (this.unsent === '') return;
+    const lines = this.unsent;
+    this.unsent = '';
+    this.writer.write(lines);
+  }
+
+  flush(callback: (error?: Error) => void): void {
+    this.handOver();
+    this.writer.flush(callback);
+  }
+
+  close(): Promise<void> {
+    this.handOver();
+    this.closed = true;
+    return closeDestination(this.writer);
+  }
+}
+
+function buildDestination(options: LoggerOptions): DestinationStream | BatchedTransport {
   if (options.destination) return options.destination;
   const transportOptions: TransportOptions = {
     stdout: options.stdout ?? true,
@@ -83,10 +148,10 @@ function buildDestination(options: LoggerOptions): DestinationStream {
     }),
   };
   // A worker thread does the writing, so a slow disk never blocks a request.
-  const transport = pino.transport({ target: new URL('./transport.js', import.meta.url).href, options: transportOptions });
+  const transport = pino.transport({ target: new URL('./transport.js', import.meta.url).href, options: transportOptions }) as WriterThread;
   // The logger never throws at its callers; a broken destination is reported once on stderr.
   transport.on('error', (error: Error) => process.stderr.write(`loupe log: cannot write ${options.service} logs: ${error.message}\n`));
-  return transport;
+  return new BatchedTransport(transport);
 }
 
 /** The logger every Loupe service uses: pino writing ECS JSON lines (R20), masked (R22), traced (R21). */
@@ -158,7 +223,7 @@ export function createLogger(options: LoggerOptions): Logger {
     error: write('error'),
     fatal: write('fatal'),
     flush: () => new Promise((resolve, reject) => out.flush((error) => (error ? reject(error) : resolve()))),
-    close: () => closeDestination(destination),
+    close: () => (destination instanceof BatchedTransport ? destination.close() : closeDestination(destination)),
   };
   return logger;
 }

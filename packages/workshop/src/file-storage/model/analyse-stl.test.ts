@@ -140,15 +140,15 @@ test('one analyser gives the same answers model after model while it reuses its 
   assert.deepEqual(first, analyseStl(torus));
 });
 
-test('a torus large enough to move vertices through both generations of the weld table is closed', () => {
-  // 2 × 400 × 200 = 160k facets, 80k vertices: several young generations of 16k.
+test('a torus large enough for its vertices to leave the weld table\'s recent window is closed', () => {
+  // 2 × 400 × 200 = 160k facets, 80k vertices: the recent window holds at most 16k; the last row meets the first again.
   const analysis = analyseStl(toBinaryStl(torusMesh({ majorRadius: 10, minorRadius: 2, segments: 400, sides: 200 })));
   assert.equal(analysis.closed, true);
   assert.deepEqual(analysis.warnings, []);
 });
 
 test('facets in random order weld as well as facets in strips', () => {
-  // 80k vertices: more than the young generation, so old vertices are found in the cold table.
+  // 80k vertices: more than the recent window, so most vertices are added again and merged as duplicates.
   const torus = torusMesh({ majorRadius: 10, minorRadius: 2, segments: 400, sides: 200 });
   const triangles = torus.length / 9;
   const order = Array.from({ length: triangles }, (_, t) => t);
@@ -182,4 +182,23 @@ test('a crowd of vertices within the tolerance of one point, in a large model, w
   const analysis = analyseStl(toBinaryStl(Float64Array.of(...cubeMesh(100), ...crowd)));
   assert.equal(analysis.volume, 1e6);
   assert.match(analysis.warnings.join('\n'), /1000 facet\(s\) collapse when vertices are welded/);
+});
+
+test('an analyser refuses a facet limit beyond what the closed check can number', () => {
+  assert.throws(() => createModelAnalyser({ maxTriangles: 40_000_000 }), /maxTriangles must be at most 31635421/);
+  assert.equal(createModelAnalyser({ maxTriangles: 31_635_421 }).analyse(toBinaryStl(cubeMesh(1))).closed, true);
+});
+
+test('an edge shared by two cubes far apart in the file, with 80k vertices between them, is non-manifold', () => {
+  // The second cube comes long after the first left the weld table's recent window.
+  const torus = torusMesh({ majorRadius: 10, minorRadius: 2, segments: 400, sides: 200 });
+  const second = cubeMesh(1).map((value, index) => (index % 3 === 2 ? value : value + 1));
+  const first = cubeMesh(1);
+  const facets = new Float64Array(first.length + torus.length + second.length);
+  facets.set(first);
+  facets.set(torus, first.length);
+  facets.set(second, first.length + torus.length);
+  const analysis = analyseStl(toBinaryStl(facets));
+  assert.equal(analysis.closed, false);
+  assert.match(analysis.warnings.join('\n'), /1 edge\(s\) are shared by more than two facets/);
 });

@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import { checkEdges, type EdgeReport } from './check-edges.js';
+import { checkEdges, maxCheckedVertices, type EdgeReport } from './check-edges.js';
 import { detectStlLayout } from './detect-encoding.js';
 import { measureMesh, type MeshMeasure, type Vector3 } from './measure-mesh.js';
 import { mergeNearVertices } from './merge-near-vertices.js';
@@ -29,6 +29,7 @@ export interface AnalyseStlOptions {
   /**
    * Refuse models with more facets (MODEL_TOO_LARGE) before allocating for them. Default
    * 5,000,000: a 250 MB binary file, 25 times the ~200k facets of a finely detailed ring.
+   * At most 31,635,421: the closed check numbers edges exactly up to 3 × that many vertices.
    */
   maxTriangles?: number;
   /** Refuse larger files (MODEL_TOO_LARGE). Default 512 MiB: 5M binary facets, or ~2M ASCII ones. */
@@ -56,12 +57,15 @@ export interface ModelAnalyser {
 
 /**
  * An analyser for a service that prices one upload after another: it keeps its scratch
- * arrays (about 80 bytes per facet of the largest model so far, half of them ever touched)
+ * arrays (up to about 250 bytes per facet of the largest model so far, for facets that share
+ * no vertex; a closed mesh touches about 50 of them)
  * instead of paying the page faults of fresh ones on every call. Calls must not overlap:
  * `analyse` is synchronous, so one analyser per thread is enough.
  */
 export function createModelAnalyser(options: AnalyseStlOptions = {}): ModelAnalyser {
   const settings = { ...defaultAnalyseStlOptions, ...options };
+  // Every corner may be a vertex of its own.
+  if (settings.maxTriangles * 3 > maxCheckedVertices) throw new RangeError(`maxTriangles must be at most ${Math.floor(maxCheckedVertices / 3)}.`);
   const scratch = new ScratchArrays();
   return {
     analyse: (data) => analyse(data, settings, scratch),
@@ -107,9 +111,8 @@ function analyse(data: Uint8Array, settings: Required<AnalyseStlOptions>, scratc
   if (layout.trailingBytes > 0) warnings.push(`${layout.trailingBytes} trailing byte(s) after the last facet were ignored.`);
   const scan = scanBinaryStl(data, layout.triangles, scratch, nonFinite);
   refuseDegenerate(scan.measure, layout.triangles);
-  const merged = mergeNearVertices(scan.vertices, scan.vertexOfCorner, weldGridFor(scan.measure.min, scan.measure.max, settings.weldTolerance), scratch);
-  // Merging renumbers corners, so the edges counted during the scan no longer hold.
-  const edges = checkEdges(scan.vertexOfCorner, scan.vertices.count, scratch, merged === 0 ? scan.edgeCounts : undefined);
+  mergeNearVertices(scan.vertices, scan.vertexOfCorner, weldGridFor(scan.measure.min, scan.measure.max, settings.weldTolerance), scratch);
+  const edges = checkEdges(scan.vertexOfCorner, scan.vertices.count, scratch);
   return summarise('binary', layout.triangles, scan.measure, edges, warnings);
 }
 

@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LoupeError } from '@loupe/schema';
 import { analyseStl, type AnalyseStlOptions } from './analyse-stl.js';
-import { cubeMesh } from './generate-mesh.js';
+import { cubeMesh, torusMesh } from './generate-mesh.js';
 import { toBinaryStl } from './write-stl.js';
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
@@ -64,6 +64,20 @@ describe('broken and hostile files are refused with a 422 and a stable code', { 
       cube[5 * 9 + 4] = bad;
       assertRefused(toBinaryStl(cube), 'MODEL_INVALID_NUMBER', new RegExp(`Facet index 5 has a non-finite coordinate \\(${bad}\\)`));
     }
+  });
+
+  test('a NaN far into a large binary file is reported with its own facet index', () => {
+    // 40,000 facets: past the first chunks the scan measures at a time.
+    const torus = torusMesh({ majorRadius: 10, minorRadius: 2, segments: 200, sides: 100 });
+    torus[35_000 * 9 + 7] = NaN;
+    assertRefused(toBinaryStl(torus), 'MODEL_INVALID_NUMBER', /Facet index 35000 has a non-finite coordinate \(NaN\)/);
+  });
+
+  test('the largest finite float32 coordinates are measured, not taken for invalid numbers', () => {
+    const cube = cubeMesh(1).map((value) => value * 3e38);
+    const analysis = analyseStl(toBinaryStl(cube));
+    assert.equal(analysis.closed, true);
+    assert.ok(Math.abs(analysis.surfaceArea / (6 * Math.fround(3e38) ** 2) - 1) < 1e-12, `area ${analysis.surfaceArea}`);
   });
 
   test('a word, NaN or an overflow where an ASCII coordinate belongs is MODEL_INVALID_NUMBER with the line', () => {

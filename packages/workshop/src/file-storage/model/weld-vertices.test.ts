@@ -37,3 +37,14 @@ test('a binary cube mixing 0, -0 and 1e-12 for the same coordinates is closed: f
   assert.equal(analyseStl(toBinaryStl(cube)).closed, true);
   assert.equal(analyseStl(toBinaryStl(cube), { weldTolerance: 0 }).closed, false);
 });
+
+test('float32 neighbours at the top of the range where they can lie within the tolerance still weld', () => {
+  // Tolerance just above 2^-26: 0.25 and the float32 below it (2^-26 apart) may weld; above 0.25 no two may.
+  const below = 0.25 - 2 ** -26;
+  const cube = cubeMesh(1).map((value, index) => (index % 3 === 0 ? value + 0.25 : value));
+  const nudged = cube.map((value, index) => (value === 0.25 && index % 2 === 0 ? below : value));
+  const weldTolerance = (1.1 * 2 ** -26) / Math.sqrt(3);
+  assert.equal(Math.fround(below), below);
+  assert.equal(analyseStl(toBinaryStl(nudged), { weldTolerance }).closed, true);
+  assert.equal(analyseStl(toBinaryStl(nudged), { weldTolerance: 0 }).closed, false);
+});
