@@ -36,6 +36,8 @@ export class FileTailer implements ProgressOwner {
   /** Since when the file has had bytes that are not yet safe (for the lag in seconds). */
   behindSince: number | undefined;
   private readOffset: number;
+  /** Set when a read may have raced a truncation: the next check says 'truncated'. */
+  private raced = false;
   private readonly splitter: LineSplitter;
   private readonly assembler: EventAssembler;
   private readonly inFlight: FileProgress[] = [];
@@ -79,6 +81,10 @@ export class FileTailer implements ProgressOwner {
    * fingerprint extended while the file grows towards 1 KiB.
    */
   check(): 'ok' | 'truncated' {
+    if (this.raced) {
+      this.raced = false;
+      return 'truncated';
+    }
     const observation = this.observe();
     const grew = observation.size !== this.size;
     this.size = observation.size;
@@ -102,6 +108,14 @@ export class FileTailer implements ProgressOwner {
     const carried = this.splitter.prepare(scratch);
     const bytes = readSync(this.fd, scratch, carried, Math.min(maxBytes, scratch.length - carried), this.readOffset);
     if (bytes === 0) return 0;
+    // Copy-truncate can land between the check and this read, and the bytes read may then be
+    // the next lines written into the emptied file: if the file no longer starts as it did,
+    // drop what was read; the check finds the copy and reading goes on there from this offset.
+    const entry = this.entry;
+    if (entry.fingerprintBytes > 0 && !matchesFingerprint(this.fd, { hash: entry.fingerprint, bytes: entry.fingerprintBytes })) {
+      this.raced = true;
+      return 0;
+    }
     const chunkStart = this.readOffset - carried;
     this.readOffset += bytes;
     if (this.readOffset > this.size) this.size = this.readOffset;

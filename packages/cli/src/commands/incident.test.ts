@@ -1,25 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { cli, freePort } from './cli.fixture.js';
 import { runWorkshop } from '../run-workshop.js';
 
-const cli = fileURLToPath(new URL('../main.js', import.meta.url));
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
-}
 
 /** `loupe ARGS` in its own process, as a person types it, told only where the simulator listens. */
 function loupe(args: string[], simulatorPort: number): Promise<{ code: number; stdout: string; stderr: string }> {
