@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { createLogger, MemoryDestination } from '@loupe/log';
 import { loadShipperConfig, startShipper } from '@loupe/shipper';
 import { machineLine } from './baseline.js';
-import { startBulkStub } from './bulk-stub.js';
+import { startAckOnlyReceiver } from './ack-only-receiver.js';
 import { startPlatformProcess } from './platform-process.js';
 import { workshopEvent } from './workshop-events.js';
 
@@ -77,16 +77,16 @@ try {
   console.log(`  raw read, 4 MiB reads, no processing (baseline):        ${rate(total, total / raw)} (${(bytes / (total / raw) / 2 ** 20).toFixed(0)} MiB/s)`);
   console.log(`  raw read + finding each newline, nothing else:           ${rate(total, total / split)}`);
 
-  const stub = await startBulkStub();
+  const receiver = await startAckOnlyReceiver();
   for (const compression of ['none', 'gzip'] as const) {
-    const before = await stub.events();
-    const seconds = await shipSeconds(dataDir, stub.url, total, { LOUPE_SHIPPER_COMPRESSION: compression });
-    const received = (await stub.events()) - before;
+    const before = await receiver.events();
+    const seconds = await shipSeconds(dataDir, receiver.url, total, { LOUPE_SHIPPER_COMPRESSION: compression });
+    const received = (await receiver.events()) - before;
     if (received !== total) throw new Error(`the receiver got ${received} events, not ${total}`);
     const label = compression === 'gzip' ? 'gzip level 1 (remote default)' : 'no compression (loopback default)';
     console.log(`  shipper → acknowledging receiver, ${label.padEnd(33)} ${rate(total, seconds).padEnd(17)} → ${(total / seconds / raw).toFixed(3)} of the raw read, ${(total / seconds / split).toFixed(3)} of read + newlines`);
   }
-  await stub.stop();
+  await receiver.stop();
 
   // End to end: a fresh data directory with the first lines of the same stream.
   const endToEndDir = join(dataDir, 'end-to-end');

@@ -34,7 +34,7 @@ function serve(): void {
 }
 
 /** Starts the receiver in a child process; `events()` asks it how many it has acknowledged. */
-export async function startBulkStub(): Promise<{ url: string; events(): Promise<number>; stop(): Promise<void> }> {
+export async function startAckOnlyReceiver(): Promise<{ url: string; events(): Promise<number>; stop(): Promise<void> }> {
   const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['--serve'], { stdio: 'inherit' });
   const [message] = (await once(child, 'message')) as [{ port: number }];
   const url = `http://127.0.0.1:${message.port}`;
