@@ -63,12 +63,23 @@ export function assertIndexName(name: string): string {
   return name;
 }
 
+/** Compiled patterns: every search tests each index name against its pattern. */
+const compiledPatterns = new Map<string, RegExp>();
+const MAX_COMPILED_PATTERNS = 1_000;
+
+function compilePattern(pattern: string): RegExp {
+  let regex = compiledPatterns.get(pattern);
+  if (regex) return regex;
+  const parts = pattern.split(',').map((part) => part.trim().split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*'));
+  regex = new RegExp(`^(?:${parts.join('|')})$`);
+  if (compiledPatterns.size >= MAX_COMPILED_PATTERNS) compiledPatterns.clear();
+  compiledPatterns.set(pattern, regex);
+  return regex;
+}
+
 /** Whether an index name matches a pattern such as `logs-*` or `logs-mes-api-*,dead-letter-*`. */
 export function matchesIndexPattern(name: string, pattern: string): boolean {
-  return pattern.split(',').some((part) => {
-    const regex = new RegExp(`^${part.trim().split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
-    return regex.test(name);
-  });
+  return compilePattern(pattern).test(name);
 }
 
 /** Whether an index can hold events of [from, to): its day overlaps the range, or it has no day. */
