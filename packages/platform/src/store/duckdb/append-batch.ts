@@ -49,6 +49,8 @@ export interface AppendOptions {
   newestStored: Map<string, number>;
   /** The (order, day) pairs already written. */
   orderDays: OrderDayMemory;
+  /** Whether new tables keep `attrs` zstd-compressed (see storage-format.ts). */
+  zstdAttrs: boolean;
 }
 
 /** Splits a batch by index, without repeated ids. */
@@ -75,7 +77,7 @@ function sliceByIndex(events: readonly StoredEvent[], tmpDir: string): Map<strin
 async function appendSlice(connection: DuckDBConnection, index: string, slice: IndexSlice, options: AppendOptions): Promise<string[]> {
   const table = tableIdentifier(index);
   const staged = `read_json(${sqlString(slice.file)}, format = 'newline_delimited', columns = ${stagingColumnsSql})`;
-  if (!options.sources.hot.has(index)) await connection.run(`CREATE TABLE IF NOT EXISTS ${table} (${tableColumnsSql})`);
+  if (!options.sources.hot.has(index)) await connection.run(`CREATE TABLE IF NOT EXISTS ${table} (${tableColumnsSql(options.zstdAttrs)})`);
   // An id always comes with the same timestamp, so a batch newer than everything stored
   // holds no duplicates: the common case of a shipper appending skips the id check.
   const newest = await newestStoredTs(connection, index, options);

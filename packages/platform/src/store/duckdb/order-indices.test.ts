@@ -22,7 +22,7 @@ test('R29 a store written by an earlier version keeps finding the days of its or
     const connection = await instance.connect();
     await connection.run('CREATE TABLE _order_indices (order_id VARCHAR, index_name VARCHAR, PRIMARY KEY (order_id, index_name))');
     await connection.run(`INSERT INTO _order_indices VALUES ('ORD-1', 'logs-mes-api-2026.11.20'), ('ORD-1', 'logs-crm-api-2026.11.20'), ('ORD-1', 'logs-mes-api-2026.11.21'), ('ORD-2', 'logs-mes-api-2026.11.21')`);
-    for (const index of ['logs-mes-api-2026.11.20', 'logs-crm-api-2026.11.20', 'logs-mes-api-2026.11.21']) await connection.run(`CREATE TABLE "${index}" (${tableColumnsSql})`);
+    for (const index of ['logs-mes-api-2026.11.20', 'logs-crm-api-2026.11.20', 'logs-mes-api-2026.11.21']) await connection.run(`CREATE TABLE "${index}" (${tableColumnsSql(false)})`);
     connection.closeSync();
     instance.closeSync();
 

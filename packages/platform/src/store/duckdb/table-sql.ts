@@ -5,13 +5,15 @@ export function tableIdentifier(index: string): string {
   return `"${index.replaceAll('"', '""')}"`;
 }
 
-/** Column definitions of every index table, in storage order. */
-export const tableColumnsSql = [
-  'id VARCHAR NOT NULL',
-  'ts TIMESTAMP NOT NULL',
-  ...typedColumns.map(({ column, sqlType }) => `${column} ${sqlType}`),
-  'attrs JSON',
-].join(', ');
+/** Column definitions of an index table, in storage order; `attrs` zstd-compressed where the file allows it. */
+export function tableColumnsSql(zstdAttrs: boolean): string {
+  return [
+    'id VARCHAR NOT NULL',
+    'ts TIMESTAMP NOT NULL',
+    ...typedColumns.map(({ column, sqlType }) => `${column} ${sqlType}`),
+    zstdAttrs ? 'attrs JSON USING COMPRESSION zstd' : 'attrs JSON',
+  ].join(', ');
+}
 
 export const columnNames = ['id', 'ts', ...typedColumns.map((c) => c.column), 'attrs'];
 
