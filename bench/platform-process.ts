@@ -1,18 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '@loupe/schema';
 
 const cli = fileURLToPath(new URL('../../packages/cli/dist/main.js', import.meta.url));
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-}
 
 /** `loupe run platform` in its own process, as in production: the benchmark client does not share its CPU time. */
 export async function startPlatformProcess(dataDir: string): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {

@@ -5,3 +5,4 @@ export {
 } from './events.js';
 export { LoupeError, type ErrorBody } from './errors.js';
 export { integerSetting } from './settings.js';
+export { freePort } from './free-port.js';

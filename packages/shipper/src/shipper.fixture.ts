@@ -1,26 +1,19 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
+import { freePort } from '@loupe/schema';
 import { createLogger, MemoryDestination, type Logger } from '@loupe/log';
 import { buildPlatformApp, createPipeline, DuckDbStore, loadPlatformConfig } from '@loupe/platform';
 import { loadShipperConfig } from './config.js';
 import { startShipper, type RunningShipper } from './shipper.js';
 
+export { freePort };
+
 const cli = fileURLToPath(new URL('../../cli/dist/main.js', import.meta.url));
 
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
-}
 
 /** Polls `probe` until it returns something other than undefined; fails after `timeoutMs` saying what it waited for. */
 export async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 60_000): Promise<T> {
