@@ -73,6 +73,11 @@ function sliceByIndex(events: readonly StoredEvent[], tmpDir: string): Map<strin
   return slices;
 }
 
+/** Every dead-letter index, this one first: a line re-sent on a later day lands in another day's index, and is still a duplicate. */
+function deadLetterIndices(index: string, sources: IndexSources): string[] {
+  return [index, ...sources.names().filter((name) => name !== index && name.startsWith(DEAD_LETTER_PREFIX))];
+}
+
 /** Adds one index's slice to its table; returns the ids it already held. */
 async function appendSlice(connection: DuckDBConnection, index: string, slice: IndexSlice, options: AppendOptions): Promise<string[]> {
   const table = tableIdentifier(index);
@@ -81,7 +86,7 @@ async function appendSlice(connection: DuckDBConnection, index: string, slice: I
   // An id always comes with the same timestamp, so a batch newer than everything stored
   // holds no duplicates: the common case of a shipper appending skips the id check.
   const newest = await newestStoredTs(connection, index, options);
-  // A dead letter is stamped when it arrives, so a re-sent one has a new time: its id is checked against the whole index.
+  // A dead letter is stamped when it arrives, so a re-sent one has a new time: its id is checked against every dead-letter index.
   const deadLetters = index.startsWith(DEAD_LETTER_PREFIX);
   if (slice.minTs > newest && !deadLetters) {
     await connection.run(`INSERT INTO ${table} SELECT ${stagingToTableSql} FROM ${staged}`);
@@ -89,7 +94,7 @@ async function appendSlice(connection: DuckDBConnection, index: string, slice: I
   }
   await connection.run(`CREATE OR REPLACE TEMP TABLE staging AS SELECT * FROM ${staged}`);
   const storedIds = deadLetters
-    ? `(SELECT id FROM ${options.sources.relation(index)})`
+    ? `(${deadLetterIndices(index, options.sources).map((name) => `SELECT id FROM ${options.sources.relation(name)}`).join(' UNION ALL ')})`
     : `(SELECT id FROM ${options.sources.relation(index)} WHERE ts BETWEEN make_timestamp(CAST($1 AS BIGINT)) AND make_timestamp(CAST($2 AS BIGINT)))`;
   const params = deadLetters ? [] : [BigInt(Math.trunc(slice.minTs)) * 1000n, BigInt(Math.trunc(slice.maxTs)) * 1000n];
   const known = await connection.runAndReadAll(`SELECT s.id FROM staging s SEMI JOIN ${storedIds} e ON s.id = e.id`, params);
