@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { DuckDbStore, orderJourney, parseKql } from '@loupe/platform';
+import { DuckDbStore, orderJourney, orderKeySql, parseKql, tableColumnsSql } from '@loupe/platform';
 import { machineLine } from './baseline.js';
 
 const millions = Number(process.argv[2] ?? 10);
@@ -45,12 +45,14 @@ async function load(dir: string): Promise<void> {
   const instance = await DuckDBInstance.create(join(dir, 'loupe.duckdb'));
   const connection = await instance.connect();
   const perIndex = Math.floor(total / (days * services.length));
-  const columns = `id VARCHAR NOT NULL, ts TIMESTAMP NOT NULL, level VARCHAR, service VARCHAR, message VARCHAR, action VARCHAR, trace_id VARCHAR, span_id VARCHAR, order_id VARCHAR, customer_id VARCHAR, user_id VARCHAR, http_status INTEGER, duration_ns BIGINT, client_ip VARCHAR, error_type VARCHAR, url_path VARCHAR, attrs JSON`;
+  // The store's own table layout, so the figures are those of a store filled by ingest.
+  const columns = tableColumnsSql(true);
   await connection.run(`CREATE TABLE single_table (${columns})`);
   for (let day = 0; day < days; day++) {
     for (let service = 0; service < services.length; service++) {
       const table = `"logs-${services[service]}-${dayStamp(day)}"`;
-      await connection.run(`CREATE TABLE ${table} AS ${rowsSql(service, day, perIndex)} ORDER BY ts`);
+      await connection.run(`CREATE TABLE ${table} (${columns})`);
+      await connection.run(`INSERT INTO ${table} SELECT *, ${orderKeySql('order_id')} FROM (${rowsSql(service, day, perIndex)}) ORDER BY ts`);
       await connection.run(`INSERT INTO single_table SELECT * FROM ${table}`);
     }
     const dayTables = services.map((service) => `SELECT order_id FROM "logs-${service}-${dayStamp(day)}"`).join(' UNION ALL ');

@@ -4,6 +4,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { LoupeError } from '@loupe/schema';
 import { assertIndexName } from '../index-names.js';
 import { sqlString, type IndexSources } from './index-sources.js';
+import { ORDER_KEY } from './order-key.js';
 import { tableIdentifier } from './table-sql.js';
 
 export interface ColdMove {
@@ -46,7 +47,7 @@ export async function finishColdMoves(connection: DuckDBConnection, sources: Ind
 
 /**
  * Writes every row of an index (its hot table and any earlier cold file) to one zstd Parquet
- * file sorted by time, then drops the table. The file is written beside its final name, synced,
+ * file sorted by time (without the hot tier's `order_key`), then drops the table. The file is written beside its final name, synced,
  * and renamed only after the drop has committed, so a crash at any point leaves each row in
  * exactly one place.
  */
@@ -58,7 +59,7 @@ export async function moveIndexToCold(connection: DuckDBConnection, sources: Ind
   const target = sources.coldPath(index);
   const partial = target + PARTIAL;
   await connection.run(
-    `COPY (SELECT * FROM ${sources.relation(index)} ORDER BY ts, id) TO ${sqlString(partial)} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 9, ROW_GROUP_SIZE 122880)`,
+    `COPY (SELECT * EXCLUDE (${ORDER_KEY}) FROM ${sources.relation(index)} ORDER BY ts, id) TO ${sqlString(partial)} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 9, ROW_GROUP_SIZE 122880)`,
   );
   fsyncPath(partial);
   await connection.run('BEGIN TRANSACTION');

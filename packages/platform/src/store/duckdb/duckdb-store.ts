@@ -11,6 +11,7 @@ import { appendBatch } from './append-batch.js';
 import { finishColdMoves, moveIndexToCold, type ColdMove } from './cold-tier.js';
 import { IndexSources } from './index-sources.js';
 import { readJourney } from './journey-sql.js';
+import { addOrderKeys } from './add-order-keys.js';
 import { ORDER_DAYS, OrderDayMemory, prepareOrderDays } from './order-indices.js';
 import { fieldExpression, filteredUnion, selectIndices } from './search-sql.js';
 import { STORAGE_COMPATIBILITY_VERSION, supportsZstdColumns } from './storage-format.js';
@@ -65,6 +66,7 @@ export class DuckDbStore implements LogStore {
     await finishColdMoves(store.writer, store.sources);
     const tables = await store.reader.runAndReadAll(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' AND table_type = 'BASE TABLE'`);
     for (const [name] of tables.getRows()) if (!String(name).startsWith('_')) store.sources.hot.add(String(name));
+    await addOrderKeys(store.writer, store.sources.hot);
     return store;
   }
 

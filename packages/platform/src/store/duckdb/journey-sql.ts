@@ -2,6 +2,7 @@ import type { SqlParam } from '../../kql/index.js';
 import type { JourneyEvents, JourneyRequest } from '../log-store.js';
 import { toRecord, type StoredEvent } from '../stored-event.js';
 import type { IndexSources } from './index-sources.js';
+import { ORDER_KEY, orderKeySql } from './order-key.js';
 import { readColumnsSql, tableIdentifier } from './table-sql.js';
 
 type Read = (sql: string, params: SqlParam[]) => Promise<Record<string, unknown>[]>;
@@ -26,8 +27,10 @@ export async function readJourney(read: Read, sources: IndexSources, indices: st
   const hot = indices.filter((index) => sources.hot.has(index) && !sources.isCold(index));
   const cold = indices.filter((index) => sources.isCold(index));
 
+  // In hot tables an order is found by its integer key first (order-key.ts).
+  const hotKey = keyColumn === 'order_id' ? `${ORDER_KEY} = ${orderKeySql('$1')} AND order_id = $1` : 'trace_id = $1';
   const keyRows = [
-    ...(hot.length > 0 ? await read(union('rowid AS r, trace_id', `${keyColumn} = $1`, hot), [key]) : []),
+    ...(hot.length > 0 ? await read(union('rowid AS r, trace_id', hotKey, hot), [key]) : []),
     ...(cold.length > 0 ? await read(union('trace_id', `${keyColumn} = $1`, cold), [key]) : []),
   ];
   const allTraces = [...new Set(keyRows.map((row) => row.trace_id).filter((id): id is string => typeof id === 'string'))].sort();

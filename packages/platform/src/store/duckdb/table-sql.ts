@@ -1,4 +1,5 @@
 import { typedColumns } from '../stored-event.js';
+import { ORDER_KEY, orderKeySql } from './order-key.js';
 
 /** A DuckDB identifier for an index table. Index names are validated (`[a-z0-9._-]`), quoting keeps dots and dashes. */
 export function tableIdentifier(index: string): string {
@@ -12,6 +13,7 @@ export function tableColumnsSql(zstdAttrs: boolean): string {
     'ts TIMESTAMP NOT NULL',
     ...typedColumns.map(({ column, sqlType }) => `${column} ${sqlType}`),
     zstdAttrs ? 'attrs JSON USING COMPRESSION zstd' : 'attrs JSON',
+    `${ORDER_KEY} UINTEGER`,
   ].join(', ');
 }
 
@@ -23,7 +25,7 @@ export const stagingColumnsSql = `{id: 'VARCHAR', ts: 'BIGINT', ${typedColumns
   .join(', ')}, attrs: 'JSON'}`;
 
 /** SELECT list turning staging rows into table rows. */
-export const stagingToTableSql = ['id', 'make_timestamp(ts * 1000)', ...typedColumns.map((c) => c.column), 'attrs'].join(', ');
+export const stagingToTableSql = ['id', 'make_timestamp(ts * 1000)', ...typedColumns.map((c) => c.column), 'attrs', orderKeySql('order_id')].join(', ');
 
 /** SELECT list reading table rows back with JavaScript-friendly types. */
 export const readColumnsSql = [

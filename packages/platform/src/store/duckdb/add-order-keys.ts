@@ -1,0 +1,22 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { ORDER_KEY, orderKeySql } from './order-key.js';
+import { tableIdentifier } from './table-sql.js';
+
+/** Adds the key to tables written before it existed, once, at start. */
+export async function addOrderKeys(connection: DuckDBConnection, tables: Iterable<string>): Promise<void> {
+  const reader = await connection.runAndReadAll(`SELECT table_name FROM duckdb_columns() WHERE schema_name = 'main' AND column_name = '${ORDER_KEY}'`);
+  const keyed = new Set(reader.getRows().map(([name]) => String(name)));
+  for (const table of tables) {
+    if (keyed.has(table)) continue;
+    const identifier = tableIdentifier(table);
+    await connection.run('BEGIN TRANSACTION');
+    try {
+      await connection.run(`ALTER TABLE ${identifier} ADD COLUMN ${ORDER_KEY} UINTEGER`);
+      await connection.run(`UPDATE ${identifier} SET ${ORDER_KEY} = ${orderKeySql('order_id')} WHERE order_id IS NOT NULL`);
+      await connection.run('COMMIT');
+    } catch (error) {
+      await connection.run('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  }
+}
