@@ -120,7 +120,7 @@ for (const [label, loupe, base] of [
   ['histogram by hour and level, 24 h', histogram, baseHistogram],
   ['errors by service (top values), 24 h', byService, undefined],
 ] as const) {
-  console.log(`  ${label.padEnd(38)} ${stats(loupe)}${base ? `   one-table baseline ${stats(base)} → ${(median(base) / median(loupe)).toFixed(1)}× faster` : ''}`);
+  console.log(`  ${label.padEnd(38)} ${stats(loupe)}${base ? `   one-table baseline ${stats(base)} → Loupe ${(median(base) / median(loupe)).toFixed(1)}× its speed` : ''}`);
 }
 baseline.closeSync();
 instance.closeSync();
