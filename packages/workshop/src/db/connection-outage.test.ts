@@ -20,7 +20,8 @@ async function openBehindProxy(t: TestContext, retry: DatabaseRetryOptions) {
   t.after(() => db.close());
   await db.query(`INSERT INTO orders VALUES ('ORD-1', 'NEW')`);
   lines.clear();
-  return { db, proxy, lines, endpoint: `127.0.0.1:${proxy.port}/postgres` };
+  // R2/R3 lines name the server the proxy leads to, and the proxy.
+  return { db, proxy, lines, endpoint: `${server.hostname}:${server.port || 5432}${server.pathname} via proxy 127.0.0.1:${proxy.port}` };
 }
 
 test('a query during a connection outage is retried with R2 lines and answers once the server is back', async (t) => {

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { describeFailure, type Logger } from '@loupe/log';
+import { describeServerUrl } from '../endpoint-names.js';
 import type { QueryResult } from './database.js';
 import type { Driver, RunSql } from './driver.js';
 
@@ -23,12 +24,7 @@ const types = {
 
 /** `host:port/database` of a connection URL, without credentials, for R2 / R3 lines. */
 export function describeEndpoint(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.hostname}:${parsed.port || '5432'}${parsed.pathname}`;
-  } catch {
-    return 'postgres';
-  }
+  return describeServerUrl(url, { port: '5432', path: '' }, 'postgres');
 }
 
 function toResult(result: pg.QueryResult | pg.QueryResult[]): QueryResult<unknown> {

@@ -63,7 +63,8 @@ test('messages published while RabbitMQ is unreachable wait in the outbox and ar
   assert.ok(ctx.lines.records().some((line) => String(line.message).startsWith('Lost the connection to RabbitMQ at 127.0.0.1:')));
   const connectRetries = ctx.lines.events('call-retried').filter((line) => line['call.method'] === 'connect');
   assert.ok(connectRetries.length > 0, 'reconnecting logs R2 too');
-  assert.equal(connectRetries[0]?.['call.endpoint'], `127.0.0.1:${proxy.port}/`);
+  // The line names the broker the proxy leads to, and the proxy.
+  assert.equal(connectRetries[0]?.['call.endpoint'], `${broker.hostname}:${broker.port || 5672}/ via proxy 127.0.0.1:${proxy.port}`);
 });
 
 test('openQueue fails with a clear error when RabbitMQ never answers', async (t) => {
@@ -78,6 +79,6 @@ test('openQueue fails with a clear error when RabbitMQ never answers', async (t)
   proxied.port = String(proxy.port);
   await assert.rejects(openTestQueue(t, rabbitWithPostgres, { amqpUrl: proxied.toString() }), {
     code: 'QUEUE_UNREACHABLE',
-    message: new RegExp(`^RabbitMQ at 127\\.0\\.0\\.1:${proxy.port}/ did not accept a connection after 10 attempts .*: start it or fix AMQP_URL$`),
+    message: new RegExp(`^RabbitMQ at ${broker.hostname.replaceAll('.', '\\.')}:${broker.port || 5672}/ via proxy 127\\.0\\.0\\.1:${proxy.port} did not accept a connection after 10 attempts .*: start it or fix AMQP_URL$`),
   });
 });

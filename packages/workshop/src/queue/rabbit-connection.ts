@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { connect, type ChannelModel, type ConfirmChannel } from 'amqplib';
 import { describeFailure, withRetry, type Logger } from '@loupe/log';
 import { LoupeError } from '@loupe/schema';
+import { describeServerUrl } from '../endpoint-names.js';
 
 export interface BrokerConnectionOptions {
   url: string;
@@ -21,12 +22,7 @@ const CONNECT_TIMEOUT_MS = 5_000;
 
 /** `host:port/vhost` of an AMQP URL, without credentials, for R2 / R3 lines. */
 export function describeBrokerEndpoint(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.hostname}:${parsed.port || '5672'}${parsed.pathname || '/'}`;
-  } catch {
-    return 'amqp';
-  }
+  return describeServerUrl(url, { port: '5672', path: '/' }, 'amqp');
 }
 
 /**

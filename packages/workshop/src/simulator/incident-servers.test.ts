@@ -80,7 +80,9 @@ test('broker-outage on the embedded queue cuts the queue\'s own PostgreSQL conne
   const databaseUrl = await requireServer(t, 'postgres');
   if (!databaseUrl) return;
   const { w, proxied, delivered, switchIncident, publish, outbox } = await workshopBehindProxies(t, { databaseUrl });
-  const queueEndpoint = `127.0.0.1:${new URL(proxied.queueDatabaseUrl!).port}/postgres`;
+  // The queue's connection goes through two proxies; its lines name the server at the end, and the first proxy.
+  const server = new URL(databaseUrl);
+  const queueEndpoint = `${server.hostname}:${server.port || 5432}${server.pathname} via proxy 127.0.0.1:${new URL(proxied.queueDatabaseUrl!).port}`;
   const before = await publish('ORD-1');
   await waitFor(() => delivered.has(before), { what: 'a message before the outage' });
 

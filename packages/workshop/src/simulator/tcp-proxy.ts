@@ -1,4 +1,5 @@
 import { createServer, connect, type Socket } from 'node:net';
+import { registerForward } from '../endpoint-names.js';
 
 export interface TcpProxy {
   /** The port on 127.0.0.1 to connect to instead of the target's. */
@@ -101,6 +102,8 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
   });
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('The TCP proxy has no port');
+  // Log lines of connections through the proxy name the server it leads to.
+  const unregister = registerForward(`127.0.0.1:${address.port}`, `${targetHost}:${targetPort}`);
 
   return {
     port: address.port,
@@ -116,6 +119,7 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
     },
     close() {
       paused = true;
+      unregister();
       cutAll();
       return new Promise((resolve) => server.close(() => resolve()));
     },
