@@ -13,8 +13,8 @@ export interface EdgeReport {
  * Each vertex has this many slots for the edges to its higher-numbered neighbours: a vertex of
  * a mesh has about six neighbours, half of them higher. Edges of busier vertices overflow.
  */
-const slotsPerVertex = 8;
-const slotShift = 3;
+export const slotsPerVertex = 8;
+export const slotShift = 3;
 /** A slot holds (higher vertex << 2) | facets using the edge, counting 1, 2, then 3 for "three or more". */
 const countBits = 2;
 const countMask = 3;
@@ -23,10 +23,10 @@ const countMask = 3;
  * 2 closes it, 3 makes it non-manifold; 0 (counted apart, see `OverflowEdges`) and 4+ change
  * nothing. Tables rather than branches: which case comes next is not predictable.
  */
-const openChange = Int8Array.of(0, 1, -1, 0, 0);
-const nonManifoldChange = Int8Array.of(0, 0, 0, 1, 0);
+export const openChange = Int8Array.of(0, 1, -1, 0, 0);
+export const nonManifoldChange = Int8Array.of(0, 0, 0, 1, 0);
 /** Hot loops run in chunks so V8 optimises a function that is called often, not a single long loop. */
-const chunk = 16_384;
+export const chunk = 16_384;
 /** Overflow keys are lower · vertexCount + higher, exact below 2^53. */
 export const maxCheckedVertices = Math.floor(Math.sqrt(Number.MAX_SAFE_INTEGER));
 
@@ -39,14 +39,19 @@ export const maxCheckedVertices = Math.floor(Math.sqrt(Number.MAX_SAFE_INTEGER))
  * counted apart. A closed surface uses every edge exactly twice.
  */
 export function checkEdges(vertexOfCorner: Int32Array, vertexCount: number, scratch: ScratchArrays): EdgeReport {
-  if (vertexCount > maxCheckedVertices) throw new RangeError(`checkEdges handles at most ${maxCheckedVertices} vertices, not ${vertexCount}.`);
+  const slots = edgeSlotsFor(vertexCount, scratch, true);
   const triangles = Math.floor(vertexOfCorner.length / 3);
-  const slots = scratch.int32('edge-slots', vertexCount * slotsPerVertex, true);
   const overflow = new OverflowEdges(vertexCount);
   const report: EdgeReport = { openEdges: 0, nonManifoldEdges: 0, collapsedTriangles: 0 };
   for (let from = 0; from < triangles; from += chunk) countRange(vertexOfCorner, from, Math.min(triangles, from + chunk), slots, overflow, report);
   overflow.tally(report);
   return report;
+}
+
+/** The slots for `vertexCount` vertices, with stale contents unless `zeroed`. */
+export function edgeSlotsFor(vertexCount: number, scratch: ScratchArrays, zeroed: boolean): Int32Array {
+  if (vertexCount > maxCheckedVertices) throw new RangeError(`checkEdges handles at most ${maxCheckedVertices} vertices, not ${vertexCount}.`);
+  return scratch.int32('edge-slots', vertexCount * slotsPerVertex, zeroed);
 }
 
 /** Counts the edges of facets [from, to) into `report`. */
@@ -77,7 +82,7 @@ function countRange(vertexOfCorner: Int32Array, from: number, to: number, slots:
  * Counts one use of the edge in its lower vertex's slots and returns how many uses it now has:
  * 1, 2, 3, or 4 for a fourth use or more; 0 when the slots were full and the edge overflowed.
  */
-function countEdge(slots: Int32Array, lower: number, higher: number, overflow: OverflowEdges): number {
+export function countEdge(slots: Int32Array, lower: number, higher: number, overflow: OverflowEdges): number {
   const key = higher << countBits;
   const end = (lower + 1) << slotShift;
   for (let s = lower << slotShift; s < end; s++) {
@@ -98,7 +103,7 @@ function countEdge(slots: Int32Array, lower: number, higher: number, overflow: O
 }
 
 /** Edges that found their lower vertex's slots full: kept as sortable keys and counted at the end. */
-class OverflowEdges {
+export class OverflowEdges {
   private keys = new Float64Array(0);
   private count = 0;
 

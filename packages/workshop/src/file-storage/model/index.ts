@@ -5,3 +5,4 @@ export { modelErrorCodes, type ModelErrorCode } from './model-errors.js';
 export { cubeMesh, uvSphereMesh, torusMesh, ringMesh, type UvSphereOptions, type TorusOptions, type RingOptions } from './generate-mesh.js';
 export { toBinaryStl, toAsciiStl } from './write-stl.js';
 export type { TriangleCoordinates, Vector3 } from './measure-mesh.js';
+export { helperThreadReady } from './helper-thread.js';

@@ -103,7 +103,7 @@ function markBucket(points: Int32Array, { ids, hashes }: Bucketed, from: number,
  * table. Ids below the first duplicate keep their number: a mesh that closes on itself repeats
  * its first vertices at its very end, so usually only the last few ids move.
  */
-function renumber(
+export function renumber(
   vertices: VertexTable,
   firstCopy: Int32Array,
   vertexOfCorner: Int32Array,

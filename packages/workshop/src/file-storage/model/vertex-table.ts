@@ -7,6 +7,9 @@ const recentSlotMask = recentSlots * 4 - 1;
 /** At half full the table is rebuilt with the newest quarter of that: it always holds the last 4k–16k vertices. */
 const recentLimit = recentSlots / 2;
 const recentKept = recentLimit / 4;
+export const recentTableLength = recentSlots * 4;
+/** The scratch arrays of a table and of the vertex of each corner. */
+export const pointsPurpose = 'vertex-points', hashesPurpose = 'vertex-hashes', cornersPurpose = 'vertex-of-corner';
 
 /**
  * Gives every (x, y, z) bit pattern of a float32 vertex an id, in order of first appearance.
@@ -20,21 +23,31 @@ const recentKept = recentLimit / 4;
  * one batch, where every memory access is sequential or stays in the cache.
  */
 export class VertexTable {
-  /** x, y, z bit patterns of each vertex, three Int32 per id. */
-  readonly points: Int32Array;
-  /** `hashBits` of each vertex. */
-  readonly hashes: Int32Array;
   count = 0;
-  private readonly recent: Int32Array;
   private recentCount = 0;
   /** The id after the last one found: where the next vertex found is likely to be. */
   private nextGuess = 0;
 
-  constructor(scratch: ScratchArrays, maxVertices: number) {
+  constructor(
+    /** x, y, z bit patterns of each vertex, three Int32 per id. */
+    readonly points: Int32Array,
+    /** `hashBits` of each vertex. */
+    readonly hashes: Int32Array,
+    /** The recent-vertex table, `recentTableLength` Int32 of zeros. */
+    private readonly recent: Int32Array,
+  ) {}
+
+  /**
+   * A table in `scratch` for up to `maxVertices` vertices; `shared` puts them where the
+   * helper thread can use them too (helper-thread.ts).
+   */
+  static inScratch(scratch: ScratchArrays, maxVertices: number, shared = false): VertexTable {
     // Untouched pages of the worst-case size cost nothing: only `count` vertices are ever written.
-    this.points = scratch.int32('vertex-points', maxVertices * 3);
-    this.hashes = scratch.int32('vertex-hashes', maxVertices);
-    this.recent = scratch.int32('vertex-recent', recentSlots * 4, true);
+    return new VertexTable(
+      scratch.int32(pointsPurpose, maxVertices * 3, false, shared),
+      scratch.int32(hashesPurpose, maxVertices, false, shared),
+      scratch.int32('vertex-recent', recentTableLength, true),
+    );
   }
 
   /** The id of the vertex with these bit patterns, adding it if it is not among the recent ones. */
