@@ -59,6 +59,10 @@ test('free text and message: search the message, ignoring case; side-by-side wor
   assert.deepEqual(await search('"price calculation timeout"'), [4]);
   assert.deepEqual(await search('order shipped'), [30]);
   assert.deepEqual(await search('pay*timeout'), [23]);
+  // SQL's LIKE wildcards in a term are plain characters.
+  assert.deepEqual(await search('price_calculation'), []);
+  assert.deepEqual(await search('"price%calculation"'), []);
+  assert.deepEqual(await search('"30000 MS"'), [4]);
 });
 
 test('numeric ranges on typed columns', async () => {

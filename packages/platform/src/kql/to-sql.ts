@@ -88,9 +88,17 @@ class SqlRenderer {
     return { sql: `json_extract_string(${this.columns.otherFields}, ${path})`, type: 'json', json: `json_extract(${this.columns.otherFields}, ${path})` };
   }
 
-  /** Case-insensitive "contains"; a wildcard at either end of the value is already "anything". */
+  /**
+   * Case-insensitive "contains"; a wildcard at either end of the value is already "anything".
+   * A plain term is `contains(lower(…), lower(…))`: DuckDB runs a generic matcher for
+   * `ILIKE … ESCAPE`, about five times slower over a day of messages.
+   */
   private contains(target: Target, value: string, wildcard: boolean): string {
     const segments = wildcard ? wildcardSegments(value) : [value];
+    const inner = segments.filter((segment) => segment !== '');
+    if (inner.length === 1 && (segments.length === 1 || segments.every((segment, i) => segment !== '' || i === 0 || i === segments.length - 1))) {
+      return `contains(lower(${target.sql}), lower(${this.param(inner[0]!)}))`;
+    }
     const open = segments.length > 1 && segments[0] === '' ? '' : '%';
     const close = segments.length > 1 && segments[segments.length - 1] === '' ? '' : '%';
     return `${target.sql} ILIKE ${this.param(open + segments.map(escapeLike).join('%') + close)}${escapeClause}`;
