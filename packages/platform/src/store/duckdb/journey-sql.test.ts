@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { StoredEvent } from '../stored-event.js';
+import { DuckDbStore } from './duckdb-store.js';
+
+const start = Date.parse('2026-11-21T08:00:00Z');
+
+function event(i: number, orderId: string | null, traceId: string, service = 'mes-api'): StoredEvent {
+  return {
+    id: `e-${String(i).padStart(3, '0')}`, index: `logs-${service}-2026.11.21`, ts: start + i * 1000, level: 'info', service,
+    message: `event ${i}`, action: 'db-query', trace_id: traceId, span_id: null, order_id: orderId, customer_id: null, user_id: null,
+    http_status: null, duration_ns: null, client_ip: null, error_type: null, url_path: null, attrs: {},
+  };
+}
+
+test('R29 a journey holds the order\'s rows and its traces\' rows, not the rows stored between them', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'loupe-journey-'));
+  try {
+    const store = await DuckDbStore.open({ path: join(dir, 'loupe.duckdb'), tmpDir: join(dir, 'tmp'), threads: 1 });
+    const events = [
+      event(0, 'ORD-A', 'trace-a'),
+      ...Array.from({ length: 40 }, (_, i) => event(1 + i, i % 2 ? 'ORD-B' : null, `trace-other-${i}`)),
+      event(41, null, 'trace-a', 'crm-api'),
+      event(42, null, 'trace-a'),
+      ...Array.from({ length: 40 }, (_, i) => event(43 + i, null, `trace-more-${i}`)),
+      event(83, 'ORD-A', 'trace-a2'),
+      event(84, null, 'trace-a2', 'file-storage'),
+    ];
+    await store.append(events);
+    const journey = await store.journeyEvents('logs-*-2026.11.21', { orderId: 'ORD-A', limit: 100, maxTraces: 10 });
+    assert.deepEqual(journey.events.map((found) => found._id), ['e-000', 'e-041', 'e-042', 'e-083', 'e-084']);
+    assert.deepEqual(journey.traceIds, ['trace-a', 'trace-a2']);
+    const capped = await store.journeyEvents('logs-*-2026.11.21', { orderId: 'ORD-A', limit: 2, maxTraces: 10 });
+    assert.deepEqual(capped.events.map((found) => found._id), ['e-000', 'e-041']);
+    assert.equal(capped.truncated, true);
+    await store.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
