@@ -41,3 +41,19 @@ test('R29 a journey holds the order\'s rows and its traces\' rows, not the rows 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('R29 an order with many traces gets every trace\'s rows, however the traces are looked up', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'loupe-journey-'));
+  try {
+    const store = await DuckDbStore.open({ path: join(dir, 'loupe.duckdb'), tmpDir: join(dir, 'tmp'), threads: 1 });
+    // 20 traces: past the short list tested inside the scan.
+    const events = Array.from({ length: 20 }, (_, i) => [event(3 * i, 'ORD-M', `trace-${i}`), event(3 * i + 1, null, `trace-${i}`, 'crm-api'), event(3 * i + 2, null, `other-${i}`)]).flat();
+    await store.append(events);
+    const journey = await store.journeyEvents('logs-*-2026.11.21', { orderId: 'ORD-M', limit: 1000, maxTraces: 200 });
+    assert.equal(journey.traceIds.length, 20);
+    assert.deepEqual(journey.events.map((found) => found._id), events.filter((_, i) => i % 3 !== 2).map((e) => e.id));
+    await store.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -41,7 +41,7 @@ export async function readJourney(read: Read, sources: IndexSources, indices: st
   const where = traceIds.length > 0 ? `(${keyColumn} = $1 OR ${inTraces(2)})` : `${keyColumn} = $1`;
 
   const hits = keyRows.filter((row) => row.r !== undefined);
-  if (traceIds.length > 0 && hot.length > 0) hits.push(...await read(`${union('rowid AS r', inTraces(1), hot)} LIMIT ${request.limit * 2 + 1}`, traceIds));
+  if (traceIds.length > 0 && hot.length > 0) hits.push(...await read(`${union('rowid AS r', scannedTraces(traceIds.length), hot)} LIMIT ${request.limit * 2 + 1}`, traceIds));
   const limit = request.limit + 1;
   const coldRows = cold.length > 0 ? await read(union(readColumnsSql, where, cold), params) : [];
   const rows = hits.length > request.limit * 2
@@ -52,6 +52,20 @@ export async function readJourney(read: Read, sources: IndexSources, indices: st
   rows.length = Math.min(rows.length, limit);
   const events = rows.slice(0, request.limit).map((row) => toRecord({ ...(row as unknown as StoredEvent), index: String(row._index) }));
   return { events, traceIds, truncated: rows.length > request.limit || allTraces.length > request.maxTraces };
+}
+
+/** Up to this many traces are looked for inside the table scan (see `scannedTraces`). */
+const MAX_SCANNED_TRACES = 16;
+
+/**
+ * The traces' filter for the hot tables, with parameters $1…$count. DuckDB turns `IN (…)` into
+ * a hash join over every row, while `list_contains` of a short list is tested inside the
+ * scan: a quarter faster for an order's usual handful of traces. A long list would be
+ * compared value by value on every row, so it keeps the join.
+ */
+function scannedTraces(count: number): string {
+  const list = placeholders(count, 1);
+  return count <= MAX_SCANNED_TRACES ? `list_contains([${list}], trace_id)` : `trace_id IN (${list})`;
 }
 
 /** Time order, as the store sorts: timestamp, then id. */
