@@ -10,7 +10,7 @@ type Read = (sql: string, params: SqlParam[]) => Promise<Record<string, unknown>
 /** Rows closer than this are fetched by one range read: a range costs more to set up than a few hundred rows to read. */
 const CLUSTER_GAP = 256;
 
-const placeholders = (count: number, first: number) => Array.from({ length: count }, (_, i) => `$${first + i}`).join(', ');
+const parameterList = (count: number, first: number) => Array.from({ length: count }, (_, i) => `$${first + i}`).join(', ');
 
 /**
  * The journey's reads, shaped for DuckDB (R29). A filter such as `order_id = $1 OR trace_id
@@ -37,7 +37,7 @@ export async function readJourney(read: Read, sources: IndexSources, indices: st
   const allTraces = [...new Set(keyRows.map((row) => row.trace_id).filter((id): id is string => typeof id === 'string'))].sort();
   const traceIds = allTraces.slice(0, request.maxTraces);
   const params: SqlParam[] = [key, ...traceIds];
-  const inTraces = (first: number) => `trace_id IN (${placeholders(traceIds.length, first)})`;
+  const inTraces = (first: number) => `trace_id IN (${parameterList(traceIds.length, first)})`;
   const where = traceIds.length > 0 ? `(${keyColumn} = $1 OR ${inTraces(2)})` : `${keyColumn} = $1`;
 
   const hits = keyRows.filter((row) => row.r !== undefined);
@@ -64,7 +64,7 @@ const MAX_SCANNED_TRACES = 16;
  * compared value by value on every row, so it keeps the join.
  */
 function scannedTraces(count: number): string {
-  const list = placeholders(count, 1);
+  const list = parameterList(count, 1);
   return count <= MAX_SCANNED_TRACES ? `list_contains([${list}], trace_id)` : `trace_id IN (${list})`;
 }
 
