@@ -15,7 +15,7 @@ import { workshopEvent } from './workshop-events.js';
 
 const total = Number(process.argv[2] ?? 400_000);
 const perRequest = 5_000;
-const concurrency = 3;
+const concurrency = Number(process.env.LOUPE_BENCH_CONCURRENCY ?? 3);
 const start = Date.parse('2026-11-21T00:00:00Z');
 const events = Array.from({ length: total }, (_, i) => workshopEvent(i, start, 50));
 const lines = events.map((event) => JSON.stringify(event));

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { LoupeError } from '@loupe/schema';
@@ -7,7 +8,8 @@ import type {
   AppendResult, HistogramBucket, HistogramRequest, IndexInfo, JourneyEvents, JourneyRequest, LogStore, SearchPage, SearchRequest, TopValuesRequest,
 } from '../log-store.js';
 import { toRecord, type StoredEvent } from '../stored-event.js';
-import { appendBatch } from './append-batch.js';
+import { appendStaged } from './append-batch.js';
+import { stageBatch, type StagedBatch } from './stage-batch.js';
 import { finishColdMoves, moveIndexToCold, type ColdMove } from './cold-tier.js';
 import { IndexSources } from './index-sources.js';
 import { readJourney } from './journey-sql.js';
@@ -31,8 +33,8 @@ export interface DuckDbStoreOptions {
 const MAX_LIMIT = 10_000;
 
 interface PendingBatch {
-  events: readonly StoredEvent[];
-  resolve: (result: AppendResult) => void;
+  staged: StagedBatch;
+  resolve: (existing: Set<string>) => void;
   reject: (error: unknown) => void;
 }
 
@@ -70,10 +72,26 @@ export class DuckDbStore implements LogStore {
     return store;
   }
 
-  append(events: readonly StoredEvent[]): Promise<AppendResult> {
-    if (events.length === 0) return Promise.resolve({ stored: 0, duplicate: [] });
-    return new Promise<AppendResult>((resolve, reject) => {
-      this.queue.push({ events, resolve, reject });
+  async append(events: readonly StoredEvent[]): Promise<AppendResult> {
+    if (events.length === 0) return { stored: 0, duplicate: [] };
+    const { staged, repeated } = await stageBatch(events, this.options.tmpDir);
+    const existing = await this.appendStaged(staged);
+    const duplicate = events.map((event, i) => repeated[i]! || existing.has(event.id));
+    return { stored: duplicate.filter((d) => !d).length, duplicate };
+  }
+
+  /** Where `stageBatch` writes staging files for this store. */
+  get stagingDir(): string {
+    return this.options.tmpDir;
+  }
+
+  /**
+   * Stores a batch staged by `stageBatch` (on any thread) durably; resolves with the ids
+   * that were already stored. The staging files are removed once written.
+   */
+  appendStaged(staged: StagedBatch): Promise<Set<string>> {
+    return new Promise<Set<string>>((resolve, reject) => {
+      this.queue.push({ staged, resolve, reject });
       void this.drain();
     });
   }
@@ -85,20 +103,14 @@ export class DuckDbStore implements LogStore {
     try {
       while (this.queue.length > 0) {
         const group = this.queue.splice(0, this.queue.length);
+        const batches = group.map((pending) => pending.staged);
         try {
-          const all = group.length === 1 ? group[0]!.events : group.flatMap((batch) => batch.events);
-          const existing = await appendBatch(this.writer, all, { tmpDir: this.options.tmpDir, sources: this.sources, newestStored: this.newestStored, orderDays: this.orderDays, zstdAttrs: this.zstdAttrs });
-          const claimed = new Set<string>();
-          for (const batch of group) {
-            const duplicate = batch.events.map((event) => {
-              if (existing.has(event.id) || claimed.has(event.id)) return true;
-              claimed.add(event.id);
-              return false;
-            });
-            batch.resolve({ stored: duplicate.filter((d) => !d).length, duplicate });
-          }
+          const existing = await appendStaged(this.writer, batches, { sources: this.sources, newestStored: this.newestStored, orderDays: this.orderDays, zstdAttrs: this.zstdAttrs });
+          group.forEach((pending, i) => pending.resolve(existing[i]!));
         } catch (error) {
-          for (const batch of group) batch.reject(error);
+          for (const pending of group) pending.reject(error);
+        } finally {
+          await Promise.all(batches.flatMap((batch) => batch.slices.map((slice) => rm(slice.file, { force: true }))));
         }
       }
     } finally {

@@ -1,5 +1,4 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { dayScope } from '../index-names.js';
 
 /**
  * Which days hold each order's events, as index patterns (`logs-*-2026.11.21`, see `dayScope`),
@@ -33,16 +32,14 @@ export async function prepareOrderDays(connection: DuckDBConnection): Promise<vo
 export class OrderDayMemory {
   private written = new Set<string>();
 
-  /** The (order, day scope) pairs of a batch not yet written, each once. */
-  unwritten(events: Iterable<{ order_id: string | null; index: string }>): Array<[string, string]> {
+  /** The pairs not yet written, each once (batches list their own pairs once each; see stage-batch.ts). */
+  unwritten(batches: Iterable<ReadonlyArray<[string, string]>>): Array<[string, string]> {
     const pairs = new Map<string, [string, string]>();
-    const scopes = new Map<string, string>();
-    for (const event of events) {
-      if (event.order_id === null) continue;
-      let scope = scopes.get(event.index);
-      if (scope === undefined) scopes.set(event.index, (scope = dayScope(event.index)));
-      const key = `${event.order_id}\u0000${scope}`;
-      if (!this.written.has(key)) pairs.set(key, [event.order_id, scope]);
+    for (const batch of batches) {
+      for (const pair of batch) {
+        const key = `${pair[0]}\u0000${pair[1]}`;
+        if (!this.written.has(key)) pairs.set(key, pair);
+      }
     }
     return [...pairs.values()];
   }
