@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger, MemoryDestination } from '@loupe/log';
-import { buildPlatformApp, createPipeline, DuckDbStore, loadPlatformConfig } from '@loupe/platform';
+import { buildPlatformApp, DuckDbStore, loadPlatformConfig } from '@loupe/platform';
 import { ApiClient, modelForm, ringMesh, startWorkshop, toBinaryStl } from '@loupe/workshop';
 
 interface OrderBody { id: string; status: string }
@@ -32,7 +32,7 @@ test('R29 the journey of an order run through the workshop shows every service\'
   const workshop = await startWorkshop({ dataDir: join(dir, 'workshop'), destinations: lines, passwordHashing: { cost: 1024 } });
   const config = loadPlatformConfig({ LOUPE_DATA_DIR: join(dir, 'platform') });
   const store = await DuckDbStore.open({ path: join(dir, 'loupe.duckdb'), tmpDir: join(dir, 'tmp') });
-  const platform = await buildPlatformApp({ config, store, pipeline: createPipeline(), log: createLogger({ service: 'loupe-platform', destination: new MemoryDestination() }) });
+  const platform = await buildPlatformApp({ config, store, log: createLogger({ service: 'loupe-platform', destination: new MemoryDestination() }) });
   try {
     const shop = new ApiClient(workshop.urls.shop);
     assert.equal((await shop.call('POST', '/customers', { json: { email: 'ivan.sidorov@example.ru', password: 'серьги-2025!', name: 'Иван Сидоров', phone: '+7 926 555-44-33' } })).status, 201);

@@ -3,7 +3,7 @@ import { loupeFastifyPlugin, type Logger } from '@loupe/log';
 import type { PlatformConfig } from './config.js';
 import { elasticsearchCompat } from './ingest/elasticsearch-compat.js';
 import { ingestRoutes } from './ingest/ingest-routes.js';
-import type { Pipeline } from './ingest/ingest-items.js';
+import { Ingestor } from './ingest/ingestor.js';
 import { searchRoutes } from './search/search-routes.js';
 import type { LogStore } from './store/log-store.js';
 
@@ -11,19 +11,20 @@ export interface PlatformDeps {
   config: PlatformConfig;
   log: Logger;
   store: LogStore;
-  pipeline: Pipeline;
 }
 
 /** The platform's HTTP API: ingest (R24), search and journey (R28, R29). Does not listen. */
-export async function buildPlatformApp({ config, log, store, pipeline }: PlatformDeps): Promise<FastifyInstance> {
+export async function buildPlatformApp({ config, log, store }: PlatformDeps): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, bodyLimit: config.limits.maxBodyBytes });
+  const ingestor = new Ingestor(store, { layout: config.layout }, config.ingestWorkers);
+  app.addHook('onClose', () => ingestor.close());
   await app.register(loupeFastifyPlugin, { log, quietPaths: ['/', '/_license', '/_xpack', '/_bulk'] });
   // The official Elasticsearch clients refuse a server that does not say it is Elasticsearch.
   app.addHook('onSend', async (_request, reply) => {
     reply.header('x-elastic-product', 'Elasticsearch');
   });
   await app.register(elasticsearchCompat);
-  await app.register(ingestRoutes, { store, pipeline, limits: config.limits });
+  await app.register(ingestRoutes, { store, ingestor, limits: config.limits });
   await app.register(searchRoutes, { store });
   return app;
 }

@@ -5,7 +5,6 @@ import type { FastifyInstance } from 'fastify';
 import { createLogger, MemoryDestination } from '@loupe/log';
 import { buildPlatformApp } from './app.js';
 import { loadPlatformConfig, type PlatformConfig } from './config.js';
-import { createPipeline } from './pipeline/pipeline.js';
 import { DuckDbStore } from './store/duckdb/duckdb-store.js';
 
 export interface TestPlatform {
@@ -23,7 +22,7 @@ export async function startTestPlatform(env: Record<string, string> = {}): Promi
   const config = loadPlatformConfig({ LOUPE_DATA_DIR: dataDir, LOUPE_PLATFORM_PORT: '0', ...env });
   const platformLog = new MemoryDestination();
   const store = await DuckDbStore.open({ path: join(dataDir, 'loupe.duckdb'), tmpDir: join(dataDir, 'tmp'), threads: 2 });
-  const app = await buildPlatformApp({ config, log: createLogger({ service: 'loupe-platform', destination: platformLog }), store, pipeline: createPipeline({ layout: config.layout }) });
+  const app = await buildPlatformApp({ config, log: createLogger({ service: 'loupe-platform', destination: platformLog }), store });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   return {
     app, url, store, config, platformLog,

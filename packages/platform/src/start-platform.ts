@@ -4,7 +4,6 @@ import type { FastifyInstance } from 'fastify';
 import { createLogger, startHeartbeat, type Logger } from '@loupe/log';
 import { buildPlatformApp } from './app.js';
 import type { PlatformConfig } from './config.js';
-import { createPipeline } from './pipeline/pipeline.js';
 import { DuckDbStore } from './store/duckdb/duckdb-store.js';
 
 export interface RunningPlatform {
@@ -20,7 +19,7 @@ export async function startPlatform(config: PlatformConfig, log?: Logger): Promi
   mkdirSync(config.dataDir, { recursive: true });
   const logger = log ?? createLogger({ service: 'loupe-platform', file: { dir: join(config.dataDir, 'logs', 'loupe-platform') } });
   const store = await DuckDbStore.open({ path: join(config.dataDir, 'loupe.duckdb'), tmpDir: join(config.dataDir, 'tmp') });
-  const app = await buildPlatformApp({ config, log: logger, store, pipeline: createPipeline({ layout: config.layout }) });
+  const app = await buildPlatformApp({ config, log: logger, store });
   const url = await app.listen({ host: config.host, port: config.port });
   const stopHeartbeat = startHeartbeat(logger);
   return {

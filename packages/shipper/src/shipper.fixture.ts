@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { freePort } from '@loupe/schema';
 import { createLogger, MemoryDestination, type Logger } from '@loupe/log';
-import { buildPlatformApp, createPipeline, DuckDbStore, loadPlatformConfig } from '@loupe/platform';
+import { buildPlatformApp, DuckDbStore, loadPlatformConfig } from '@loupe/platform';
 import { loadShipperConfig } from './config.js';
 import { startShipper, type RunningShipper } from './shipper.js';
 
@@ -71,7 +71,7 @@ export class PlatformInProcess {
     mkdirSync(dataDir, { recursive: true });
     const config = loadPlatformConfig({ LOUPE_DATA_DIR: dataDir, LOUPE_PLATFORM_PORT: String(port) });
     const store = await DuckDbStore.open({ path: join(dataDir, 'loupe.duckdb'), tmpDir: join(dataDir, 'tmp'), threads: 2 });
-    const app = await buildPlatformApp({ config, store, pipeline: createPipeline({ layout: config.layout }), log: createLogger({ service: 'loupe-platform', destination: new MemoryDestination() }) });
+    const app = await buildPlatformApp({ config, store, log: createLogger({ service: 'loupe-platform', destination: new MemoryDestination() }) });
     const url = await app.listen({ host: '127.0.0.1', port });
     return new PlatformInProcess(url, app, store);
   }

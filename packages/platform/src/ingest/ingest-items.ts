@@ -26,39 +26,58 @@ function deadLetter(item: IngestItem, error: ItemError, source: string, now: num
   };
 }
 
+/** Items run through the pipeline: the events to store (good ones and dead letters) and each item's outcome so far. */
+export interface ProcessedItems {
+  events: StoredEvent[];
+  outcomes: ItemOutcome[];
+  /** Per item, the position of its good event in `events`, or -1 (a dead letter). */
+  eventOf: number[];
+}
+
+/**
+ * Runs one item through the pipeline: a good item becomes its event (outcome 201), a bad one
+ * a dead letter with its reason (outcome 4xx). Needs no store, so it runs on any thread.
+ */
+export function processItem(pipeline: Pipeline, item: IngestItem, source: string, now: number): { event: StoredEvent; outcome: ItemOutcome; good: boolean } {
+  let error = item.error;
+  if (!error) {
+    const result = pipeline({ document: item.document, id: item.id, raw: item.raw, receivedAt: now });
+    if (result.ok) return { event: result.event, outcome: { status: 201, id: result.event.id, index: result.event.index }, good: true };
+    error = { status: 400, type: 'mapper_parsing_exception', reason: result.reason };
+  }
+  const letter = deadLetter(item, error, source, now);
+  return { event: letter, outcome: { status: error.status, id: item.id ?? letter.id, index: letter.index, error }, good: false };
+}
+
+/** `processItem` over a batch. */
+export function processItems(pipeline: Pipeline, items: readonly IngestItem[], source: string, now: number): ProcessedItems {
+  const events: StoredEvent[] = new Array(items.length);
+  const outcomes: ItemOutcome[] = new Array(items.length);
+  const eventOf: number[] = new Array(items.length);
+  for (let i = 0; i < items.length; i++) {
+    const { event, outcome, good } = processItem(pipeline, items[i]!, source, now);
+    events[i] = event;
+    outcomes[i] = outcome;
+    eventOf[i] = good ? i : -1;
+  }
+  return { events, outcomes, eventOf };
+}
+
+/** Outcome 200 (already stored) for each good item whose event the store dropped as a duplicate. */
+export function markDuplicates({ outcomes, eventOf }: Pick<ProcessedItems, 'outcomes' | 'eventOf'>, duplicate: (position: number) => boolean): void {
+  for (let i = 0; i < outcomes.length; i++) {
+    if (eventOf[i]! >= 0 && duplicate(eventOf[i]!)) outcomes[i] = { ...outcomes[i]!, status: 200 };
+  }
+}
+
 /**
  * Runs items through the pipeline and stores them in one durable batch, good events and
  * dead letters together: when this resolves, every item is either stored, known as a
  * duplicate, or kept in the dead-letter index with its reason (R24).
  */
 export async function ingestItems(store: LogStore, pipeline: Pipeline, items: readonly IngestItem[], source: string): Promise<ItemOutcome[]> {
-  const now = Date.now();
-  const events: StoredEvent[] = [];
-  const outcomes: ItemOutcome[] = new Array(items.length);
-  const eventOf: number[] = new Array(items.length).fill(-1);
-
-  for (let i = 0; i < items.length; i++) {
-    const item = items[i]!;
-    let error = item.error;
-    if (!error) {
-      const result = pipeline({ document: item.document, id: item.id, raw: item.raw, receivedAt: now });
-      if (result.ok) {
-        eventOf[i] = events.length;
-        events.push(result.event);
-        outcomes[i] = { status: 201, id: result.event.id, index: result.event.index };
-        continue;
-      }
-      error = { status: 400, type: 'mapper_parsing_exception', reason: result.reason };
-    }
-    const letter = deadLetter(item, error, source, now);
-    events.push(letter);
-    outcomes[i] = { status: error.status, id: item.id ?? letter.id, index: letter.index, error };
-  }
-
-  const { duplicate } = await store.append(events);
-  for (let i = 0; i < items.length; i++) {
-    const position = eventOf[i]!;
-    if (position >= 0 && duplicate[position]) outcomes[i] = { ...outcomes[i]!, status: 200 };
-  }
-  return outcomes;
+  const processed = processItems(pipeline, items, source, Date.now());
+  const { duplicate } = await store.append(processed.events);
+  markDuplicates(processed, (position) => duplicate[position]!);
+  return processed.outcomes;
 }

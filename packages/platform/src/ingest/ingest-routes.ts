@@ -2,23 +2,26 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LoupeError } from '@loupe/schema';
 import type { LogStore } from '../store/log-store.js';
 import { bulkResponse } from './bulk/bulk-response.js';
-import { parseBulk } from './bulk/parse-bulk.js';
 import type { IngestItem } from './ingest-item.js';
-import { ingestItems, type Pipeline } from './ingest-items.js';
+import { ingestItems } from './ingest-items.js';
 import type { IngestLimits } from './ingest-limits.js';
-import { parseNdjson } from './ndjson.js';
+import type { Ingestor } from './ingestor.js';
 import { decodeOtlpLogs, encodeOtlpResponseProtobuf, otlpSuccessResponse, summarizeRejections } from './otlp/index.js';
-import { readBody } from './read-body.js';
+import { contentEncoding, rawBody, readBody } from './read-body.js';
+import type { IngestJob } from './worker/prepare-ingest.js';
 
 export interface IngestRoutesOptions {
   store: LogStore;
-  pipeline: Pipeline;
+  ingestor: Ingestor;
   limits: IngestLimits;
 }
 
 /** Elasticsearch `_bulk`, OTLP/HTTP logs and plain NDJSON (R24), with body limits and back-pressure. */
 export async function ingestRoutes(app: FastifyInstance, options: IngestRoutesOptions): Promise<void> {
-  const { store, pipeline, limits } = options;
+  const { store, ingestor, limits } = options;
+  const job = (request: FastifyRequest, protocol: IngestJob['protocol'], defaultIndex?: string): IngestJob => ({
+    protocol, body: rawBody(request), encoding: contentEncoding(request), defaultIndex, maxBodyBytes: limits.maxBodyBytes, maxLineBytes: limits.maxLineBytes,
+  });
   let inFlightBytes = 0;
 
   // Every body arrives as raw bytes; each route decodes its own protocol.
@@ -40,9 +43,7 @@ export async function ingestRoutes(app: FastifyInstance, options: IngestRoutesOp
 
   const bulk = async (request: FastifyRequest<{ Params: { index?: string } }>, reply: FastifyReply) => {
     const started = Date.now();
-    const body = readBody(request, limits.maxBodyBytes).toString('utf8');
-    const entries = parseBulk(body, { defaultIndex: request.params.index, maxLineBytes: limits.maxLineBytes });
-    const outcomes = await ingestItems(store, pipeline, entries, 'bulk');
+    const { entries, outcomes } = await ingestor.ingest(job(request, 'bulk', request.params.index));
     return reply.send(bulkResponse(entries, outcomes, Date.now() - started));
   };
   app.post('/_bulk', bulk);
@@ -59,7 +60,7 @@ export async function ingestRoutes(app: FastifyInstance, options: IngestRoutesOp
     const body = readBody(request, limits.maxBodyBytes);
     const decoded = decodeOtlpLogs(protobuf ? body : body.toString('utf8'), protobuf ? 'protobuf' : 'json');
     const items: IngestItem[] = decoded.records.map((record) => ({ document: record, raw: JSON.stringify(record) }));
-    const outcomes = await ingestItems(store, pipeline, items, 'otlp');
+    const outcomes = await ingestItems(store, ingestor.pipeline, items, 'otlp');
     const rejections = [...decoded.rejected, ...outcomes.flatMap((o, index) => (o.error ? [{ index, reason: o.error.reason }] : []))];
     const rejected = rejections.length;
     const message = rejected > 0 ? summarizeRejections(rejections) : undefined;
@@ -68,9 +69,7 @@ export async function ingestRoutes(app: FastifyInstance, options: IngestRoutesOp
   });
 
   app.post('/ingest/ndjson', async (request, reply) => {
-    const body = readBody(request, limits.maxBodyBytes).toString('utf8');
-    const items = parseNdjson(body, limits.maxLineBytes);
-    const outcomes = await ingestItems(store, pipeline, items, 'ndjson');
+    const { outcomes } = await ingestor.ingest(job(request, 'ndjson'));
     const errors = outcomes.flatMap((outcome, line) => (outcome.error ? [{ line: line + 1, status: outcome.status, code: outcome.error.type, message: outcome.error.reason }] : []));
     return reply.send({ accepted: outcomes.filter((o) => o.status === 201).length, duplicates: outcomes.filter((o) => o.status === 200).length, rejected: errors.length, errors });
   });

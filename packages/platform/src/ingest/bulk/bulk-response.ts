@@ -1,8 +1,8 @@
 import type { ItemOutcome } from '../ingest-item.js';
-import type { BulkEntry } from './parse-bulk.js';
+import type { JobItem } from '../worker/prepare-ingest.js';
 
 /** The Elasticsearch `_bulk` response: `errors`, and one item per action with its status. */
-export function bulkResponse(entries: readonly BulkEntry[], outcomes: readonly ItemOutcome[], tookMs: number) {
+export function bulkResponse(entries: readonly JobItem[], outcomes: readonly ItemOutcome[], tookMs: number) {
   let errors = false;
   const items = entries.map((entry, i) => {
     const outcome = outcomes[i]!;

@@ -56,7 +56,11 @@ function actionOf(value: unknown): { action: BulkAction; meta: Record<string, un
  * error instead of failing the request, so the rest of the batch is still stored (R24).
  */
 export function parseBulk(body: string, options: ParseBulkOptions): BulkEntry[] {
-  const entries: BulkEntry[] = [];
+  return [...bulkEntries(body, options)];
+}
+
+/** `parseBulk` one entry at a time, so a caller can be done with each before the next is parsed. */
+export function* bulkEntries(body: string, options: ParseBulkOptions): Generator<BulkEntry> {
   let pending: { action: BulkAction; meta: Record<string, unknown> } | undefined;
   let start = 0;
   while (start < body.length) {
@@ -77,10 +81,10 @@ export function parseBulk(body: string, options: ParseBulkOptions): BulkEntry[] 
     const id = typeof pending?.meta._id === 'string' || typeof pending?.meta._id === 'number' ? String(pending.meta._id) : undefined;
     // A UTF-16 unit is at most 3 UTF-8 bytes: most lines need no byte count at all.
     if (line.length * 3 > options.maxLineBytes && Buffer.byteLength(line) > options.maxLineBytes) {
-      entries.push({
+      yield {
         action: pending?.action ?? 'index', index, id, raw: line.slice(0, 4096),
         error: { status: 413, type: 'line_too_large', reason: `line of ${Buffer.byteLength(line)} bytes is over the ${options.maxLineBytes}-byte limit` },
-      });
+      };
       pending = undefined;
       continue;
     }
@@ -97,21 +101,20 @@ export function parseBulk(body: string, options: ParseBulkOptions): BulkEntry[] 
         : parsed.error !== undefined
           ? `malformed action line: ${parsed.error}`
           : 'expected an action line such as {"index":{}} or {"create":{}}';
-      entries.push({ action: action?.action ?? 'index', index: metaIndex, raw: line, error: { status: 400, type: action ? 'action_request_validation_exception' : 'illegal_argument_exception', reason } });
+      yield { action: action?.action ?? 'index', index: metaIndex, raw: line, error: { status: 400, type: action ? 'action_request_validation_exception' : 'illegal_argument_exception', reason } };
       continue;
     }
     const { action } = pending;
     pending = undefined;
     if (parsed.error !== undefined) {
-      entries.push({ action, index, id, raw: line, error: { status: 400, type: 'mapper_parsing_exception', reason: `failed to parse document: ${parsed.error}` } });
+      yield { action, index, id, raw: line, error: { status: 400, type: 'mapper_parsing_exception', reason: `failed to parse document: ${parsed.error}` } };
     } else if (action === 'update') {
-      entries.push({ action, index, id, raw: line, error: { status: 400, type: 'action_request_validation_exception', reason: 'update is not supported: Loupe keeps logs append-only' } });
+      yield { action, index, id, raw: line, error: { status: 400, type: 'action_request_validation_exception', reason: 'update is not supported: Loupe keeps logs append-only' } };
     } else {
-      entries.push({ action, index, id, raw: line, document: parsed.value });
+      yield { action, index, id, raw: line, document: parsed.value };
     }
   }
   if (pending) {
-    entries.push({ action: pending.action, index: options.defaultIndex, raw: '', error: { status: 400, type: 'illegal_argument_exception', reason: 'the body ends after an action line without its document' } });
+    yield { action: pending.action, index: options.defaultIndex, raw: '', error: { status: 400, type: 'illegal_argument_exception', reason: 'the body ends after an action line without its document' } };
   }
-  return entries;
 }

@@ -33,15 +33,32 @@ function deadLetterIndices(index: string, sources: IndexSources): string[] {
   return [index, ...sources.names().filter((name) => name !== index && name.startsWith(DEAD_LETTER_PREFIX))];
 }
 
-/** Adds one index's slice to its table (created by this transaction when `created` holds it); returns the ids it already held. */
-async function appendSlice(connection: DuckDBConnection, slice: StagedSlice, options: AppendOptions, written: Map<string, number>, created: Set<string>): Promise<string[]> {
-  const index = slice.index;
+/** The index's table, created in this transaction (and noted in `created`) when it is new. */
+async function ensureTable(connection: DuckDBConnection, index: string, options: AppendOptions, created: Set<string>): Promise<string> {
   const table = tableIdentifier(index);
-  const staged = `read_json(${sqlString(slice.file)}, format = 'newline_delimited', columns = ${stagingColumnsSql})`;
-  if (!options.sources.hot.has(index)) {
+  if (!options.sources.hot.has(index) && !created.has(index)) {
     await connection.run(`CREATE TABLE IF NOT EXISTS ${table} (${tableColumnsSql(options.zstdAttrs)})`);
     created.add(index);
   }
+  return table;
+}
+
+/** The rows of staging files, read by DuckDB's JSON reader. */
+function stagedRows(slices: readonly StagedSlice[]): string {
+  return `read_json([${slices.map((slice) => sqlString(slice.file)).join(', ')}], format = 'newline_delimited', columns = ${stagingColumnsSql})`;
+}
+
+/** Inserts slices known to hold no stored id, with one statement. */
+async function insertFiles(connection: DuckDBConnection, index: string, slices: readonly StagedSlice[], options: AppendOptions, created: Set<string>): Promise<void> {
+  const table = await ensureTable(connection, index, options, created);
+  await connection.run(`INSERT INTO ${table} SELECT ${stagingToTableSql} FROM ${stagedRows(slices)}`);
+}
+
+/** Adds one index's slice to its table (created by this transaction when `created` holds it); returns the ids it already held. */
+async function appendSlice(connection: DuckDBConnection, slice: StagedSlice, options: AppendOptions, written: Map<string, number>, created: Set<string>): Promise<string[]> {
+  const index = slice.index;
+  const table = await ensureTable(connection, index, options, created);
+  const staged = stagedRows([slice]);
   // An id always comes with the same timestamp, so a batch newer than everything stored
   // holds no duplicates: the common case of a shipper appending skips the id check.
   const newest = written.get(index) ?? (await newestStoredTs(connection, index, options));
@@ -49,7 +66,7 @@ async function appendSlice(connection: DuckDBConnection, slice: StagedSlice, opt
   const deadLetters = index.startsWith(DEAD_LETTER_PREFIX);
   written.set(index, Math.max(newest, slice.maxTs));
   if (slice.minTs > newest && !deadLetters) {
-    await connection.run(`INSERT INTO ${table} SELECT ${stagingToTableSql} FROM ${staged}`);
+    await insertFiles(connection, index, [slice], options, created);
     return [];
   }
   await connection.run(`CREATE OR REPLACE TEMP TABLE staging AS SELECT * FROM ${staged}`);
@@ -62,6 +79,30 @@ async function appendSlice(connection: DuckDBConnection, slice: StagedSlice, opt
   await connection.run(`INSERT INTO ${table} SELECT ${stagingToTableSql} FROM staging s ANTI JOIN ${storedIds} e ON s.id = e.id`, params);
   await connection.run('DROP TABLE staging');
   return known.getRows().map(([id]) => String(id));
+}
+
+/** Each index's slices over the batches, in batch order. */
+function slicesByIndex(batches: readonly StagedBatch[]): Map<string, Array<{ batch: number; slice: StagedSlice }>> {
+  const byIndex = new Map<string, Array<{ batch: number; slice: StagedSlice }>>();
+  batches.forEach((staged, batch) => {
+    for (const slice of staged.slices) {
+      const list = byIndex.get(slice.index);
+      if (list) list.push({ batch, slice });
+      else byIndex.set(slice.index, [{ batch, slice }]);
+    }
+  });
+  return byIndex;
+}
+
+/** True when the slices' time spans lie after `newest` and do not overlap one another. */
+function disjointAfter(slices: readonly StagedSlice[], newest: number): boolean {
+  const sorted = [...slices].sort((a, b) => a.minTs - b.minTs);
+  let last = newest;
+  for (const slice of sorted) {
+    if (slice.minTs <= last) return false;
+    last = slice.maxTs;
+  }
+  return true;
 }
 
 /**
@@ -80,10 +121,21 @@ export async function appendStaged(connection: DuckDBConnection, batches: readon
   const created = new Set<string>();
   await connection.run('BEGIN TRANSACTION');
   try {
-    for (let b = 0; b < batches.length; b++) {
-      for (const slice of batches[b]!.slices) {
-        for (const id of await appendSlice(connection, slice, options, written, created)) existing[b]!.add(id);
+    const pending: Array<{ batch: number; slice: StagedSlice }> = [];
+    for (const [index, slices] of slicesByIndex(batches)) {
+      // Newer than everything stored and not overlapping one another: no id can repeat, so
+      // all the batches' files for this index go in with one statement.
+      const newest = written.get(index) ?? (await newestStoredTs(connection, index, options));
+      if (slices.length > 1 && !index.startsWith(DEAD_LETTER_PREFIX) && disjointAfter(slices.map(({ slice }) => slice), newest)) {
+        await insertFiles(connection, index, slices.map(({ slice }) => slice), options, created);
+        written.set(index, Math.max(newest, ...slices.map(({ slice }) => slice.maxTs)));
+      } else {
+        pending.push(...slices);
       }
+    }
+    pending.sort((a, b) => a.batch - b.batch);
+    for (const { batch, slice } of pending) {
+      for (const id of await appendSlice(connection, slice, options, written, created)) existing[batch]!.add(id);
     }
     await writeOrderDays(connection, pairs);
     await connection.run('COMMIT');

@@ -19,13 +19,13 @@ export function tableColumnsSql(zstdAttrs: boolean): string {
 
 export const columnNames = ['id', 'ts', ...typedColumns.map((c) => c.column), 'attrs'];
 
-/** The `columns={…}` argument of read_json for a staging file (one per index): ts is epoch ms. */
-export const stagingColumnsSql = `{id: 'VARCHAR', ts: 'BIGINT', ${typedColumns
+/** The `columns={…}` argument of read_json for a staging file (one per index): ts is epoch ms, maybe with a fraction. */
+export const stagingColumnsSql = `{id: 'VARCHAR', ts: 'DOUBLE', ${typedColumns
   .map(({ column, sqlType }) => `${column}: '${sqlType}'`)
   .join(', ')}, attrs: 'JSON'}`;
 
 /** SELECT list turning staging rows into table rows. */
-export const stagingToTableSql = ['id', 'make_timestamp(ts * 1000)', ...typedColumns.map((c) => c.column), 'attrs', orderKeySql('order_id')].join(', ');
+export const stagingToTableSql = ['id', 'make_timestamp(CAST(trunc(ts) AS BIGINT) * 1000)', ...typedColumns.map((c) => c.column), 'attrs', orderKeySql('order_id')].join(', ');
 
 /** SELECT list reading table rows back with JavaScript-friendly types. */
 export const readColumnsSql = [

@@ -1,0 +1,31 @@
+// An ingest worker thread: decodes, parses, runs the pipeline on and stages the bodies the
+// platform's request thread hands it (see ingest-workers.ts), so that thread only serves
+// HTTP and drives the store's writer.
+import { parentPort, workerData } from 'node:worker_threads';
+import { LoupeError } from '@loupe/schema';
+import { createPipeline, type PipelineOptions } from '../../pipeline/pipeline.js';
+import { prepareIngest, type IngestJob } from './prepare-ingest.js';
+
+export interface IngestWorkerData {
+  pipeline: PipelineOptions;
+  stagingDir: string;
+}
+
+export interface JobMessage {
+  seq: number;
+  job: IngestJob;
+}
+
+const { pipeline: pipelineOptions, stagingDir } = workerData as IngestWorkerData;
+const pipeline = createPipeline(pipelineOptions);
+const port = parentPort!;
+
+port.on('message', ({ seq, job }: JobMessage) => {
+  prepareIngest(job, pipeline, stagingDir).then(
+    (prepared) => port.postMessage({ seq, prepared }),
+    (error: unknown) => {
+      const known = error instanceof LoupeError ? { code: error.code, status: error.status } : { code: 'INGEST_WORKER_FAILED', status: 500 };
+      port.postMessage({ seq, error: { ...known, message: (error as Error).message } });
+    },
+  );
+});

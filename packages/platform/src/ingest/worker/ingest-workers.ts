@@ -1,0 +1,88 @@
+import { Worker } from 'node:worker_threads';
+import { LoupeError } from '@loupe/schema';
+import type { IngestJob, PreparedIngest } from './prepare-ingest.js';
+import type { IngestWorkerData, JobMessage } from './ingest-worker.js';
+
+type Reply = { seq: number; prepared: PreparedIngest } | { seq: number; error: { code: string; status: number; message: string } };
+
+interface Pending {
+  resolve: (prepared: PreparedIngest) => void;
+  reject: (error: unknown) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  pending: Map<number, Pending>;
+}
+
+const workerFile = new URL('./ingest-worker.js', import.meta.url);
+
+/** A body owning all of its memory is moved to the worker; a view into shared memory (Node's buffer pool) is copied. */
+function transferList(body: Uint8Array): ArrayBuffer[] {
+  const buffer = body.buffer;
+  return buffer instanceof ArrayBuffer && body.byteOffset === 0 && body.byteLength === buffer.byteLength ? [buffer] : [];
+}
+
+/**
+ * Ingest worker threads: each prepares bodies (decode, parse, pipeline, staging; see
+ * prepare-ingest.ts) while the request thread serves HTTP and the store writes. A job goes to
+ * the worker with the fewest jobs in hand. A worker that dies fails its jobs with a 503
+ * (nothing of them was stored, so the sender retries) and is replaced on the next job.
+ */
+export class IngestWorkers {
+  private readonly slots: Array<Slot | undefined>;
+  private seq = 0;
+  private closed = false;
+
+  constructor(
+    size: number,
+    private readonly data: IngestWorkerData,
+  ) {
+    this.slots = new Array(Math.max(1, size)).fill(undefined);
+  }
+
+  prepare(job: IngestJob): Promise<PreparedIngest> {
+    if (this.closed) return Promise.reject(new LoupeError('INGEST_WORKER_FAILED', 'The platform is shutting down', 503));
+    const slot = this.pick();
+    const seq = ++this.seq;
+    return new Promise<PreparedIngest>((resolve, reject) => {
+      slot.pending.set(seq, { resolve, reject });
+      slot.worker.postMessage({ seq, job } satisfies JobMessage, transferList(job.body));
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.slots.map((slot) => slot?.worker.terminate()));
+  }
+
+  private pick(): Slot {
+    let best = 0;
+    for (let i = 0; i < this.slots.length; i++) {
+      const slot = this.slots[i];
+      if (!slot) return (this.slots[i] = this.start(i));
+      if (slot.pending.size < this.slots[best]!.pending.size) best = i;
+    }
+    return this.slots[best]!;
+  }
+
+  private start(position: number): Slot {
+    const worker = new Worker(workerFile, { workerData: this.data });
+    const slot: Slot = { worker, pending: new Map() };
+    worker.on('message', (reply: Reply) => {
+      const pending = slot.pending.get(reply.seq);
+      if (!pending) return;
+      slot.pending.delete(reply.seq);
+      if ('prepared' in reply) pending.resolve(reply.prepared);
+      else pending.reject(new LoupeError(reply.error.code, reply.error.message, reply.error.status));
+    });
+    const fail = (reason: string) => {
+      if (this.slots[position] === slot) this.slots[position] = undefined;
+      for (const pending of slot.pending.values()) pending.reject(new LoupeError('INGEST_WORKER_FAILED', `An ingest worker stopped (${reason}); nothing of this body was stored, send it again`, 503));
+      slot.pending.clear();
+    };
+    worker.on('error', (error) => fail(error.message));
+    worker.on('exit', (code) => fail(`exit code ${code}`));
+    return slot;
+  }
+}

@@ -1,0 +1,71 @@
+import { decodeBody } from '../read-body.js';
+import { bulkEntries, type BulkAction } from '../bulk/parse-bulk.js';
+import { ndjsonItems } from '../ndjson.js';
+import type { IngestItem, ItemOutcome } from '../ingest-item.js';
+import { processItem, type Pipeline } from '../ingest-items.js';
+import { BatchStager, type StagedBatch } from '../../store/duckdb/stage-batch.js';
+
+/** One request's body to ingest, as it arrived. */
+export interface IngestJob {
+  protocol: 'bulk' | 'ndjson';
+  body: Uint8Array;
+  /** Its `Content-Encoding`. */
+  encoding: string;
+  /** `_index` from the URL of `POST /<index>/_bulk`. */
+  defaultIndex?: string;
+  maxBodyBytes: number;
+  maxLineBytes: number;
+}
+
+/** What each item of a job asked for: a bulk action and the id its action line gave (ndjson items are `index` without id). */
+export interface JobItem {
+  action: BulkAction;
+  id?: string;
+}
+
+/** A job's items, parsed one by one: bulk entries, or NDJSON lines as `index` actions. */
+export function* jobItems(job: IngestJob): Generator<IngestItem & JobItem> {
+  const bytes = Buffer.from(job.body.buffer, job.body.byteOffset, job.body.byteLength);
+  const text = decodeBody(bytes, job.encoding, job.maxBodyBytes).toString('utf8');
+  if (job.protocol === 'bulk') {
+    yield* bulkEntries(text, { defaultIndex: job.defaultIndex, maxLineBytes: job.maxLineBytes });
+    return;
+  }
+  for (const item of ndjsonItems(text, job.maxLineBytes)) yield { ...item, action: 'index' };
+}
+
+/** A job ready for the DuckDB store's writer: each item's outcome so far and the staged batch. */
+export interface PreparedIngest {
+  entries: JobItem[];
+  /** 201 stored-as-new until the writer says which ids it already held (see `markStored`). */
+  outcomes: ItemOutcome[];
+  staged: StagedBatch;
+}
+
+/**
+ * Everything ingest does before the database: decode, parse, pipeline (R25), dead letters,
+ * staging. Needs neither the store nor the request, so it runs in an ingest worker.
+ */
+export async function prepareIngest(job: IngestJob, pipeline: Pipeline, stagingDir: string): Promise<PreparedIngest> {
+  const entries: JobItem[] = [];
+  const outcomes: ItemOutcome[] = [];
+  const stager = new BatchStager(stagingDir);
+  const now = Date.now();
+  // Item by item, so each parsed document is garbage before the next is parsed.
+  for (const item of jobItems(job)) {
+    entries.push(item.id === undefined ? { action: item.action } : { action: item.action, id: item.id });
+    const { event, outcome, good } = processItem(pipeline, item, job.protocol, now);
+    // An id that came earlier in the batch: a duplicate, as if it had been stored.
+    outcomes.push(!stager.add(event) && good ? { ...outcome, status: 200 } : outcome);
+  }
+  return { entries, outcomes, staged: await stager.finish() };
+}
+
+/** Marks the items the store already held (its answer to the staged batch) as duplicates. */
+export function markStored(outcomes: ItemOutcome[], existing: ReadonlySet<string>): void {
+  if (existing.size === 0) return;
+  for (let i = 0; i < outcomes.length; i++) {
+    const outcome = outcomes[i]!;
+    if (outcome.status === 201 && existing.has(outcome.id)) outcomes[i] = { ...outcome, status: 200 };
+  }
+}
