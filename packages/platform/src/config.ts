@@ -14,7 +14,7 @@ export interface PlatformConfig {
   /** LOUPE_INDEX_LAYOUT: `per-service-day` (default, R26) or `shared:<index name>`. */
   layout: IndexLayout;
   limits: IngestLimits;
-  /** LOUPE_INGEST_WORKERS: threads that prepare ingested bodies beside the request thread (default: cores − 1, at least 1; 0 prepares in the request thread). */
+  /** LOUPE_INGEST_WORKERS: threads that prepare ingested bodies beside the request thread (default: one per core, at most 4; 0 prepares in the request thread). */
   ingestWorkers: number;
 }
 
@@ -37,6 +37,6 @@ export function loadPlatformConfig(env: NodeJS.ProcessEnv = process.env): Platfo
       maxLineBytes: integerSetting(env, 'LOUPE_MAX_LINE_BYTES', defaultIngestLimits.maxLineBytes, 256),
       maxInFlightBytes: integerSetting(env, 'LOUPE_MAX_INFLIGHT_BYTES', defaultIngestLimits.maxInFlightBytes, 1024),
     },
-    ingestWorkers: integerSetting(env, 'LOUPE_INGEST_WORKERS', Math.max(1, Math.min(4, availableParallelism() - 1)), 0),
+    ingestWorkers: integerSetting(env, 'LOUPE_INGEST_WORKERS', Math.min(4, availableParallelism()), 0),
   };
 }

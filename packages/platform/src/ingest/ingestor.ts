@@ -45,7 +45,7 @@ export class Ingestor {
       const items = [...jobItems(job)];
       return { entries: items, outcomes: await ingestItems(store, this.pipeline, items, job.protocol) };
     }
-    const prepared = this.workers ? await this.workers.prepare(job) : await prepareIngest(job, this.pipeline, store.stagingDir);
+    const prepared = this.workers ? await this.workers.prepare(job) : prepareIngest(job, this.pipeline, store.stagingDir);
     markStored(prepared.outcomes, await store.appendStaged(prepared.staged));
     return { entries: prepared.entries, outcomes: prepared.outcomes };
   }

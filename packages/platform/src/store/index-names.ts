@@ -22,10 +22,24 @@ function dayStamp(ts: number): string {
   return `${date.getUTCFullYear()}.${month}.${day}`;
 }
 
+const DAY_MS = 86_400_000;
+/** Per prefix and service, the last day's index name: most events go where the one before went. */
+const recentIndices = new Map<string, Map<string | null, { day: number; name: string }>>();
+const MAX_RECENT = 10_000;
+
 /** The index an event belongs to: `logs-mes-api-2026.11.21` by default. */
 export function indexFor(layout: IndexLayout, service: string | null, ts: number): string {
   if (layout.kind === 'shared') return layout.name;
-  return `${layout.prefix}-${indexSafeService(service)}-${dayStamp(ts)}`;
+  const day = Math.floor(ts / DAY_MS);
+  let services = recentIndices.get(layout.prefix);
+  if (!services) recentIndices.set(layout.prefix, (services = new Map()));
+  const recent = services.get(service);
+  // The same string each time, too: maps keyed by index name find it by its cached hash.
+  if (recent && recent.day === day) return recent.name;
+  const name = `${layout.prefix}-${indexSafeService(service)}-${dayStamp(ts)}`;
+  if (services.size >= MAX_RECENT) services.clear();
+  services.set(service, { day, name });
+  return name;
 }
 
 export const DEAD_LETTER_PREFIX = 'dead-letter-';

@@ -21,11 +21,10 @@ const pipeline = createPipeline(pipelineOptions);
 const port = parentPort!;
 
 port.on('message', ({ seq, job }: JobMessage) => {
-  prepareIngest(job, pipeline, stagingDir).then(
-    (prepared) => port.postMessage({ seq, prepared }),
-    (error: unknown) => {
-      const known = error instanceof LoupeError ? { code: error.code, status: error.status } : { code: 'INGEST_WORKER_FAILED', status: 500 };
-      port.postMessage({ seq, error: { ...known, message: (error as Error).message } });
-    },
-  );
+  try {
+    port.postMessage({ seq, prepared: prepareIngest(job, pipeline, stagingDir) });
+  } catch (error) {
+    const known = error instanceof LoupeError ? { code: error.code, status: error.status } : { code: 'INGEST_WORKER_FAILED', status: 500 };
+    port.postMessage({ seq, error: { ...known, message: (error as Error).message } });
+  }
 });

@@ -46,19 +46,24 @@ export interface PreparedIngest {
  * Everything ingest does before the database: decode, parse, pipeline (R25), dead letters,
  * staging. Needs neither the store nor the request, so it runs in an ingest worker.
  */
-export async function prepareIngest(job: IngestJob, pipeline: Pipeline, stagingDir: string): Promise<PreparedIngest> {
+export function prepareIngest(job: IngestJob, pipeline: Pipeline, stagingDir: string): PreparedIngest {
   const entries: JobItem[] = [];
   const outcomes: ItemOutcome[] = [];
   const stager = new BatchStager(stagingDir);
   const now = Date.now();
-  // Item by item, so each parsed document is garbage before the next is parsed.
-  for (const item of jobItems(job)) {
-    entries.push(item.id === undefined ? { action: item.action } : { action: item.action, id: item.id });
-    const { event, outcome, good } = processItem(pipeline, item, job.protocol, now);
-    // An id that came earlier in the batch: a duplicate, as if it had been stored.
-    outcomes.push(!stager.add(event) && good ? { ...outcome, status: 200 } : outcome);
+  try {
+    // Item by item, so each parsed document is garbage before the next is parsed.
+    for (const item of jobItems(job)) {
+      entries.push(item.id === undefined ? { action: item.action } : { action: item.action, id: item.id });
+      const { event, outcome, good } = processItem(pipeline, item, job.protocol, now);
+      // An id that came earlier in the batch: a duplicate, as if it had been stored.
+      outcomes.push(!stager.add(event) && good ? { ...outcome, status: 200 } : outcome);
+    }
+    return { entries, outcomes, staged: stager.finish() };
+  } catch (error) {
+    stager.abandon();
+    throw error;
   }
-  return { entries, outcomes, staged: await stager.finish() };
 }
 
 /** Marks the items the store already held (its answer to the staged batch) as duplicates. */

@@ -73,8 +73,9 @@ export class DuckDbStore implements LogStore {
   }
 
   async append(events: readonly StoredEvent[]): Promise<AppendResult> {
+    // Staged in this thread: fine for the small batches of OTLP and tests; bulk ingest stages in its workers.
     if (events.length === 0) return { stored: 0, duplicate: [] };
-    const { staged, repeated } = await stageBatch(events, this.options.tmpDir);
+    const { staged, repeated } = stageBatch(events, this.options.tmpDir);
     const existing = await this.appendStaged(staged);
     const duplicate = events.map((event, i) => repeated[i]! || existing.has(event.id));
     return { stored: duplicate.filter((d) => !d).length, duplicate };

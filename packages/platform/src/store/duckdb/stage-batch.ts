@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import type { StoredEvent } from '../stored-event.js';
@@ -35,18 +35,25 @@ function stagingLine(event: StoredEvent): string {
 }
 
 interface OpenSlice extends StagedSlice {
-  lines: string[];
+  fd: number;
+  /** Lines not yet written. */
+  pending: string[];
 }
 
+/** Lines gathered before they are written out. */
+const LINES_PER_WRITE = 256;
+
 /**
- * Builds a staged batch event by event, so each event can be dropped as soon as it is
- * serialised (a batch's objects then die young instead of filling the old generation).
+ * Builds a staged batch event by event, writing each index's staging file as it goes, so
+ * an event's objects and its line are garbage soon after it is added (they die young
+ * instead of being copied through the young generation with the rest of the batch).
+ * Files are written synchronously: meant for an ingest worker's thread.
  */
 export class BatchStager {
   private readonly seen = new Set<string>();
   private readonly slices = new Map<string, OpenSlice>();
-  private readonly orderDays = new Map<string, [string, string]>();
-  private readonly scopes = new Map<string, string>();
+  /** Per index, the order ids of its events. */
+  private readonly orders = new Map<string, Set<string>>();
 
   constructor(private readonly tmpDir: string) {}
 
@@ -54,39 +61,82 @@ export class BatchStager {
   add(event: StoredEvent): boolean {
     if (this.seen.has(event.id)) return false;
     this.seen.add(event.id);
-    const slice = this.slices.get(event.index);
-    if (slice) {
-      slice.lines.push(stagingLine(event));
-      slice.rows++;
-      if (event.ts < slice.minTs) slice.minTs = event.ts;
-      if (event.ts > slice.maxTs) slice.maxTs = event.ts;
-    } else {
+    let slice = this.slices.get(event.index);
+    if (!slice) {
       const file = join(this.tmpDir, `staging-${process.pid}-${threadId}-${++stagingSequence}.ndjson`);
-      this.slices.set(event.index, { index: event.index, lines: [stagingLine(event)], rows: 1, minTs: event.ts, maxTs: event.ts, file });
+      slice = { index: event.index, file, fd: openSync(file, 'w'), pending: [], rows: 0, minTs: event.ts, maxTs: event.ts };
+      this.slices.set(event.index, slice);
     }
+    slice.pending.push(stagingLine(event));
+    if (slice.pending.length >= LINES_PER_WRITE) flush(slice);
+    slice.rows++;
+    if (event.ts < slice.minTs) slice.minTs = event.ts;
+    if (event.ts > slice.maxTs) slice.maxTs = event.ts;
     if (event.order_id !== null) {
-      let scope = this.scopes.get(event.index);
-      if (scope === undefined) this.scopes.set(event.index, (scope = dayScope(event.index)));
-      const key = `${event.order_id}\u0000${scope}`;
-      if (!this.orderDays.has(key)) this.orderDays.set(key, [event.order_id, scope]);
+      const orders = this.orders.get(event.index);
+      if (orders) orders.add(event.order_id);
+      else this.orders.set(event.index, new Set([event.order_id]));
     }
     return true;
   }
 
-  /** Writes each index's staging file under the staging directory. */
-  async finish(): Promise<StagedBatch> {
+  /** Writes what is left and closes the staging files. */
+  finish(): StagedBatch {
     const open = [...this.slices.values()];
-    await Promise.all(open.map((slice) => writeFile(slice.file, slice.lines.join('\n'))));
-    return { slices: open.map(({ index, file, minTs, maxTs, rows }) => ({ index, file, minTs, maxTs, rows })), orderDays: [...this.orderDays.values()] };
+    try {
+      for (const slice of open) flush(slice);
+    } catch (error) {
+      this.abandon();
+      throw error;
+    }
+    for (const slice of open) closeSync(slice.fd);
+    return { slices: open.map(({ index, file, minTs, maxTs, rows }) => ({ index, file, minTs, maxTs, rows })), orderDays: this.orderDays() };
   }
+
+  /** The (order id, day scope) pairs, each once: the indices of one day share a scope. */
+  private orderDays(): Array<[string, string]> {
+    const pairs = new Map<string, [string, string]>();
+    for (const [index, orders] of this.orders) {
+      const scope = dayScope(index);
+      for (const order of orders) {
+        const key = `${order}\u0000${scope}`;
+        if (!pairs.has(key)) pairs.set(key, [order, scope]);
+      }
+    }
+    return [...pairs.values()];
+  }
+
+  /** Closes and removes the staging files of a batch that will not be stored. */
+  abandon(): void {
+    for (const slice of this.slices.values()) {
+      try {
+        closeSync(slice.fd);
+      } catch {
+        // Already closed.
+      }
+      rmSync(slice.file, { force: true });
+    }
+    this.slices.clear();
+  }
+}
+
+function flush(slice: OpenSlice): void {
+  if (slice.pending.length === 0) return;
+  writeSync(slice.fd, `${slice.pending.join('\n')}\n`);
+  slice.pending = [];
 }
 
 /**
  * Splits a batch by index and writes each index's staging file under `tmpDir`. An id seen
  * earlier in the batch is left out and flagged in `repeated` (its event is a duplicate).
  */
-export async function stageBatch(events: readonly StoredEvent[], tmpDir: string): Promise<{ staged: StagedBatch; repeated: boolean[] }> {
+export function stageBatch(events: readonly StoredEvent[], tmpDir: string): { staged: StagedBatch; repeated: boolean[] } {
   const stager = new BatchStager(tmpDir);
-  const repeated = events.map((event) => !stager.add(event));
-  return { staged: await stager.finish(), repeated };
+  try {
+    const repeated = events.map((event) => !stager.add(event));
+    return { staged: stager.finish(), repeated };
+  } catch (error) {
+    stager.abandon();
+    throw error;
+  }
 }
