@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LoupeError } from '@loupe/schema';
 import type { LogStore } from '../store/log-store.js';
-import { bulkResponse } from './bulk/bulk-response.js';
+import { bulkResponseJson } from './bulk/bulk-response.js';
 import type { IngestItem } from './ingest-item.js';
 import { ingestItems } from './ingest-items.js';
 import type { IngestLimits } from './ingest-limits.js';
@@ -44,7 +44,7 @@ export async function ingestRoutes(app: FastifyInstance, options: IngestRoutesOp
   const bulk = async (request: FastifyRequest<{ Params: { index?: string } }>, reply: FastifyReply) => {
     const started = Date.now();
     const { entries, outcomes } = await ingestor.ingest(job(request, 'bulk', request.params.index));
-    return reply.send(bulkResponse(entries, outcomes, Date.now() - started));
+    return reply.type('application/json; charset=utf-8').send(bulkResponseJson(entries, outcomes, Date.now() - started));
   };
   app.post('/_bulk', bulk);
   app.put('/_bulk', bulk);
