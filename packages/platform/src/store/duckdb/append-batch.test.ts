@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseKql } from '../../kql/index.js';
 import type { StoredEvent } from '../stored-event.js';
 import { DuckDbStore } from './duckdb-store.js';
+import { stageBatch } from './stage-batch.js';
 
 function deadLetter(id: string, day: string): StoredEvent {
   return {
@@ -28,6 +29,54 @@ test('R23 R24 a malformed line re-sent on a later day is dead-lettered once', as
       ['dl-file:42', 'dead-letter-2026.11.20'],
       ['dl-file:43', 'dead-letter-2026.11.21'],
     ]);
+    await store.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+function event(id: string, at: string, service = 'mes-api'): StoredEvent {
+  return {
+    ...deadLetter(id, at.slice(0, 10)), index: `logs-${service}-${at.slice(0, 10).replaceAll('-', '.')}`, ts: Date.parse(at), level: 'info', service,
+    message: `event ${id}`, action: 'order-status-changed', order_id: 'ORD-1', http_status: null, error_type: null, attrs: {},
+  };
+}
+
+test('R23 R26 batches committed together: disjoint ones go in whole, a repeated id is kept once and reported to the later batch', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'loupe-append-'));
+  try {
+    const store = await DuckDbStore.open({ path: join(dir, 'loupe.duckdb'), tmpDir: join(dir, 'tmp'), threads: 1 });
+    const stage = (events: StoredEvent[]) => stageBatch(events, store.stagingDir).staged;
+    // Sent together, so they share one transaction: two disjoint batches of one index, then a re-send overlapping the first.
+    const first = [event('a', '2026-11-21T10:00:00Z'), event('b', '2026-11-21T10:00:01Z', 'shop-api')];
+    const results = await Promise.all([
+      store.appendStaged(stage(first)),
+      store.appendStaged(stage([event('c', '2026-11-21T11:00:00Z'), event('d', '2026-11-21T11:00:01Z', 'shop-api')])),
+      store.appendStaged(stage([event('a', '2026-11-21T10:00:00Z'), event('e', '2026-11-21T12:00:00Z')])),
+    ]);
+    assert.deepEqual(results.map((existing) => [...existing]), [[], [], ['a']]);
+    const page = await store.search({ query: parseKql('*'), from: Date.parse('2026-11-20'), to: Date.parse('2026-11-22'), order: 'asc' });
+    assert.deepEqual(page.events.map((e) => [e._id, e._index]), [
+      ['a', 'logs-mes-api-2026.11.21'], ['b', 'logs-shop-api-2026.11.21'], ['c', 'logs-mes-api-2026.11.21'],
+      ['d', 'logs-shop-api-2026.11.21'], ['e', 'logs-mes-api-2026.11.21'],
+    ]);
+    assert.deepEqual(readdirSync(store.stagingDir), [], 'staging files are removed once written');
+    assert.deepEqual(await store.orderScopes('ORD-1'), ['logs-*-2026.11.21']);
+    await store.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('R24 staging files a stopped process left behind are removed when the store opens', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'loupe-append-'));
+  try {
+    mkdirSync(join(dir, 'tmp'));
+    writeFileSync(join(dir, 'tmp', 'staging-123-1-7.ndjson'), '{"id":"x"}');
+    writeFileSync(join(dir, 'tmp', 'other.txt'), 'kept');
+    const store = await DuckDbStore.open({ path: join(dir, 'loupe.duckdb'), tmpDir: join(dir, 'tmp'), threads: 1 });
+    assert.equal(existsSync(join(dir, 'tmp', 'staging-123-1-7.ndjson')), false);
+    assert.equal(existsSync(join(dir, 'tmp', 'other.txt')), true);
     await store.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });

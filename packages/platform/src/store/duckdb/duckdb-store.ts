@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
@@ -9,7 +9,7 @@ import type {
 } from '../log-store.js';
 import { toRecord, type StoredEvent } from '../stored-event.js';
 import { appendStaged } from './append-batch.js';
-import { stageBatch, type StagedBatch } from './stage-batch.js';
+import { STAGING_PREFIX, stageBatch, type StagedBatch } from './stage-batch.js';
 import { finishColdMoves, moveIndexToCold, type ColdMove } from './cold-tier.js';
 import { IndexSources } from './index-sources.js';
 import { readJourney } from './journey-sql.js';
@@ -61,6 +61,9 @@ export class DuckDbStore implements LogStore {
     const config: Record<string, string> = { checkpoint_threshold: '128MB', storage_compatibility_version: STORAGE_COMPATIBILITY_VERSION };
     if (options.threads) config.threads = String(options.threads);
     const instance = await DuckDBInstance.create(options.path, config);
+    // The database is ours now (DuckDB locks its file). Staging files left by a process that
+    // stopped mid-batch were never acknowledged, so they are not needed.
+    for (const file of readdirSync(options.tmpDir)) if (file.startsWith(STAGING_PREFIX)) rmSync(join(options.tmpDir, file), { force: true });
     const coldDir = options.coldDir ?? (options.path === ':memory:' ? join(options.tmpDir, 'cold') : join(dirname(options.path), 'cold'));
     const store = new DuckDbStore(new IndexSources(coldDir), instance, await instance.connect(), await instance.connect(), options);
     store.zstdAttrs = await supportsZstdColumns(store.writer);

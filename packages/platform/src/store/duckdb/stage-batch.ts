@@ -25,6 +25,8 @@ export interface StagedBatch {
 }
 
 let stagingSequence = 0;
+/** Staging files are named `staging-<pid>-<thread>-<n>.ndjson`. */
+export const STAGING_PREFIX = 'staging-';
 
 /**
  * One staging line: the event as it is (its `index` and nulls are ignored by the reader).
@@ -63,7 +65,7 @@ export class BatchStager {
     this.seen.add(event.id);
     let slice = this.slices.get(event.index);
     if (!slice) {
-      const file = join(this.tmpDir, `staging-${process.pid}-${threadId}-${++stagingSequence}.ndjson`);
+      const file = join(this.tmpDir, `${STAGING_PREFIX}${process.pid}-${threadId}-${++stagingSequence}.ndjson`);
       slice = { index: event.index, file, fd: openSync(file, 'w'), pending: [], rows: 0, minTs: event.ts, maxTs: event.ts };
       this.slices.set(event.index, slice);
     }
