@@ -1,4 +1,4 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
+import { listValue, type DuckDBConnection } from '@duckdb/node-api';
 
 /**
  * Which days hold each order's events, as index patterns (`logs-*-2026.11.21`, see `dayScope`),
@@ -15,8 +15,6 @@ const ORDER_INDICES = '_order_indices';
 
 /** Pairs remembered as written; past this many the memory starts afresh. */
 const MAX_REMEMBERED = 1_000_000;
-/** Pairs per INSERT statement. */
-const PAIRS_PER_STATEMENT = 500;
 
 export async function prepareOrderDays(connection: DuckDBConnection): Promise<void> {
   await connection.run(`CREATE TABLE IF NOT EXISTS ${ORDER_DAYS} (order_id VARCHAR NOT NULL, scope VARCHAR NOT NULL)`);
@@ -51,10 +49,15 @@ export class OrderDayMemory {
   }
 }
 
+/** One statement per day scope, the scope's orders bound as one list: planning a long VALUES list cost four times as much. */
 export async function writeOrderDays(connection: DuckDBConnection, pairs: ReadonlyArray<[string, string]>): Promise<void> {
-  for (let start = 0; start < pairs.length; start += PAIRS_PER_STATEMENT) {
-    const chunk = pairs.slice(start, start + PAIRS_PER_STATEMENT);
-    const values = chunk.map((_, i) => `($${2 * i + 1}, $${2 * i + 2})`).join(', ');
-    await connection.run(`INSERT INTO ${ORDER_DAYS} VALUES ${values}`, chunk.flat());
+  const byScope = new Map<string, string[]>();
+  for (const [order, scope] of pairs) {
+    const orders = byScope.get(scope);
+    if (orders) orders.push(order);
+    else byScope.set(scope, [order]);
+  }
+  for (const [scope, orders] of byScope) {
+    await connection.run(`INSERT INTO ${ORDER_DAYS} SELECT unnest($1::VARCHAR[]), $2`, [listValue(orders), scope]);
   }
 }
