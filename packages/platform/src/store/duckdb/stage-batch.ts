@@ -1,8 +1,8 @@
-import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import type { StoredEvent } from '../stored-event.js';
 import { dayScope } from '../index-names.js';
+import { StagingFile } from './staging-file.js';
 
 /** One index's part of a staged batch: a staging file DuckDB's JSON reader loads, and its time span. */
 export interface StagedSlice {
@@ -37,13 +37,8 @@ function stagingLine(event: StoredEvent): string {
 }
 
 interface OpenSlice extends StagedSlice {
-  fd: number;
-  /** Lines not yet written. */
-  pending: string[];
+  writer: StagingFile;
 }
-
-/** Lines gathered before they are written out. */
-const LINES_PER_WRITE = 256;
 
 /**
  * Builds a staged batch event by event, writing each index's staging file as it goes, so
@@ -66,11 +61,10 @@ export class BatchStager {
     let slice = this.slices.get(event.index);
     if (!slice) {
       const file = join(this.tmpDir, `${STAGING_PREFIX}${process.pid}-${threadId}-${++stagingSequence}.ndjson`);
-      slice = { index: event.index, file, fd: openSync(file, 'w'), pending: [], rows: 0, minTs: event.ts, maxTs: event.ts };
+      slice = { index: event.index, file, writer: new StagingFile(file), rows: 0, minTs: event.ts, maxTs: event.ts };
       this.slices.set(event.index, slice);
     }
-    slice.pending.push(stagingLine(event));
-    if (slice.pending.length >= LINES_PER_WRITE) flush(slice);
+    slice.writer.append(stagingLine(event));
     slice.rows++;
     if (event.ts < slice.minTs) slice.minTs = event.ts;
     if (event.ts > slice.maxTs) slice.maxTs = event.ts;
@@ -86,12 +80,11 @@ export class BatchStager {
   finish(): StagedBatch {
     const open = [...this.slices.values()];
     try {
-      for (const slice of open) flush(slice);
+      for (const slice of open) slice.writer.close();
     } catch (error) {
       this.abandon();
       throw error;
     }
-    for (const slice of open) closeSync(slice.fd);
     return { slices: open.map(({ index, file, minTs, maxTs, rows }) => ({ index, file, minTs, maxTs, rows })), orderDays: this.orderDays() };
   }
 
@@ -110,22 +103,9 @@ export class BatchStager {
 
   /** Closes and removes the staging files of a batch that will not be stored. */
   abandon(): void {
-    for (const slice of this.slices.values()) {
-      try {
-        closeSync(slice.fd);
-      } catch {
-        // Already closed.
-      }
-      rmSync(slice.file, { force: true });
-    }
+    for (const slice of this.slices.values()) slice.writer.discard();
     this.slices.clear();
   }
-}
-
-function flush(slice: OpenSlice): void {
-  if (slice.pending.length === 0) return;
-  writeSync(slice.fd, `${slice.pending.join('\n')}\n`);
-  slice.pending = [];
 }
 
 /**
