@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LoupeError } from '@loupe/schema';
 import type { LogStore } from '../store/log-store.js';
-import { bulkResponseJson } from './bulk/bulk-response.js';
+import { bulkResponseText } from './bulk/bulk-response.js';
 import type { IngestItem } from './ingest-item.js';
 import { ingestItems } from './ingest-items.js';
 import type { IngestLimits } from './ingest-limits.js';
@@ -43,8 +43,8 @@ export async function ingestRoutes(app: FastifyInstance, options: IngestRoutesOp
 
   const bulk = async (request: FastifyRequest<{ Params: { index?: string } }>, reply: FastifyReply) => {
     const started = Date.now();
-    const { entries, outcomes } = await ingestor.ingest(job(request, 'bulk', request.params.index));
-    return reply.type('application/json; charset=utf-8').send(bulkResponseJson(entries, outcomes, Date.now() - started));
+    const answer = await ingestor.ingestBulk(job(request, 'bulk', request.params.index));
+    return reply.type('application/json; charset=utf-8').send(bulkResponseText(answer, Date.now() - started));
   };
   app.post('/_bulk', bulk);
   app.put('/_bulk', bulk);
@@ -69,7 +69,7 @@ export async function ingestRoutes(app: FastifyInstance, options: IngestRoutesOp
   });
 
   app.post('/ingest/ndjson', async (request, reply) => {
-    const { outcomes } = await ingestor.ingest(job(request, 'ndjson'));
+    const outcomes = await ingestor.ingestNdjson(job(request, 'ndjson'));
     const errors = outcomes.flatMap((outcome, line) => (outcome.error ? [{ line: line + 1, status: outcome.status, code: outcome.error.type, message: outcome.error.reason }] : []));
     return reply.send({ accepted: outcomes.filter((o) => o.status === 201).length, duplicates: outcomes.filter((o) => o.status === 200).length, rejected: errors.length, errors });
   });

@@ -3,7 +3,8 @@ import type { StagedBatch } from '../store/duckdb/stage-batch.js';
 import { createPipeline, type PipelineOptions } from '../pipeline/pipeline.js';
 import type { ItemOutcome } from './ingest-item.js';
 import { ingestItems, type Pipeline } from './ingest-items.js';
-import { jobItems, markStored, prepareIngest, type IngestJob, type JobItem } from './worker/prepare-ingest.js';
+import { bulkAnswer, withStored, type BulkAnswer } from './bulk/bulk-response.js';
+import { jobItems, markStored, prepareIngest, type IngestJob, type PreparedIngest } from './worker/prepare-ingest.js';
 import { IngestWorkers } from './worker/ingest-workers.js';
 
 /** A store that takes batches staged off its writer's thread (the DuckDB store). */
@@ -14,11 +15,6 @@ interface StagingStore extends LogStore {
 
 function canStage(store: LogStore): store is StagingStore {
   return typeof (store as Partial<StagingStore>).appendStaged === 'function';
-}
-
-export interface IngestResult {
-  entries: JobItem[];
-  outcomes: ItemOutcome[];
 }
 
 /**
@@ -39,15 +35,29 @@ export class Ingestor {
     if (workers > 0 && canStage(store)) this.workers = new IngestWorkers(workers, { pipeline: pipelineOptions, stagingDir: store.stagingDir });
   }
 
-  async ingest(job: IngestJob): Promise<IngestResult> {
+  /** A `_bulk` body stored; its answer's `errors` and `items`. */
+  async ingestBulk(job: IngestJob): Promise<BulkAnswer> {
     const store = this.store;
     if (!canStage(store)) {
       const items = [...jobItems(job)];
-      return { entries: items, outcomes: await ingestItems(store, this.pipeline, items, job.protocol) };
+      return bulkAnswer(items, await ingestItems(store, this.pipeline, items, job.protocol));
     }
-    const prepared = this.workers ? await this.workers.prepare(job) : prepareIngest(job, this.pipeline, store.stagingDir);
-    markStored(prepared.outcomes, await store.appendStaged(prepared.staged));
-    return { entries: prepared.entries, outcomes: prepared.outcomes };
+    const prepared = await this.prepare(job, store);
+    return withStored(prepared.bulk!, await store.appendStaged(prepared.staged));
+  }
+
+  /** An NDJSON body stored; each line's outcome. */
+  async ingestNdjson(job: IngestJob): Promise<ItemOutcome[]> {
+    const store = this.store;
+    if (!canStage(store)) return ingestItems(store, this.pipeline, [...jobItems(job)], job.protocol);
+    const prepared = await this.prepare(job, store);
+    const outcomes = prepared.outcomes!;
+    markStored(outcomes, await store.appendStaged(prepared.staged));
+    return outcomes;
+  }
+
+  private prepare(job: IngestJob, store: StagingStore): Promise<PreparedIngest> {
+    return this.workers ? this.workers.prepare(job) : Promise.resolve(prepareIngest(job, this.pipeline, store.stagingDir));
   }
 
   close(): Promise<void> {

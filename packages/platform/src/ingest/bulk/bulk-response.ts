@@ -20,12 +20,18 @@ function itemJson(entry: JobItem, outcome: ItemOutcome): { json: string; error: 
   return { json: `${head}${quote(outcome.id)}${outcome.status === 201 ? STORED_TAIL : NOOP_TAIL}`, error: false };
 }
 
+/** The `errors` flag and the `items` array (as JSON text) of a `_bulk` answer. */
+export interface BulkAnswer {
+  errors: boolean;
+  items: string;
+}
+
 /**
- * The Elasticsearch `_bulk` response, `{took, errors, items}` with one item per action and its
- * status, written as JSON text directly: for thousands of items that costs a fraction of
- * building the objects and serialising them.
+ * The items of an Elasticsearch `_bulk` answer, one per action with its status, written as
+ * JSON text directly: for thousands of items that costs a fraction of building the objects
+ * and serialising them, and the text crosses from a worker thread as one string.
  */
-export function bulkResponseJson(entries: readonly JobItem[], outcomes: readonly ItemOutcome[], tookMs: number): string {
+export function bulkAnswer(entries: readonly JobItem[], outcomes: readonly ItemOutcome[]): BulkAnswer {
   let errors = false;
   const items: string[] = new Array(entries.length);
   for (let i = 0; i < entries.length; i++) {
@@ -33,5 +39,27 @@ export function bulkResponseJson(entries: readonly JobItem[], outcomes: readonly
     items[i] = item.json;
     if (item.error) errors = true;
   }
-  return `{"took":${Math.trunc(tookMs)},"errors":${errors},"items":[${items.join(',')}]}`;
+  return { errors, items: `[${items.join(',')}]` };
+}
+
+type AnswerItem = Record<string, { _index: string; _id: string | null; status: number; error?: { type: string; reason: string } }>;
+
+/** The answer once the store has said which ids it already held: those items become duplicates (200, or 409 for `create`). */
+export function withStored(answer: BulkAnswer, existing: ReadonlySet<string>): BulkAnswer {
+  if (existing.size === 0) return answer;
+  const entries: JobItem[] = [];
+  const outcomes: ItemOutcome[] = [];
+  for (const item of JSON.parse(answer.items) as AnswerItem[]) {
+    const action = Object.keys(item)[0] as JobItem['action'];
+    const { _index: index, _id: id, status, error } = item[action]!;
+    entries.push(id === null ? { action } : { action, id });
+    const stored = status === 201 && id !== null && existing.has(id);
+    outcomes.push({ status: stored ? 200 : status, id: id ?? '', index, ...(error && { error: { status, type: error.type, reason: error.reason } }) });
+  }
+  return bulkAnswer(entries, outcomes);
+}
+
+/** The whole `_bulk` response body. */
+export function bulkResponseText(answer: BulkAnswer, tookMs: number): string {
+  return `{"took":${Math.trunc(tookMs)},"errors":${answer.errors},"items":${answer.items}}`;
 }

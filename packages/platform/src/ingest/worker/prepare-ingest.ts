@@ -4,6 +4,7 @@ import { ndjsonItems } from '../ndjson.js';
 import type { IngestItem, ItemOutcome } from '../ingest-item.js';
 import { processItem, type Pipeline } from '../ingest-items.js';
 import { BatchStager, type StagedBatch } from '../../store/duckdb/stage-batch.js';
+import { bulkAnswer, type BulkAnswer } from '../bulk/bulk-response.js';
 
 /** One request's body to ingest, as it arrived. */
 export interface IngestJob {
@@ -34,12 +35,15 @@ export function* jobItems(job: IngestJob): Generator<IngestItem & JobItem> {
   for (const item of ndjsonItems(text, job.maxLineBytes)) yield { ...item, action: 'index' };
 }
 
-/** A job ready for the DuckDB store's writer: each item's outcome so far and the staged batch. */
+/**
+ * A job ready for the DuckDB store's writer: the staged batch and the answer so far, as if no
+ * id were stored yet (the writer says which were): a bulk job's answer as JSON text, which
+ * crosses threads as one string, an NDJSON job's outcomes as they are.
+ */
 export interface PreparedIngest {
-  entries: JobItem[];
-  /** 201 stored-as-new until the writer says which ids it already held (see `markStored`). */
-  outcomes: ItemOutcome[];
   staged: StagedBatch;
+  bulk?: BulkAnswer;
+  outcomes?: ItemOutcome[];
 }
 
 /**
@@ -59,7 +63,8 @@ export function prepareIngest(job: IngestJob, pipeline: Pipeline, stagingDir: st
       // An id that came earlier in the batch: a duplicate, as if it had been stored.
       outcomes.push(!stager.add(event) && good ? { ...outcome, status: 200 } : outcome);
     }
-    return { entries, outcomes, staged: stager.finish() };
+    const staged = stager.finish();
+    return job.protocol === 'bulk' ? { staged, bulk: bulkAnswer(entries, outcomes) } : { staged, outcomes };
   } catch (error) {
     stager.abandon();
     throw error;
