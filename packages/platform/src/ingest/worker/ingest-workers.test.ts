@@ -72,3 +72,23 @@ test('R24 a body answers the same and stores the same whether a worker or the re
   assert.equal(first.stored.length, 29, '30 ids, one of them only ever sent broken');
   assert.deepEqual([...new Set(first.again)].sort(), [400, 409]);
 });
+
+test('R24 a worker that does not answer in time is stopped, and its job fails with a 503 that says so', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'loupe-ingest-workers-'));
+  const line = JSON.stringify(workshopLine());
+  const body = bulkBody(Array.from({ length: 2_000 }, (_, i) => [`{"create":{"_id":"s:${i}"}}`, line]).flat());
+  // A millisecond: not even enough to start the worker.
+  const impatient = new IngestWorkers(1, { pipeline: {}, stagingDir: dir }, 1);
+  try {
+    await assert.rejects(impatient.prepare(job(body)), (error: unknown) => {
+      assert.ok(error instanceof LoupeError);
+      assert.equal(error.code, 'INGEST_WORKER_FAILED');
+      assert.equal(error.status, 503);
+      assert.match(error.message, /no answer within 0.001 s; nothing of this body was stored/);
+      return true;
+    });
+  } finally {
+    await impatient.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -8,11 +8,14 @@ type Reply = { seq: number; prepared: PreparedIngest } | { seq: number; error: {
 interface Pending {
   resolve: (prepared: PreparedIngest) => void;
   reject: (error: unknown) => void;
+  timer: NodeJS.Timeout;
 }
 
 interface Slot {
   worker: Worker;
   pending: Map<number, Pending>;
+  /** Set when a job went unanswered too long and the worker was stopped for it. */
+  stalled?: boolean;
 }
 
 const workerFile = new URL('./ingest-worker.js', import.meta.url);
@@ -23,11 +26,15 @@ function transferList(body: Uint8Array): ArrayBuffer[] {
   return buffer instanceof ArrayBuffer && body.byteOffset === 0 && body.byteLength === buffer.byteLength ? [buffer] : [];
 }
 
+/** A job still unanswered after this long stops its worker: a body of 100 MiB takes a few seconds. */
+const DEFAULT_JOB_TIMEOUT_MS = 120_000;
+
 /**
  * Ingest worker threads: each prepares bodies (decode, parse, pipeline, staging; see
  * prepare-ingest.ts) while the request thread serves HTTP and the store writes. A job goes to
- * the worker with the fewest jobs in hand. A worker that dies fails its jobs with a 503
- * (nothing of them was stored, so the sender retries) and is replaced on the next job.
+ * the worker with the fewest jobs in hand. A worker that dies, or does not answer a job in
+ * time, fails its jobs with a 503 (nothing of them was stored, so the sender retries) and is
+ * replaced on the next job.
  */
 export class IngestWorkers {
   private readonly slots: Array<Slot | undefined>;
@@ -37,6 +44,7 @@ export class IngestWorkers {
   constructor(
     size: number,
     private readonly data: IngestWorkerData,
+    private readonly jobTimeoutMs = DEFAULT_JOB_TIMEOUT_MS,
   ) {
     this.slots = new Array(Math.max(1, size)).fill(undefined);
   }
@@ -46,7 +54,11 @@ export class IngestWorkers {
     const slot = this.pick();
     const seq = ++this.seq;
     return new Promise<PreparedIngest>((resolve, reject) => {
-      slot.pending.set(seq, { resolve, reject });
+      const timer = setTimeout(() => {
+        slot.stalled = true;
+        void slot.worker.terminate();
+      }, this.jobTimeoutMs).unref();
+      slot.pending.set(seq, { resolve, reject, timer });
       slot.worker.postMessage({ seq, job } satisfies JobMessage, transferList(job.body));
     });
   }
@@ -73,11 +85,15 @@ export class IngestWorkers {
       const pending = slot.pending.get(reply.seq);
       if (!pending) return;
       slot.pending.delete(reply.seq);
+      clearTimeout(pending.timer);
       if ('prepared' in reply) pending.resolve(reply.prepared);
       else pending.reject(new LoupeError(reply.error.code, reply.error.message, reply.error.status));
     });
-    const fail = (reason: string) => {
+    // Staging files a stopped worker had begun are removed when the store next opens.
+    const fail = (cause: string) => {
+      const reason = slot.stalled ? `no answer within ${this.jobTimeoutMs / 1000} s` : cause;
       if (this.slots[position] === slot) this.slots[position] = undefined;
+      for (const pending of slot.pending.values()) clearTimeout(pending.timer);
       for (const pending of slot.pending.values()) pending.reject(new LoupeError('INGEST_WORKER_FAILED', `An ingest worker stopped (${reason}); nothing of this body was stored, send it again`, 503));
       slot.pending.clear();
     };
