@@ -27,7 +27,7 @@ function deadLetter(item: IngestItem, error: ItemError, source: string, now: num
 }
 
 /** Items run through the pipeline: the events to store (good ones and dead letters) and each item's outcome so far. */
-export interface ProcessedItems {
+interface ProcessedItems {
   events: StoredEvent[];
   outcomes: ItemOutcome[];
   /** Per item, the position of its good event in `events`, or -1 (a dead letter). */
@@ -50,7 +50,7 @@ export function processItem(pipeline: Pipeline, item: IngestItem, source: string
 }
 
 /** `processItem` over a batch. */
-export function processItems(pipeline: Pipeline, items: readonly IngestItem[], source: string, now: number): ProcessedItems {
+function processItems(pipeline: Pipeline, items: readonly IngestItem[], source: string, now: number): ProcessedItems {
   const events: StoredEvent[] = new Array(items.length);
   const outcomes: ItemOutcome[] = new Array(items.length);
   const eventOf: number[] = new Array(items.length);
@@ -64,7 +64,7 @@ export function processItems(pipeline: Pipeline, items: readonly IngestItem[], s
 }
 
 /** Outcome 200 (already stored) for each good item whose event the store dropped as a duplicate. */
-export function markDuplicates({ outcomes, eventOf }: Pick<ProcessedItems, 'outcomes' | 'eventOf'>, duplicate: (position: number) => boolean): void {
+function markDuplicates({ outcomes, eventOf }: Pick<ProcessedItems, 'outcomes' | 'eventOf'>, duplicate: (position: number) => boolean): void {
   for (let i = 0; i < outcomes.length; i++) {
     if (eventOf[i]! >= 0 && duplicate(eventOf[i]!)) outcomes[i] = { ...outcomes[i]!, status: 200 };
   }

@@ -1,11 +1,6 @@
 import type { IngestItem } from './ingest-item.js';
 
-/** Plain NDJSON: one JSON event per line; a bad line is an item with its error, the others go on. */
-export function parseNdjson(body: string, maxLineBytes: number): IngestItem[] {
-  return [...ndjsonItems(body, maxLineBytes)];
-}
-
-/** `parseNdjson` one item at a time. */
+/** Plain NDJSON, item by item: one JSON event per line; a bad line is an item with its error, the others go on. */
 export function* ndjsonItems(body: string, maxLineBytes: number): Generator<IngestItem> {
   for (const rawLine of body.split('\n')) {
     const line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;
