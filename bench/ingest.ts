@@ -9,6 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DuckDbStore } from '@loupe/platform';
+import { readBulkAnswer } from '@loupe/shipper';
 import { machineLine, processCpuSeconds } from './baseline.js';
 import { startPlatformProcess } from './platform-process.js';
 import { workshopEvent } from './workshop-events.js';
@@ -62,8 +63,9 @@ async function loupeIngest(): Promise<Run & { bytesPerEvent: number; coldBytesPe
     while (next < bodies.length) {
       const body = bodies[next++]!;
       const response = await fetch(`${platform.url}/_bulk`, { method: 'POST', body, headers: { 'content-type': 'application/x-ndjson' } });
-      const result = (await response.json()) as { errors: boolean };
-      if (!response.ok || result.errors) throw new Error(`bulk failed: ${response.status}`);
+      // Read as the shipper reads it: the items are parsed only when the answer says there are errors.
+      const outcome = readBulkAnswer(response.status, await response.text());
+      if (!outcome.delivered || outcome.rejected > 0) throw new Error(`bulk failed: ${outcome.delivered ? outcome.firstRejection : outcome.reason}`);
     }
   }));
   const seconds = (performance.now() - began) / 1000;
