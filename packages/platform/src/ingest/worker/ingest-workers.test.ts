@@ -27,7 +27,7 @@ test('R24 an ingest worker parses, runs the pipeline on and stages a body; a fai
     assert.equal(logs.rows, 1);
     const staged = JSON.parse(readFileSync(logs.file, 'utf8')) as Record<string, unknown>;
     assert.equal(staged.message, 'Order ORD-1042 paid by [EMAIL]', 'masked in the worker with the logger code (R22)');
-    assert.deepEqual(prepared.staged.orderDays.map(([order]) => order), ['ORD-1042']);
+    assert.deepEqual(prepared.staged.orderDays.map(({ orders }) => orders), [['ORD-1042']]);
 
     const gzipped = await workers.prepare(job('', { body: gzipSync(bulkBody(['{"index":{}}', line])), encoding: 'gzip' }));
     assert.deepEqual(gzipped.bulk, { errors: false, items: gzipped.bulk!.items });

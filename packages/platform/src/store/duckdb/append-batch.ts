@@ -22,7 +22,7 @@ export interface AppendOptions {
   sources: IndexSources;
   /** Newest timestamp per index, kept up to date by appends. */
   newestStored: Map<string, number>;
-  /** The (order, day) pairs already written. */
+  /** The orders per day already written. */
   orderDays: OrderDayMemory;
   /** Whether new tables keep `attrs` zstd-compressed (see storage-format.ts). */
   zstdAttrs: boolean;
@@ -115,7 +115,7 @@ function disjointAfter(slices: readonly StagedSlice[], newest: number): boolean 
 export async function appendStaged(connection: DuckDBConnection, batches: readonly StagedBatch[], options: AppendOptions): Promise<Array<Set<string>>> {
   const existing = batches.map(() => new Set<string>());
   if (batches.every((batch) => batch.slices.length === 0)) return existing;
-  const pairs = options.orderDays.unwritten(batches.map((batch) => batch.orderDays));
+  const days = options.orderDays.unwritten(batches.map((batch) => batch.orderDays));
   // Newest timestamp per index written in this transaction: published only once it commits.
   const written = new Map<string, number>();
   const created = new Set<string>();
@@ -137,13 +137,13 @@ export async function appendStaged(connection: DuckDBConnection, batches: readon
     for (const { batch, slice } of pending) {
       for (const id of await appendSlice(connection, slice, options, written, created)) existing[batch]!.add(id);
     }
-    await writeOrderDays(connection, pairs);
+    await writeOrderDays(connection, days);
     await connection.run('COMMIT');
   } catch (error) {
     await connection.run('ROLLBACK').catch(() => undefined);
     throw error;
   }
-  options.orderDays.remember(pairs);
+  options.orderDays.remember(days);
   // Readers see a new table only once it has committed.
   for (const index of created) options.sources.hot.add(index);
   for (const [index, newest] of written) options.newestStored.set(index, newest);

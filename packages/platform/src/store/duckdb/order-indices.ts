@@ -13,7 +13,7 @@ export const ORDER_DAYS = '_order_days';
 /** The earlier form: (order id, index name) pairs. */
 const ORDER_INDICES = '_order_indices';
 
-/** Pairs remembered as written; past this many the memory starts afresh. */
+/** Orders remembered as written (over all days); past this many the memory starts afresh. */
 const MAX_REMEMBERED = 1_000_000;
 
 export async function prepareOrderDays(connection: DuckDBConnection): Promise<void> {
@@ -27,37 +27,53 @@ export async function prepareOrderDays(connection: DuckDBConnection): Promise<vo
   await connection.run('COMMIT');
 }
 
-export class OrderDayMemory {
-  private written = new Set<string>();
+/** The orders with events on one day (its scope, see `dayScope`). */
+export interface OrderDays {
+  scope: string;
+  orders: string[];
+}
 
-  /** The pairs not yet written, each once (batches list their own pairs once each; see stage-batch.ts). */
-  unwritten(batches: Iterable<ReadonlyArray<[string, string]>>): Array<[string, string]> {
-    const pairs = new Map<string, [string, string]>();
-    for (const batch of batches) {
-      for (const pair of batch) {
-        const key = `${pair[0]}\u0000${pair[1]}`;
-        if (!this.written.has(key)) pairs.set(key, pair);
+export class OrderDayMemory {
+  /** Per day scope, the orders already written. */
+  private written = new Map<string, Set<string>>();
+  private size = 0;
+
+  /** The orders per day not yet written, each once (a batch lists each of its orders once per day; see stage-batch.ts). */
+  unwritten(batches: Iterable<readonly OrderDays[]>): OrderDays[] {
+    const fresh = new Map<string, Set<string>>();
+    for (const days of batches) {
+      for (const { scope, orders } of days) {
+        const known = this.written.get(scope);
+        let found = fresh.get(scope);
+        for (const order of orders) {
+          if (known?.has(order)) continue;
+          if (!found) fresh.set(scope, (found = new Set()));
+          found.add(order);
+        }
       }
     }
-    return [...pairs.values()];
+    return [...fresh].map(([scope, orders]) => ({ scope, orders: [...orders] }));
   }
 
-  /** Called once the pairs' transaction has committed. */
-  remember(pairs: ReadonlyArray<[string, string]>): void {
-    if (this.written.size + pairs.length > MAX_REMEMBERED) this.written = new Set();
-    for (const [order, index] of pairs) this.written.add(`${order}\u0000${index}`);
+  /** Called once the orders' transaction has committed. */
+  remember(days: readonly OrderDays[]): void {
+    const count = days.reduce((sum, day) => sum + day.orders.length, 0);
+    if (this.size + count > MAX_REMEMBERED) {
+      this.written = new Map();
+      this.size = 0;
+    }
+    for (const { scope, orders } of days) {
+      let known = this.written.get(scope);
+      if (!known) this.written.set(scope, (known = new Set()));
+      for (const order of orders) known.add(order);
+    }
+    this.size += count;
   }
 }
 
-/** One statement per day scope, the scope's orders bound as one list: planning a long VALUES list cost four times as much. */
-export async function writeOrderDays(connection: DuckDBConnection, pairs: ReadonlyArray<[string, string]>): Promise<void> {
-  const byScope = new Map<string, string[]>();
-  for (const [order, scope] of pairs) {
-    const orders = byScope.get(scope);
-    if (orders) orders.push(order);
-    else byScope.set(scope, [order]);
-  }
-  for (const [scope, orders] of byScope) {
-    await connection.run(`INSERT INTO ${ORDER_DAYS} SELECT unnest($1::VARCHAR[]), $2`, [listValue(orders), scope]);
+/** One statement per day, its orders bound as one list: planning a long VALUES list cost four times as much. */
+export async function writeOrderDays(connection: DuckDBConnection, days: readonly OrderDays[]): Promise<void> {
+  for (const { scope, orders } of days) {
+    if (orders.length > 0) await connection.run(`INSERT INTO ${ORDER_DAYS} SELECT unnest($1::VARCHAR[]), $2`, [listValue(orders), scope]);
   }
 }

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import type { StoredEvent } from '../stored-event.js';
 import { dayScope } from '../index-names.js';
+import type { OrderDays } from './order-indices.js';
 import { StagingFile } from './staging-file.js';
 
 /** One index's part of a staged batch: a staging file DuckDB's JSON reader loads, and its time span. */
@@ -20,8 +21,8 @@ export interface StagedSlice {
  */
 export interface StagedBatch {
   slices: StagedSlice[];
-  /** The batch's (order id, day scope) pairs, each once (see order-indices.ts). */
-  orderDays: Array<[string, string]>;
+  /** The batch's orders per day, each once (see order-indices.ts). */
+  orderDays: OrderDays[];
 }
 
 let stagingSequence = 0;
@@ -88,17 +89,16 @@ export class BatchStager {
     return { slices: open.map(({ index, file, minTs, maxTs, rows }) => ({ index, file, minTs, maxTs, rows })), orderDays: this.orderDays() };
   }
 
-  /** The (order id, day scope) pairs, each once: the indices of one day share a scope. */
-  private orderDays(): Array<[string, string]> {
-    const pairs = new Map<string, [string, string]>();
+  /** The orders per day scope, each once: the indices of one day share a scope. */
+  private orderDays(): OrderDays[] {
+    const days = new Map<string, Set<string>>();
     for (const [index, orders] of this.orders) {
       const scope = dayScope(index);
-      for (const order of orders) {
-        const key = `${order}\u0000${scope}`;
-        if (!pairs.has(key)) pairs.set(key, [order, scope]);
-      }
+      const known = days.get(scope);
+      if (!known) days.set(scope, orders);
+      else for (const order of orders) known.add(order);
     }
-    return [...pairs.values()];
+    return [...days].map(([scope, orders]) => ({ scope, orders: [...orders] }));
   }
 
   /** Closes and removes the staging files of a batch that will not be stored. */
