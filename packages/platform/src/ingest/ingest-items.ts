@@ -26,14 +26,6 @@ function deadLetter(item: IngestItem, error: ItemError, source: string, now: num
   };
 }
 
-/** Items run through the pipeline: the events to store (good ones and dead letters) and each item's outcome so far. */
-interface ProcessedItems {
-  events: StoredEvent[];
-  outcomes: ItemOutcome[];
-  /** Per item, the position of its good event in `events`, or -1 (a dead letter). */
-  eventOf: number[];
-}
-
 /**
  * Runs one item through the pipeline: a good item becomes its event (outcome 201), a bad one
  * a dead letter with its reason (outcome 4xx). Needs no store, so it runs on any thread.
@@ -49,24 +41,12 @@ export function processItem(pipeline: Pipeline, item: IngestItem, source: string
   return { event: letter, outcome: { status: error.status, id: item.id ?? letter.id, index: letter.index, error }, good: false };
 }
 
-/** `processItem` over a batch. */
-function processItems(pipeline: Pipeline, items: readonly IngestItem[], source: string, now: number): ProcessedItems {
-  const events: StoredEvent[] = new Array(items.length);
-  const outcomes: ItemOutcome[] = new Array(items.length);
-  const eventOf: number[] = new Array(items.length);
-  for (let i = 0; i < items.length; i++) {
-    const { event, outcome, good } = processItem(pipeline, items[i]!, source, now);
-    events[i] = event;
-    outcomes[i] = outcome;
-    eventOf[i] = good ? i : -1;
-  }
-  return { events, outcomes, eventOf };
-}
-
-/** Outcome 200 (already stored) for each good item whose event the store dropped as a duplicate. */
-function markDuplicates({ outcomes, eventOf }: Pick<ProcessedItems, 'outcomes' | 'eventOf'>, duplicate: (position: number) => boolean): void {
+/** Outcome 200 (already stored) for each item stored-as-new whose id the store already held. */
+export function markStored(outcomes: ItemOutcome[], existing: ReadonlySet<string>): void {
+  if (existing.size === 0) return;
   for (let i = 0; i < outcomes.length; i++) {
-    if (eventOf[i]! >= 0 && duplicate(eventOf[i]!)) outcomes[i] = { ...outcomes[i]!, status: 200 };
+    const outcome = outcomes[i]!;
+    if (outcome.status === 201 && existing.has(outcome.id)) outcomes[i] = { ...outcome, status: 200 };
   }
 }
 
@@ -76,8 +56,8 @@ function markDuplicates({ outcomes, eventOf }: Pick<ProcessedItems, 'outcomes' |
  * duplicate, or kept in the dead-letter index with its reason (R24).
  */
 export async function ingestItems(store: LogStore, pipeline: Pipeline, items: readonly IngestItem[], source: string): Promise<ItemOutcome[]> {
-  const processed = processItems(pipeline, items, source, Date.now());
-  const { duplicate } = await store.append(processed.events);
-  markDuplicates(processed, (position) => duplicate[position]!);
-  return processed.outcomes;
+  const now = Date.now();
+  const processed = items.map((item) => processItem(pipeline, item, source, now));
+  const { duplicate } = await store.append(processed.map(({ event }) => event));
+  return processed.map(({ outcome, good }, i) => (good && duplicate[i] ? { ...outcome, status: 200 } : outcome));
 }

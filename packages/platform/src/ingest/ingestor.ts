@@ -2,9 +2,9 @@ import type { LogStore } from '../store/log-store.js';
 import type { StagedBatch } from '../store/duckdb/stage-batch.js';
 import { createPipeline, type PipelineOptions } from '../pipeline/pipeline.js';
 import type { ItemOutcome } from './ingest-item.js';
-import { ingestItems, type Pipeline } from './ingest-items.js';
+import { ingestItems, markStored, type Pipeline } from './ingest-items.js';
 import { bulkAnswer, withStored, type BulkAnswer } from './bulk/bulk-response.js';
-import { jobItems, markStored, prepareIngest, type IngestJob, type PreparedIngest } from './worker/prepare-ingest.js';
+import { jobItems, prepareIngest, type IngestJob, type PreparedIngest } from './worker/prepare-ingest.js';
 import { IngestWorkers } from './worker/ingest-workers.js';
 
 /** A store that takes batches staged off its writer's thread (the DuckDB store). */

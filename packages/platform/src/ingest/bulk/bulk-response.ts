@@ -1,4 +1,5 @@
 import type { ItemOutcome } from '../ingest-item.js';
+import { markStored } from '../ingest-items.js';
 import type { JobItem } from '../worker/prepare-ingest.js';
 
 const quote = JSON.stringify;
@@ -53,9 +54,9 @@ export function withStored(answer: BulkAnswer, existing: ReadonlySet<string>): B
     const action = Object.keys(item)[0] as JobItem['action'];
     const { _index: index, _id: id, status, error } = item[action]!;
     entries.push(id === null ? { action } : { action, id });
-    const stored = status === 201 && id !== null && existing.has(id);
-    outcomes.push({ status: stored ? 200 : status, id: id ?? '', index, ...(error && { error: { status, type: error.type, reason: error.reason } }) });
+    outcomes.push({ status, id: id ?? '', index, ...(error && { error: { status, type: error.type, reason: error.reason } }) });
   }
+  markStored(outcomes, existing);
   return bulkAnswer(entries, outcomes);
 }
 

@@ -70,12 +70,3 @@ export function prepareIngest(job: IngestJob, pipeline: Pipeline, stagingDir: st
     throw error;
   }
 }
-
-/** Marks the items the store already held (its answer to the staged batch) as duplicates. */
-export function markStored(outcomes: ItemOutcome[], existing: ReadonlySet<string>): void {
-  if (existing.size === 0) return;
-  for (let i = 0; i < outcomes.length; i++) {
-    const outcome = outcomes[i]!;
-    if (outcome.status === 201 && existing.has(outcome.id)) outcomes[i] = { ...outcome, status: 200 };
-  }
-}
