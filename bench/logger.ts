@@ -81,6 +81,11 @@ const rows = callerSide();
 const baseline = (kind: string) => rows.find(([, , k]) => k === kind)![1];
 console.log('Caller side (no-op destination; masking in the calling thread):');
 for (const [label, ns, kind] of rows) console.log(`  ${label.padEnd(46)} ${ns.toFixed(0).padStart(6)} ns/line   ${(ns / baseline(kind)).toFixed(2)}× raw pino`);
+const nsOf = (label: string) => rows.find(([l]) => l === label)![1];
+for (const kind of ['R5 event', '200-char message']) {
+  const cost = nsOf(`loupe, masking on, ${kind}`) - nsOf(`loupe, masking off, ${kind}`);
+  console.log(`  masking's own cost, ${kind.padEnd(27)} ${cost.toFixed(0).padStart(6)} ns/line   ${(cost / nsOf(`raw pino, ${kind}`)).toFixed(2)}× a raw pino line`);
+}
 
 console.log('To files through the writer thread (Loupe masks there, off the request thread):');
 console.log(`  ${await throughFiles('raw pino (pino/file transport), message with PII', (dir) => {

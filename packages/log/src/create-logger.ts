@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import pino, { type DestinationStream } from 'pino';
-import { F, isLogLevel, LoupeError, type LogLevel } from '@loupe/schema';
+import { F, isLogLevel, logLevels, LoupeError, type LogLevel } from '@loupe/schema';
+import { EcsLineWriter, levelNumber } from './ecs-line.js';
 import { compileEventMethods, type EventMethods, type EventSink } from './event-methods.js';
 import { maskRecord, maskText, type FieldCipher } from './mask/index.js';
 import { DEFAULT_MAX_FILES, DEFAULT_MAX_SIZE_BYTES } from './rotating-file.js';
@@ -46,23 +47,7 @@ export interface Logger extends EventMethods {
   close(): Promise<void>;
 }
 
-// Formatting a date costs more than the rest of a line; within one millisecond it is the same text.
-let lastMs = 0;
-let lastTimestamp = '';
-function isoTimestamp(): string {
-  const now = Date.now();
-  if (now !== lastMs) {
-    lastMs = now;
-    lastTimestamp = `,"@timestamp":"${new Date(now).toISOString()}"`;
-  }
-  return lastTimestamp;
-}
-
-/**
- * The line's fields with the active trace context in front (R21). Done here rather than with
- * pino's mixin, whose merge copies every line's fields into a fresh object, which costs more
- * than the rest of the serialisation.
- */
+/** The line's fields with the active trace context in front (R21). */
 function withTrace(fields: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
   const ids = activeTraceIds();
   if (!ids) return fields;
@@ -154,22 +139,15 @@ function buildDestination(options: LoggerOptions): DestinationStream | BatchedTr
   return new BatchedTransport(transport);
 }
 
-/** The logger every Loupe service uses: pino writing ECS JSON lines (R20), masked (R22), traced (R21). */
+/** The logger every Loupe service uses: ECS JSON lines (R20), masked (R22), traced (R21), written through pino's transports. */
 export function createLogger(options: LoggerOptions): Logger {
   const level = options.level ?? 'info';
   if (!isLogLevel(level)) throw new LoupeError('LOG_BAD_LEVEL', `Unknown log level "${String(level)}"`);
   installTraceContext();
   const destination = buildDestination(options);
-  const out = pino(
-    {
-      level,
-      messageKey: F.message,
-      base: { [F.service]: options.service },
-      timestamp: isoTimestamp,
-      formatters: { level: (label) => ({ [F.level]: label }) },
-    },
-    destination,
-  );
+  const lines = new EcsLineWriter(options.service, destination);
+  let threshold = levelNumber[level];
+  const isLevelEnabled = (l: LogLevel) => levelNumber[l] >= threshold;
 
   // Lines to stdout and files are masked in the writer thread (see `mask`); others here.
   const masking = (options.mask ?? true) && options.destination !== undefined;
@@ -191,41 +169,44 @@ export function createLogger(options: LoggerOptions): Logger {
   }
 
   const sink: EventSink = {
-    isLevelEnabled: (l) => out.isLevelEnabled(l),
+    isLevelEnabled,
     maskValue,
-    write: (l, record, message) => out[l](record, message),
+    write: (l, record, message) => lines.write(l, record, message),
     traceIds: activeTraceIds,
   };
 
   const write = (l: LogLevel) => (message: string, fields?: Record<string, unknown>) => {
-    if (!out.isLevelEnabled(l)) return;
-    const text = maskValue(message);
-    const merged = withTrace(fields && protect(fields));
-    if (merged) out[l](merged, text);
-    else out[l](text);
+    if (!isLevelEnabled(l)) return;
+    lines.write(l, withTrace(fields && protect(fields)), maskValue(message));
   };
 
   const logger: Logger = {
     ...compileEventMethods(sink),
     service: options.service,
     get level() {
-      return out.level as LogLevel;
+      return logLevels.find((l) => levelNumber[l] === threshold)!;
     },
     set level(next: LogLevel) {
       if (!isLogLevel(next)) throw new LoupeError('LOG_BAD_LEVEL', `Unknown log level "${String(next)}"; use one of trace, debug, info, warn, error, fatal`);
-      out.level = next;
+      threshold = levelNumber[next];
     },
-    isLevelEnabled: (l) => out.isLevelEnabled(l),
+    isLevelEnabled,
     trace: write('trace'),
     debug: write('debug'),
     info: write('info'),
     warn: write('warn'),
     error: write('error'),
     fatal: write('fatal'),
-    flush: () => new Promise((resolve, reject) => out.flush((error) => (error ? reject(error) : resolve()))),
+    flush: () => flushDestination(destination),
     close: () => (destination instanceof BatchedTransport ? destination.close() : closeDestination(destination)),
   };
   return logger;
+}
+
+function flushDestination(destination: DestinationStream | BatchedTransport): Promise<void> {
+  const stream = destination as { flush?: (callback: (error?: Error) => void) => void };
+  if (typeof stream.flush !== 'function') return Promise.resolve();
+  return new Promise((resolve, reject) => stream.flush!((error) => (error ? reject(error) : resolve())));
 }
 
 function closeDestination(destination: DestinationStream): Promise<void> {
