@@ -14,15 +14,17 @@ export interface IngestWorkerData {
 export interface JobMessage {
   seq: number;
   job: IngestJob;
+  /** Names the job's staging files, so the pool can remove them if this worker stops mid-job. */
+  stagingTag: string;
 }
 
 const { pipeline: pipelineOptions, stagingDir } = workerData as IngestWorkerData;
 const pipeline = createPipeline(pipelineOptions);
 const port = parentPort!;
 
-port.on('message', ({ seq, job }: JobMessage) => {
+port.on('message', ({ seq, job, stagingTag }: JobMessage) => {
   try {
-    port.postMessage({ seq, prepared: prepareIngest(job, pipeline, stagingDir) });
+    port.postMessage({ seq, prepared: prepareIngest(job, pipeline, stagingDir, stagingTag) });
   } catch (error) {
     const known = error instanceof LoupeError ? { code: error.code, status: error.status } : { code: 'INGEST_WORKER_FAILED', status: 500 };
     port.postMessage({ seq, error: { ...known, message: (error as Error).message } });

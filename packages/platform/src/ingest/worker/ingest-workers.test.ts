@@ -1,11 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { LoupeError } from '@loupe/schema';
 import { startTestPlatform, workshopLine } from '../../platform.fixture.js';
+import { stagingFilePrefix } from '../../store/duckdb/stage-batch.js';
 import { IngestWorkers } from './ingest-workers.js';
 import type { IngestJob } from './prepare-ingest.js';
 
@@ -73,12 +74,16 @@ test('R24 a body answers the same and stores the same whether a worker or the re
   assert.deepEqual([...new Set(first.again)].sort(), [400, 409]);
 });
 
-test('R24 a worker that does not answer in time is stopped, and its job fails with a 503 that says so', async () => {
+test('R24 a worker that does not answer in time is stopped, its job fails with a 503 that says so, and the job\'s staging files go', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'loupe-ingest-workers-'));
   const line = JSON.stringify(workshopLine());
   const body = bulkBody(Array.from({ length: 2_000 }, (_, i) => [`{"create":{"_id":"s:${i}"}}`, line]).flat());
   // A millisecond: not even enough to start the worker.
   const impatient = new IngestWorkers(1, { pipeline: {}, stagingDir: dir }, 1);
+  // What the stopped job would have left half written, and a file of another writer.
+  const halfWritten = `${stagingFilePrefix(impatient.stagingTag(1))}1.ndjson`;
+  const another = `${stagingFilePrefix('t999')}1.ndjson`;
+  for (const name of [halfWritten, another]) writeFileSync(join(dir, name), '{"id":"x"');
   try {
     await assert.rejects(impatient.prepare(job(body)), (error: unknown) => {
       assert.ok(error instanceof LoupeError);
@@ -87,6 +92,7 @@ test('R24 a worker that does not answer in time is stopped, and its job fails wi
       assert.match(error.message, /stopped \(no answer within 0.001 s\); nothing of this body was stored/);
       return true;
     });
+    assert.deepEqual(readdirSync(dir), [another]);
   } finally {
     await impatient.close();
     rmSync(dir, { recursive: true, force: true });

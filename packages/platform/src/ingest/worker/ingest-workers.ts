@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { LoupeError } from '@loupe/schema';
+import { removeStagingFiles } from '../../store/duckdb/stage-batch.js';
 import type { IngestJob, PreparedIngest } from './prepare-ingest.js';
 import type { IngestWorkerData, JobMessage } from './ingest-worker.js';
 
@@ -14,10 +15,13 @@ interface Pending {
 interface Slot {
   worker: Worker;
   pending: Map<number, Pending>;
+  /** Jobs failed with the worker: their staging files are removed once it has stopped. */
+  orphaned: number[];
   /** Set when a job went unanswered too long and the worker was stopped for it. */
   stalled?: boolean;
 }
 
+let pools = 0;
 const workerFile = new URL('./ingest-worker.js', import.meta.url);
 
 /** A body owning all of its memory is moved to the worker; a view into shared memory (Node's buffer pool) is copied. */
@@ -33,11 +37,13 @@ const DEFAULT_JOB_TIMEOUT_MS = 120_000;
  * Ingest worker threads: each prepares bodies (decode, parse, pipeline, staging; see
  * prepare-ingest.ts) while the request thread serves HTTP and the store writes. A job goes to
  * the worker with the fewest jobs in hand. A worker that dies, or does not answer a job in
- * time, fails its jobs with a 503 (nothing of them was stored, so the sender retries) and is
- * replaced on the next job.
+ * time, fails its jobs with a 503 (nothing of them was stored, so the sender retries), their
+ * half-written staging files are removed, and it is replaced on the next job.
  */
 export class IngestWorkers {
   private readonly slots: Array<Slot | undefined>;
+  /** Tells this pool's staging files from another's in the same process. */
+  readonly id = `p${++pools}`;
   private seq = 0;
   private closed = false;
 
@@ -59,8 +65,13 @@ export class IngestWorkers {
         void slot.worker.terminate();
       }, this.jobTimeoutMs).unref();
       slot.pending.set(seq, { resolve, reject, timer });
-      slot.worker.postMessage({ seq, job } satisfies JobMessage, transferList(job.body));
+      slot.worker.postMessage({ seq, job, stagingTag: this.stagingTag(seq) } satisfies JobMessage, transferList(job.body));
     });
+  }
+
+  /** What job `seq`'s staging files are named with (see `stagingFilePrefix`). */
+  stagingTag(seq: number): string {
+    return `${this.id}j${seq}`;
   }
 
   async close(): Promise<void> {
@@ -80,7 +91,7 @@ export class IngestWorkers {
 
   private start(position: number): Slot {
     const worker = new Worker(workerFile, { workerData: this.data });
-    const slot: Slot = { worker, pending: new Map() };
+    const slot: Slot = { worker, pending: new Map(), orphaned: [] };
     worker.on('message', (reply: Reply) => {
       const pending = slot.pending.get(reply.seq);
       if (!pending) return;
@@ -89,16 +100,23 @@ export class IngestWorkers {
       if ('prepared' in reply) pending.resolve(reply.prepared);
       else pending.reject(new LoupeError(reply.error.code, reply.error.message, reply.error.status));
     });
-    // Staging files a stopped worker had begun are removed when the store next opens.
     const fail = (cause: string) => {
       const reason = slot.stalled ? `no answer within ${this.jobTimeoutMs / 1000} s` : cause;
       if (this.slots[position] === slot) this.slots[position] = undefined;
-      for (const pending of slot.pending.values()) clearTimeout(pending.timer);
-      for (const pending of slot.pending.values()) pending.reject(new LoupeError('INGEST_WORKER_FAILED', `An ingest worker stopped (${reason}); nothing of this body was stored, send it again`, 503));
+      for (const [seq, pending] of slot.pending) {
+        clearTimeout(pending.timer);
+        slot.orphaned.push(seq);
+        pending.reject(new LoupeError('INGEST_WORKER_FAILED', `An ingest worker stopped (${reason}); nothing of this body was stored, send it again`, 503));
+      }
       slot.pending.clear();
     };
     worker.on('error', (error) => fail(error.message));
-    worker.on('exit', (code) => fail(`exit code ${code}`));
+    worker.on('exit', (code) => {
+      fail(`exit code ${code}`);
+      // The thread is gone, so nothing writes these any more; a job's files never reach the store's writer without its answer.
+      for (const seq of slot.orphaned) removeStagingFiles(this.data.stagingDir, this.stagingTag(seq));
+      slot.orphaned.length = 0;
+    });
     return slot;
   }
 }

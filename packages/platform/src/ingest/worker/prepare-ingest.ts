@@ -50,10 +50,10 @@ export interface PreparedIngest {
  * Everything ingest does before the database: decode, parse, pipeline (R25), dead letters,
  * staging. Needs neither the store nor the request, so it runs in an ingest worker.
  */
-export function prepareIngest(job: IngestJob, pipeline: Pipeline, stagingDir: string): PreparedIngest {
+export function prepareIngest(job: IngestJob, pipeline: Pipeline, stagingDir: string, stagingTag?: string): PreparedIngest {
   const entries: JobItem[] = [];
   const outcomes: ItemOutcome[] = [];
-  const stager = new BatchStager(stagingDir);
+  const stager = new BatchStager(stagingDir, stagingTag);
   const now = Date.now();
   try {
     // Item by item, so each parsed document is garbage before the next is parsed.

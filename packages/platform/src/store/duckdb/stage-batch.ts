@@ -1,3 +1,4 @@
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { jsonFields, jsonNumber, jsonString } from '@loupe/log';
@@ -27,8 +28,25 @@ export interface StagedBatch {
 }
 
 let stagingSequence = 0;
-/** Staging files are named `staging-<pid>-<thread>-<n>.ndjson`. */
+/** Staging files are named `staging-<pid>-<tag>-<n>.ndjson`; the tag names the thread, or the ingest job, that wrote them. */
 export const STAGING_PREFIX = 'staging-';
+
+/** The start of the names of the staging files written under `tag` by this process. */
+export function stagingFilePrefix(tag: string): string {
+  return `${STAGING_PREFIX}${process.pid}-${tag}-`;
+}
+
+/** Removes the staging files written under `tag`: those of a job whose worker stopped before handing them over. */
+export function removeStagingFiles(dir: string, tag: string): void {
+  const prefix = stagingFilePrefix(tag);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) if (name.startsWith(prefix)) rmSync(join(dir, name), { force: true });
+}
 
 const nullable = (value: string | null) => (value === null ? 'null' : jsonString(value));
 const nullableNumber = (value: number | null) => (value === null ? 'null' : jsonNumber(value));
@@ -63,7 +81,8 @@ export class BatchStager {
   /** Per index, the order ids of its events. */
   private readonly orders = new Map<string, Set<string>>();
 
-  constructor(private readonly tmpDir: string) {}
+  /** `tag` goes into the staging files' names (see `stagingFilePrefix`). */
+  constructor(private readonly tmpDir: string, private readonly tag = `t${threadId}`) {}
 
   /** Adds an event; false when its id came earlier in the batch (it is a duplicate and left out). */
   add(event: StoredEvent): boolean {
@@ -71,7 +90,7 @@ export class BatchStager {
     this.seen.add(event.id);
     let slice = this.slices.get(event.index);
     if (!slice) {
-      const file = join(this.tmpDir, `${STAGING_PREFIX}${process.pid}-${threadId}-${++stagingSequence}.ndjson`);
+      const file = join(this.tmpDir, `${stagingFilePrefix(this.tag)}${++stagingSequence}.ndjson`);
       slice = { index: event.index, file, writer: new StagingFile(file), rows: 0, minTs: event.ts, maxTs: event.ts };
       this.slices.set(event.index, slice);
     }
