@@ -53,7 +53,7 @@ const PREPOSITIONS = new Set(['for', 'of', 'to', 'от', 'для', 'к', 'на']
  * (`API key:`), or a secret's name, a preposition and one or two words (`пароль от личного
  * кабинета:`, `password for admin:`).
  */
-export function keyKindBefore(text: string, at: number): KeyKind | undefined {
+function keyKindBefore(text: string, at: number): KeyKind | undefined {
   let end = at;
   for (let gap = 0; gap < MAX_GAP && end > 0 && isGap(text.charCodeAt(end - 1)); gap++) end--;
   const quote = end > 0 ? text.charCodeAt(end - 1) : 0;
@@ -103,14 +103,21 @@ export function nextSeparator(text: string, cursor: SeparatorCursor): number {
   return equals;
 }
 
+/**
+ * The kind of the key before the separator at `at`, as `keyKindBefore` says, without reading
+ * back when the separator follows two digits: `14:00`, `ORD-1042:`, `sha256=` are common, and
+ * no sensitive key ends in two digits (only `cvv2`, `cvc2` and `address_line1` end in one).
+ */
+export function sensitiveKeyBefore(text: string, at: number): KeyKind | undefined {
+  if (isDigit(text.charCodeAt(at - 1)) && (at < 2 || isDigit(text.charCodeAt(at - 2)))) return undefined;
+  return keyKindBefore(text, at);
+}
+
 /** True when `text` has a `:` or `=` right after a sensitive key: what `maskKeyValues` looks for. */
 export function hasSensitiveKey(text: string): boolean {
   const cursor = separatorCursor(text);
   for (let at = nextSeparator(text, cursor); at !== -1; at = nextSeparator(text, cursor)) {
-    // `14:00`, `ORD-1042:`, `sha256=`: common, and no sensitive key ends in two digits (only
-    // `cvv2`, `cvc2` and `address_line1` end in one), so these are not read back.
-    if (isDigit(text.charCodeAt(at - 1)) && (at < 2 || isDigit(text.charCodeAt(at - 2)))) continue;
-    if (keyKindBefore(text, at) !== undefined) return true;
+    if (sensitiveKeyBefore(text, at) !== undefined) return true;
   }
   return false;
 }

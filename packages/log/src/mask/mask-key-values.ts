@@ -1,5 +1,5 @@
 import { FULL_NAME, ANY_NAME, NAME_END } from './person-name.js';
-import { keyKindBefore, nextSeparator, separatorCursor } from './key-before-separator.js';
+import { nextSeparator, sensitiveKeyBefore, separatorCursor } from './key-before-separator.js';
 import type { KeyKind } from './sensitive-keys.js';
 import { maskTokenAt, MaskToken } from './tokens.js';
 
@@ -144,7 +144,7 @@ export function maskKeyValues(text: string): string {
   const cursor = separatorCursor(text);
   for (let at = nextSeparator(text, cursor); at !== -1; at = nextSeparator(text, cursor)) {
     if (at < copiedUpTo) continue;
-    const kind = keyKindBefore(text, at);
+    const kind = sensitiveKeyBefore(text, at);
     if (kind === undefined) continue;
     let span = valueSpan(text, at, kind);
     if (span === undefined || span.end <= span.start) continue;
