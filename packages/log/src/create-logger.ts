@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import pino, { type DestinationStream } from 'pino';
-import { F, isLogLevel, logLevels, LoupeError, type LogLevel } from '@loupe/schema';
+import { F, isLogLevel, LoupeError, type LogLevel } from '@loupe/schema';
 import { EcsLineWriter, levelNumber } from './ecs-line.js';
 import { compileEventMethods, type EventMethods, type EventSink } from './event-methods.js';
 import { maskRecord, maskText, type FieldCipher } from './mask/index.js';
@@ -146,8 +146,8 @@ export function createLogger(options: LoggerOptions): Logger {
   installTraceContext();
   const destination = buildDestination(options);
   const lines = new EcsLineWriter(options.service, destination);
-  let threshold = levelNumber[level];
-  const isLevelEnabled = (l: LogLevel) => levelNumber[l] >= threshold;
+  let current: LogLevel = level;
+  const isLevelEnabled = (l: LogLevel) => levelNumber[l] >= levelNumber[current];
 
   // Lines to stdout and files are masked in the writer thread (see `mask`); others here.
   const masking = (options.mask ?? true) && options.destination !== undefined;
@@ -184,11 +184,11 @@ export function createLogger(options: LoggerOptions): Logger {
     ...compileEventMethods(sink),
     service: options.service,
     get level() {
-      return logLevels.find((l) => levelNumber[l] === threshold)!;
+      return current;
     },
     set level(next: LogLevel) {
       if (!isLogLevel(next)) throw new LoupeError('LOG_BAD_LEVEL', `Unknown log level "${String(next)}"; use one of trace, debug, info, warn, error, fatal`);
-      threshold = levelNumber[next];
+      current = next;
     },
     isLevelEnabled,
     trace: write('trace'),
