@@ -8,5 +8,5 @@ export { instrumentQueries, describeQuery, type InstrumentedQuery, type QueryLog
 export { publishWithLog, consumeWithLog, maskedPayload, type MessageDescription, type ConsumedMessage, type ConsumeOutcome } from './messaging.js';
 export { startHeartbeat, type HeartbeatOptions } from './heartbeat.js';
 export * from './mask/index.js';
-export { jsonString, jsonNumber, jsonFields } from './json-text.js';
+export { jsonString, wellFormedJsonString, jsonNumber, jsonFields } from './json-text.js';
 export { MemoryDestination } from './memory-destination.js';

@@ -16,6 +16,17 @@ export function jsonString(text: string): string {
   return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`;
 }
 
+/**
+ * `text` as a JSON string every JSON reader takes: a lone UTF-16 surrogate, which
+ * `JSON.stringify` writes as a `\ud83d` escape that strict readers (DuckDB's) reject, becomes
+ * U+FFFD, as a UTF-8 decoder would make of it.
+ */
+export function wellFormedJsonString(text: string): string {
+  return NEEDS_ESCAPE.test(text) ? JSON.stringify(text.toWellFormed()) : `"${text}"`;
+}
+
+const wellFormedStrings = (_key: string, value: unknown) => (typeof value === 'string' ? value.toWellFormed() : value);
+
 /** Objects that `JSON.stringify` cannot take (cycles, BigInt), with pino's limits on depth and breadth. */
 const safeStringify = configure({ maximumDepth: 5, maximumBreadth: 100 });
 
@@ -24,10 +35,10 @@ function errorFields(error: Error): Record<string, unknown> {
   return { type: error.name, message: error.message, stack_trace: error.stack };
 }
 
-function jsonObject(value: object): string {
-  if (value instanceof Error) return JSON.stringify(errorFields(value));
+function jsonObject(value: object, wellFormed: boolean): string {
+  if (value instanceof Error) return JSON.stringify(errorFields(value), wellFormed ? wellFormedStrings : undefined);
   try {
-    return JSON.stringify(value);
+    return wellFormed ? JSON.stringify(value, wellFormedStrings) : JSON.stringify(value);
   } catch {
     return safeStringify(value) ?? 'null';
   }
@@ -38,8 +49,12 @@ export function jsonNumber(value: number): string {
   return Number.isFinite(value) ? String(value) : 'null';
 }
 
-/** `,"key":value` for each field, skipping undefined values and functions as pino does. */
-export function jsonFields(fields: Record<string, unknown>): string {
+/**
+ * `,"key":value` for each field, skipping undefined values and functions as pino does; with
+ * `wellFormed`, strings are written as `wellFormedJsonString` writes them.
+ */
+export function jsonFields(fields: Record<string, unknown>, wellFormed = false): string {
+  const string = wellFormed ? wellFormedJsonString : jsonString;
   let out = '';
   for (const key in fields) {
     if (!Object.prototype.hasOwnProperty.call(fields, key)) continue;
@@ -47,7 +62,7 @@ export function jsonFields(fields: Record<string, unknown>): string {
     let json: string;
     switch (typeof value) {
       case 'string':
-        json = jsonString(value);
+        json = string(value);
         break;
       case 'number':
         json = jsonNumber(value);
@@ -63,9 +78,9 @@ export function jsonFields(fields: Record<string, unknown>): string {
         json = String(value);
         break;
       default:
-        json = value === null ? 'null' : jsonObject(value as object);
+        json = value === null ? 'null' : jsonObject(value as object, wellFormed);
     }
-    out += `,${jsonString(key)}:${json}`;
+    out += `,${string(key)}:${json}`;
   }
   return out;
 }

@@ -145,6 +145,31 @@ test('R24 plain NDJSON reports each bad line by number and stores the rest', asy
   }
 });
 
+test('R24 documents with hostile strings are stored and read back: quotes, backslashes, control characters, lone surrogates, odd keys, 1e400', async () => {
+  const platform = await startTestPlatform();
+  try {
+    const documents = [
+      String.raw`{"@timestamp":"2026-11-21T10:00:00Z","service.name":"mes-api","order.id":"ORD-H1","message":"said \"hi\" \\ back\u0001 tab\t lone \ud83d end","odd \"key\"\nline":"v \udc8d","big":1e400,"list":["x \ud83d",{"y":"ok 💍"}]}`,
+      String.raw`{"@timestamp":"2026-11-21T10:00:01Z","service.name":"mes-api","order.id":"ORD-H2","message":"'; DROP TABLE logs; -- \u2028 \u0000"}`,
+    ];
+    const body = documents.map((document, i) => `{"create":{"_id":"hostile:${i}"}}\n${document}`).join('\n') + '\n';
+    const response = await fetch(`${platform.url}/_bulk`, { method: 'POST', body, headers: { 'content-type': 'application/x-ndjson' } });
+    assert.equal(response.status, 200);
+    const answer = (await response.json()) as { errors: boolean; items: Array<{ create: { status: number } }> };
+    assert.deepEqual(answer.items.map((item) => item.create.status), [201, 201]);
+    const found = await search(platform.url, 'order.id:ORD-H*', '&from=2026-11-21T00:00:00Z&to=2026-11-22T00:00:00Z&order=asc');
+    const [first, second] = found.body.events;
+    // A lone surrogate is not text: it is stored as U+FFFD, as a UTF-8 decoder would make of it.
+    assert.equal(first!.message, 'said "hi" \\ back\u0001 tab\t lone \ufffd end');
+    assert.equal(first!['odd "key"\nline'], 'v \ufffd');
+    assert.equal(first!.big, null);
+    assert.deepEqual(first!.list, ['x \ufffd', { y: 'ok 💍' }]);
+    assert.equal(second!.message, "'; DROP TABLE logs; -- \u2028 \u0000");
+  } finally {
+    await platform.close();
+  }
+});
+
 test('the Elasticsearch endpoints clients call on start answer as Elasticsearch', async () => {
   const platform = await startTestPlatform();
   try {

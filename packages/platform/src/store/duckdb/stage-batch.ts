@@ -1,7 +1,7 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
-import { jsonFields, jsonNumber, jsonString } from '@loupe/log';
+import { jsonFields, jsonNumber, wellFormedJsonString as jsonString } from '@loupe/log';
 import type { StoredEvent } from '../stored-event.js';
 import { dayScope } from '../index-names.js';
 import type { OrderDays } from './order-indices.js';
@@ -53,16 +53,17 @@ const nullableNumber = (value: number | null) => (value === null ? 'null' : json
 
 /**
  * One staging line: the event's columns and its attributes, written out field by field
- * (`jsonString` skips `JSON.stringify` for strings that need no escaping), a quarter cheaper
- * than serialising the object. Its `index` is not written; `staging-line.test.ts` holds this
- * to every typed column.
+ * (`wellFormedJsonString` skips `JSON.stringify` for strings that need no escaping), a quarter
+ * cheaper than serialising the object. Lone surrogates become U+FFFD: DuckDB's JSON reader
+ * rejects their escapes. Its `index` is not written; `staging-line.test.ts` holds this to
+ * every typed column.
  */
 export function stagingLine(e: StoredEvent): string {
   return `{"id":${jsonString(e.id)},"ts":${jsonNumber(e.ts)},"level":${nullable(e.level)},"service":${nullable(e.service)}`
     + `,"message":${nullable(e.message)},"action":${nullable(e.action)},"trace_id":${nullable(e.trace_id)},"span_id":${nullable(e.span_id)}`
     + `,"order_id":${nullable(e.order_id)},"customer_id":${nullable(e.customer_id)},"user_id":${nullable(e.user_id)}`
     + `,"http_status":${nullableNumber(e.http_status)},"duration_ns":${nullableNumber(e.duration_ns)},"client_ip":${nullable(e.client_ip)}`
-    + `,"error_type":${nullable(e.error_type)},"url_path":${nullable(e.url_path)},"attrs":{${jsonFields(e.attrs).slice(1)}}}`;
+    + `,"error_type":${nullable(e.error_type)},"url_path":${nullable(e.url_path)},"attrs":{${jsonFields(e.attrs, true).slice(1)}}}`;
 }
 
 interface OpenSlice extends StagedSlice {
