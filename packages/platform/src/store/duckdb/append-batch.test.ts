@@ -68,6 +68,29 @@ test('R23 R26 batches committed together: disjoint ones go in whole, a repeated 
   }
 });
 
+test('R24 a batch DuckDB cannot load fails alone: the batches that shared its commit are stored', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'loupe-append-'));
+  try {
+    const store = await DuckDbStore.open({ path: join(dir, 'loupe.duckdb'), tmpDir: join(dir, 'tmp'), threads: 1 });
+    const stage = (events: StoredEvent[]) => stageBatch(events, store.stagingDir).staged;
+    const broken = stage([event('p', '2026-11-21T10:00:01Z')]);
+    writeFileSync(broken.slices[0]!.file, '{"id":"p","ts":');
+    // The first goes alone; the broken one and the last then share a transaction.
+    const results = await Promise.allSettled([
+      store.appendStaged(stage([event('q', '2026-11-21T10:00:00Z')])),
+      store.appendStaged(broken),
+      store.appendStaged(stage([event('r', '2026-11-21T10:00:02Z', 'shop-api')])),
+    ]);
+    assert.deepEqual(results.map((result) => result.status), ['fulfilled', 'rejected', 'fulfilled']);
+    const page = await store.search({ query: parseKql('*'), from: Date.parse('2026-11-20'), to: Date.parse('2026-11-22'), order: 'asc' });
+    assert.deepEqual(page.events.map((e) => e._id), ['q', 'r']);
+    assert.deepEqual(readdirSync(store.stagingDir), [], 'staging files are removed, the broken one too');
+    await store.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('R24 staging files a stopped process left behind are removed when the store opens', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'loupe-append-'));
   try {

@@ -8,7 +8,7 @@ import type {
   AppendResult, HistogramBucket, HistogramRequest, IndexInfo, JourneyEvents, JourneyRequest, LogStore, SearchPage, SearchRequest, TopValuesRequest,
 } from '../log-store.js';
 import { toRecord, type StoredEvent } from '../stored-event.js';
-import { appendStaged } from './append-batch.js';
+import { appendStaged, type AppendOptions } from './append-batch.js';
 import { STAGING_PREFIX, stageBatch, type StagedBatch } from './stage-batch.js';
 import { finishColdMoves, moveIndexToCold, type ColdMove } from './cold-tier.js';
 import { IndexSources } from './index-sources.js';
@@ -109,16 +109,31 @@ export class DuckDbStore implements LogStore {
         const group = this.queue.splice(0, this.queue.length);
         const batches = group.map((pending) => pending.staged);
         try {
-          const existing = await appendStaged(this.writer, batches, { sources: this.sources, newestStored: this.newestStored, orderDays: this.orderDays, zstdAttrs: this.zstdAttrs });
+          const existing = await appendStaged(this.writer, batches, this.appendOptions());
           group.forEach((pending, i) => pending.resolve(existing[i]!));
         } catch (error) {
-          for (const pending of group) pending.reject(error);
+          // A batch DuckDB cannot load must not fail the others that shared its transaction: each is tried alone.
+          if (group.length === 1) group[0]!.reject(error);
+          else for (const pending of group) await this.appendAlone(pending);
         } finally {
           await Promise.all(batches.flatMap((batch) => batch.slices.map((slice) => rm(slice.file, { force: true }))));
         }
       }
     } finally {
       this.writing = false;
+    }
+  }
+
+  private appendOptions(): AppendOptions {
+    return { sources: this.sources, newestStored: this.newestStored, orderDays: this.orderDays, zstdAttrs: this.zstdAttrs };
+  }
+
+  private async appendAlone(pending: PendingBatch): Promise<void> {
+    try {
+      const [existing] = await appendStaged(this.writer, [pending.staged], this.appendOptions());
+      pending.resolve(existing!);
+    } catch (error) {
+      pending.reject(error);
     }
   }
 
