@@ -25,7 +25,17 @@ export function wellFormedJsonString(text: string): string {
   return NEEDS_ESCAPE.test(text) ? JSON.stringify(text.toWellFormed()) : `"${text}"`;
 }
 
-const wellFormedStrings = (_key: string, value: unknown) => (typeof value === 'string' ? value.toWellFormed() : value);
+/**
+ * A lone surrogate's escape in `JSON.stringify`'s output: `\udXXX` after an even number of
+ * backslashes (an odd one escapes the backslash). It writes no other surrogate escapes, as a
+ * pair is written as it is.
+ */
+const LONE_SURROGATE_ESCAPE = /(?<!\\)((?:\\\\)*)\\ud[89a-f][0-9a-f]{2}/g;
+
+/** JSON text with every lone surrogate's escape made U+FFFD's. */
+function wellFormedJson(json: string): string {
+  return json.replace(LONE_SURROGATE_ESCAPE, '$1\\ufffd');
+}
 
 /** Objects that `JSON.stringify` cannot take (cycles, BigInt), with pino's limits on depth and breadth. */
 const safeStringify = configure({ maximumDepth: 5, maximumBreadth: 100 });
@@ -36,9 +46,14 @@ function errorFields(error: Error): Record<string, unknown> {
 }
 
 function jsonObject(value: object, wellFormed: boolean): string {
-  if (value instanceof Error) return JSON.stringify(errorFields(value), wellFormed ? wellFormedStrings : undefined);
+  const json = objectJson(value);
+  return wellFormed ? wellFormedJson(json) : json;
+}
+
+function objectJson(value: object): string {
+  if (value instanceof Error) return JSON.stringify(errorFields(value));
   try {
-    return wellFormed ? JSON.stringify(value, wellFormedStrings) : JSON.stringify(value);
+    return JSON.stringify(value);
   } catch {
     return safeStringify(value) ?? 'null';
   }

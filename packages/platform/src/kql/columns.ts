@@ -27,6 +27,8 @@ export interface ColumnMap {
 /** The log store's table: typed columns for the fields every search uses, `attrs` for the rest. */
 export const defaultColumnMap: ColumnMap = {
   columns: new Map<string, Column>([
+    // The event's id, as Elasticsearch names it: `_id:"file-1:0"` finds one event.
+    ['_id', { sql: 'id', type: 'keyword' }],
     [F.timestamp, { sql: 'ts', type: 'timestamp' }],
     [F.level, { sql: 'level', type: 'keyword-lowercase' }],
     [F.service, { sql: 'service', type: 'keyword' }],

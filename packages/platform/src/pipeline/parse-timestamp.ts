@@ -11,13 +11,31 @@ function offsetMinutes(zone: string | undefined): number {
   return sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4)));
 }
 
+/** 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z: the years an index name and every reader can hold. */
+const MIN_TS = -62_135_596_800_000;
+const MAX_TS = 253_402_300_799_999;
+
+/** `ms` when it lies in years 1 to 9999, else undefined. */
+function inRange(ms: number): number | undefined {
+  return ms >= MIN_TS && ms <= MAX_TS ? ms : undefined;
+}
+
+/** Epoch ms of a UTC date and time whose parts are each in range (no 31 February); years below 100 stay themselves (`Date.UTC` reads 26 as 1926). */
+function utcTime(year: number, month: number, day: number, hour: number, minute: number, second: number, ms: number): number | undefined {
+  if (month < 0 || month > 11 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) return undefined;
+  const date = new Date(Date.UTC(2000, month, 1, hour, minute, second, ms));
+  date.setUTCFullYear(year, month, day);
+  // 31 February would roll over into March.
+  return date.getUTCDate() === day ? date.getTime() : undefined;
+}
+
 /** Epoch ms from a number: seconds, milliseconds, microseconds or nanoseconds, told apart by magnitude. */
 export function epochFromNumber(value: number): number | undefined {
   if (!Number.isFinite(value) || value <= 0) return undefined;
   if (value < 1e11) return value * 1000;
   if (value < 1e14) return value;
   if (value < 1e17) return value / 1e3;
-  return value / 1e6;
+  return inRange(value / 1e6);
 }
 
 /**
@@ -39,16 +57,16 @@ export function parseTimestamp(value: unknown): number | undefined {
   const iso = isoLike.exec(text);
   if (iso) {
     const fraction = (iso[7] ?? '0').padEnd(3, '0').slice(0, 3);
-    const utc = Date.UTC(Number(iso[1]), Number(iso[2]) - 1, Number(iso[3]), Number(iso[4]), Number(iso[5]), Number(iso[6]), Number(fraction));
-    const result = utc - offsetMinutes(iso[8]) * 60_000;
-    return Number.isFinite(result) ? result : undefined;
+    const utc = utcTime(Number(iso[1]), Number(iso[2]) - 1, Number(iso[3]), Number(iso[4]), Number(iso[5]), Number(iso[6]), Number(fraction));
+    return utc === undefined ? undefined : inRange(utc - offsetMinutes(iso[8]) * 60_000);
   }
   const common = clf.exec(text);
   if (common) {
     const month = MONTHS[common[2]!.toLowerCase()];
     if (month === undefined) return undefined;
-    return Date.UTC(Number(common[3]), month, Number(common[1]), Number(common[4]), Number(common[5]), Number(common[6])) - offsetMinutes(common[7]) * 60_000;
+    const utc = utcTime(Number(common[3]), month, Number(common[1]), Number(common[4]), Number(common[5]), Number(common[6]), 0);
+    return utc === undefined ? undefined : inRange(utc - offsetMinutes(common[7]) * 60_000);
   }
   const parsed = Date.parse(text);
-  return Number.isFinite(parsed) ? parsed : undefined;
+  return Number.isFinite(parsed) ? inRange(parsed) : undefined;
 }

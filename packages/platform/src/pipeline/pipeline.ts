@@ -34,7 +34,9 @@ export interface PipelineInput {
 export type PipelineResult = { ok: true; event: StoredEvent } | { ok: false; reason: string };
 
 const typedFieldSet = new Set(typedColumns.map((c) => c.field));
-const numericFields = [F.httpStatus, F.duration];
+/** The whole numbers each numeric column's type holds: from -limit to limit - 1. */
+const integerLimits: Readonly<Record<string, number>> = { INTEGER: 2 ** 31, BIGINT: 2 ** 63 };
+const numericFields = typedColumns.filter(({ kind }) => kind === 'number').map(({ field, sqlType }) => ({ field, limit: integerLimits[sqlType]! }));
 
 /** Builds the processing step of R25 once: parse → normalise → encrypt → mask → route. */
 export function createPipeline(options: PipelineOptions = {}): (input: PipelineInput) => PipelineResult {
@@ -57,10 +59,14 @@ export function createPipeline(options: PipelineOptions = {}): (input: PipelineI
       record['event.original_timestamp'] = String(record[F.timestamp]).slice(0, 64);
     }
     const level = normaliseLevel(record[F.level]);
-    for (const field of numericFields) {
-      const value = record[field];
-      if (typeof value === 'string' && value !== '' && Number.isFinite(Number(value))) record[field] = Number(value);
-      else if (value !== undefined && typeof value !== 'number') return { ok: false, reason: `${field} must be a number, got ${JSON.stringify(value).slice(0, 40)}` };
+    for (const { field, limit } of numericFields) {
+      let value = record[field];
+      if (typeof value === 'string' && value !== '' && Number.isFinite(Number(value))) value = record[field] = Number(value);
+      else if (value !== undefined && value !== null && typeof value !== 'number') return { ok: false, reason: `${field} must be a number, got ${JSON.stringify(value).slice(0, 40)}` };
+      // As Elasticsearch refuses a number its field's type cannot hold, rather than storing something else.
+      if (typeof value === 'number' && !(Math.trunc(value) >= -limit && Math.trunc(value) < limit)) {
+        return { ok: false, reason: `${field} must be a whole number from -${BigInt(limit)} to ${BigInt(limit) - 1n}, got ${value}` };
+      }
     }
     let message = record[F.message];
     if (message !== undefined && message !== null && typeof message !== 'string') message = JSON.stringify(message);

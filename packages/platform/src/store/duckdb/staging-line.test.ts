@@ -26,11 +26,11 @@ test('R26 null columns, no attributes, lone surrogates and a number JSON cannot 
   const nulls = Object.fromEntries(typedColumns.map(({ column }) => [column, null])) as Partial<StoredEvent>;
   const line = stagingLine(event({ ...nulls, attrs: {} }));
   assert.deepEqual(JSON.parse(line), { id: 'a1', ts: 1795132800015.5, ...nulls, attrs: {} });
-  const odd = stagingLine(event({ message: 'half \ud83d pair', duration_ns: Number.POSITIVE_INFINITY, attrs: { 'key \udc8d': 'value \ud83d', list: ['x \ud83d', { y: '\udc8d' }], ring: '💍' } }));
+  const odd = stagingLine(event({ message: 'half \ud83d pair', duration_ns: Number.POSITIVE_INFINITY, attrs: { 'key \udc8d': 'value \ud83d', list: ['x \ud83d', { 'y \ud83d': '\udc8d', 'as text': '\\ud83d \\\ud83d' }], ring: '💍' } }));
   // DuckDB's JSON reader rejects the escape of a lone surrogate: it becomes U+FFFD, a pair stays.
-  assert.doesNotMatch(odd, /\\ud[89a-f]/i);
+  assert.doesNotMatch(odd, /(?<!\\)(?:\\\\)*\\ud[89a-f]/i);
   const parsed = JSON.parse(odd) as Record<string, unknown>;
   assert.equal(parsed.message, 'half \ufffd pair');
   assert.equal(parsed.duration_ns, null);
-  assert.deepEqual(parsed.attrs, { 'key \ufffd': 'value \ufffd', list: ['x \ufffd', { y: '\ufffd' }], ring: '💍' });
+  assert.deepEqual(parsed.attrs, { 'key \ufffd': 'value \ufffd', list: ['x \ufffd', { 'y \ufffd': '\ufffd', 'as text': '\\ud83d \\\ufffd' }], ring: '💍' });
 });
