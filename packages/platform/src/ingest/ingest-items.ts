@@ -16,6 +16,7 @@ function deadLetter(item: IngestItem, error: ItemError, source: string, now: num
     id: item.id !== undefined ? `dl-${item.id}` : `dl-${contentId(`${error.reason}\n${item.raw}`)}`,
     index: deadLetterIndexFor(now),
     ts: now,
+    arrival: true,
     level: 'error',
     service: 'loupe-ingest',
     message: error.reason,

@@ -110,6 +110,20 @@ test('R23 a re-sent batch is stored once: duplicates by _id or by content are dr
   }
 });
 
+test('R23 a document sent with an _id and no timestamp, sent again later, is stored once', async () => {
+  const platform = await startTestPlatform();
+  try {
+    const body = `${JSON.stringify({ create: { _id: 'untimed:1' } })}\n${JSON.stringify({ 'service.name': 'mes-api', message: 'no time of its own' })}\n`;
+    const send = async () => (await (await fetch(`${platform.url}/_bulk`, { method: 'POST', body, headers: { 'content-type': 'application/x-ndjson' } })).json()) as { items: Array<{ create: { status: number } }> };
+    assert.equal((await send()).items[0]!.create.status, 201);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    assert.equal((await send()).items[0]!.create.status, 409, 'stamped again on arrival, so later, and still a duplicate');
+    assert.equal((await search(platform.url, '_id:"untimed:1"', '&from=1h')).body.events.length, 1);
+  } finally {
+    await platform.close();
+  }
+});
+
 test('R24 gzip bodies are accepted; oversized bodies get 413, overload 429, nothing half-stored', async () => {
   const platform = await startTestPlatform({ LOUPE_MAX_BODY_BYTES: '300000', LOUPE_MAX_INFLIGHT_BYTES: '150000' });
   try {

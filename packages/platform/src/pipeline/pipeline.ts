@@ -99,6 +99,7 @@ export function createPipeline(options: PipelineOptions = {}): (input: PipelineI
       id: input.id ?? contentId(input.raw ?? JSON.stringify(document)),
       index: indexFor(layout, service, eventTs),
       ts: eventTs,
+      arrival: ts === undefined,
       level,
       service,
       message: typeof message === 'string' ? message : null,

@@ -60,6 +60,17 @@ export function dayScope(index: string): string {
   return match ? `${match[1]}-*-${match[2]}` : index;
 }
 
+/**
+ * The indices of `index`'s series among `names`, itself first: the same prefix and service on
+ * any day (`logs-mes-api-*` for `logs-mes-api-2026.11.21`, every `dead-letter-*`); an index
+ * without a day is a series of its own.
+ */
+export function seriesIndices(index: string, names: readonly string[]): string[] {
+  if (!dayPattern.test(index)) return [index];
+  const series = index.replace(dayPattern, '');
+  return [index, ...names.filter((name) => name !== index && dayPattern.test(name) && name.replace(dayPattern, '') === series)];
+}
+
 /** Start of the day an index covers (epoch ms, UTC), or null for an index without a date. */
 export function indexDay(name: string): number | null {
   const match = dayPattern.exec(name);

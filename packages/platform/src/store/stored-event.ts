@@ -9,6 +9,11 @@ export interface StoredEvent {
   id: string;
   /** Target index, e.g. `logs-mes-api-2026.11.21` (R26). */
   index: string;
+  /**
+   * Set when the event came without a readable timestamp and was stamped on arrival: its id
+   * may come again (a re-send) with another time, so the store looks for it on every day.
+   */
+  arrival?: boolean;
   /** `@timestamp` in epoch milliseconds. */
   ts: number;
   level: string | null;

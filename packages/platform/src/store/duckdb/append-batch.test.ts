@@ -68,6 +68,24 @@ test('R23 R26 batches committed together: disjoint ones go in whole, a repeated 
   }
 });
 
+test('R23 an event stamped on arrival and re-sent on a later day is stored once', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'loupe-append-'));
+  try {
+    const store = await DuckDbStore.open({ path: join(dir, 'loupe.duckdb'), tmpDir: join(dir, 'tmp'), threads: 1 });
+    const stamped = (at: string) => ({ ...event('no-time:1', at), arrival: true });
+    assert.deepEqual((await store.append([stamped('2026-11-20T23:59:59Z'), event('timed:1', '2026-11-20T23:59:58Z')])).duplicate, [false, false]);
+    // Re-sent after midnight: stamped again, newer than everything stored, in the next day's index.
+    assert.deepEqual((await store.append([stamped('2026-11-21T00:00:05Z'), event('timed:2', '2026-11-21T00:00:04Z')])).duplicate, [true, false]);
+    const page = await store.search({ query: parseKql('*'), from: Date.parse('2026-11-20'), to: Date.parse('2026-11-22'), order: 'asc' });
+    assert.deepEqual(page.events.map((e) => [e._id, e._index]), [
+      ['timed:1', 'logs-mes-api-2026.11.20'], ['no-time:1', 'logs-mes-api-2026.11.20'], ['timed:2', 'logs-mes-api-2026.11.21'],
+    ]);
+    await store.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('R24 a batch DuckDB cannot load fails alone: the batches that shared its commit are stored', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'loupe-append-'));
   try {

@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { DEAD_LETTER_PREFIX } from '../index-names.js';
+import { DEAD_LETTER_PREFIX, seriesIndices } from '../index-names.js';
 import { sqlString, type IndexSources } from './index-sources.js';
 import { writeOrderDays, type OrderDayMemory } from './order-indices.js';
 import type { StagedBatch, StagedSlice } from './stage-batch.js';
@@ -28,9 +28,13 @@ export interface AppendOptions {
   zstdAttrs: boolean;
 }
 
-/** Every dead-letter index, this one first: a line re-sent on a later day lands in another day's index, and is still a duplicate. */
-function deadLetterIndices(index: string, sources: IndexSources): string[] {
-  return [index, ...sources.names().filter((name) => name !== index && name.startsWith(DEAD_LETTER_PREFIX))];
+/**
+ * Whether a slice's ids are looked for on every day of its index's series: an event stamped
+ * on arrival, a dead letter among them, is stamped again when it is re-sent, so a re-sent one
+ * has another time and may land in another day's index.
+ */
+function checkedOnEveryDay(slice: StagedSlice): boolean {
+  return slice.arrival || slice.index.startsWith(DEAD_LETTER_PREFIX);
 }
 
 /** The index's table, created in this transaction (and noted in `created`) when it is new. */
@@ -59,22 +63,22 @@ async function appendSlice(connection: DuckDBConnection, slice: StagedSlice, opt
   const index = slice.index;
   const table = await ensureTable(connection, index, options, created);
   const staged = stagedRows([slice]);
-  // An id always comes with the same timestamp, so a batch newer than everything stored
-  // holds no duplicates: the common case of a shipper appending skips the id check.
+  // An id that comes with its own timestamp always comes with the same one, so a batch newer
+  // than everything stored holds no duplicates: the common case of a shipper appending skips
+  // the id check.
   const newest = written.get(index) ?? (await newestStoredTs(connection, index, options));
-  // A dead letter is stamped when it arrives, so a re-sent one has a new time: its id is checked against every dead-letter index.
-  const deadLetters = index.startsWith(DEAD_LETTER_PREFIX);
+  const everyDay = checkedOnEveryDay(slice);
   written.set(index, Math.max(newest, slice.maxTs));
-  if (slice.minTs > newest && !deadLetters) {
+  if (slice.minTs > newest && !everyDay) {
     await insertFiles(connection, index, [slice], options, created);
     return [];
   }
   await connection.run(`CREATE OR REPLACE TEMP TABLE staging AS SELECT * FROM ${staged}`);
   const relation = (name: string) => (created.has(name) && options.sources.isCold(name) ? `(SELECT id, ts FROM ${tableIdentifier(name)} UNION ALL SELECT id, ts FROM ${options.sources.relation(name)})` : options.sources.relation(name));
-  const storedIds = deadLetters
-    ? `(${deadLetterIndices(index, options.sources).map((name) => `SELECT id FROM ${relation(name)}`).join(' UNION ALL ')})`
+  const storedIds = everyDay
+    ? `(${seriesIndices(index, [...new Set([...options.sources.names(), ...created])]).map((name) => `SELECT id FROM ${relation(name)}`).join(' UNION ALL ')})`
     : `(SELECT id FROM ${relation(index)} WHERE ts BETWEEN make_timestamp(CAST($1 AS BIGINT)) AND make_timestamp(CAST($2 AS BIGINT)))`;
-  const params = deadLetters ? [] : [BigInt(Math.trunc(slice.minTs)) * 1000n, BigInt(Math.trunc(slice.maxTs)) * 1000n];
+  const params = everyDay ? [] : [BigInt(Math.trunc(slice.minTs)) * 1000n, BigInt(Math.trunc(slice.maxTs)) * 1000n];
   const known = await connection.runAndReadAll(`SELECT s.id FROM staging s SEMI JOIN ${storedIds} e ON s.id = e.id`, params);
   await connection.run(`INSERT INTO ${table} SELECT ${stagingToTableSql} FROM staging s ANTI JOIN ${storedIds} e ON s.id = e.id`, params);
   await connection.run('DROP TABLE staging');
@@ -126,7 +130,7 @@ export async function appendStaged(connection: DuckDBConnection, batches: readon
       // Newer than everything stored and not overlapping one another: no id can repeat, so
       // all the batches' files for this index go in with one statement.
       const newest = written.get(index) ?? (await newestStoredTs(connection, index, options));
-      if (slices.length > 1 && !index.startsWith(DEAD_LETTER_PREFIX) && disjointAfter(slices.map(({ slice }) => slice), newest)) {
+      if (slices.length > 1 && !slices.some(({ slice }) => checkedOnEveryDay(slice)) && disjointAfter(slices.map(({ slice }) => slice), newest)) {
         await insertFiles(connection, index, slices.map(({ slice }) => slice), options, created);
         written.set(index, Math.max(newest, ...slices.map(({ slice }) => slice.maxTs)));
       } else {

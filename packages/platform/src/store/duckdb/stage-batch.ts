@@ -14,6 +14,8 @@ export interface StagedSlice {
   minTs: number;
   maxTs: number;
   rows: number;
+  /** Whether an event in it was stamped on arrival (`StoredEvent.arrival`): its ids are looked for on every day. */
+  arrival: boolean;
 }
 
 /**
@@ -92,11 +94,12 @@ export class BatchStager {
     let slice = this.slices.get(event.index);
     if (!slice) {
       const file = join(this.tmpDir, `${stagingFilePrefix(this.tag)}${++stagingSequence}.ndjson`);
-      slice = { index: event.index, file, writer: new StagingFile(file), rows: 0, minTs: event.ts, maxTs: event.ts };
+      slice = { index: event.index, file, writer: new StagingFile(file), rows: 0, minTs: event.ts, maxTs: event.ts, arrival: false };
       this.slices.set(event.index, slice);
     }
     slice.writer.append(stagingLine(event));
     slice.rows++;
+    if (event.arrival === true) slice.arrival = true;
     if (event.ts < slice.minTs) slice.minTs = event.ts;
     if (event.ts > slice.maxTs) slice.maxTs = event.ts;
     if (event.order_id !== null) {
@@ -116,7 +119,7 @@ export class BatchStager {
       this.abandon();
       throw error;
     }
-    return { slices: open.map(({ index, file, minTs, maxTs, rows }) => ({ index, file, minTs, maxTs, rows })), orderDays: this.orderDays() };
+    return { slices: open.map(({ index, file, minTs, maxTs, rows, arrival }) => ({ index, file, minTs, maxTs, rows, arrival })), orderDays: this.orderDays() };
   }
 
   /** The orders per day scope, each once: the indices of one day share a scope. */
