@@ -11,10 +11,18 @@ type Params = Record<string, string | undefined>;
 /** The default range of a search without `from`: the last 24 hours. */
 const DEFAULT_RANGE_MS = 86_400_000;
 
+/** Parameters that may be given several times, joined with commas: `indices=logs-mes-*&indices=logs-shop-*`. */
+const listParams = new Set(['indices']);
+
 function readParams(request: FastifyRequest): Params {
-  const query = (request.query ?? {}) as Params;
+  const query = (request.query ?? {}) as Record<string, string | string[] | undefined>;
   const body = request.body && typeof request.body === 'object' && !Buffer.isBuffer(request.body) ? (request.body as Record<string, unknown>) : {};
-  const merged: Params = { ...query };
+  const merged: Params = {};
+  for (const [key, value] of Object.entries(query)) {
+    if (!Array.isArray(value)) merged[key] = value;
+    else if (listParams.has(key)) merged[key] = value.join(',');
+    else throw new LoupeError('SEARCH_REPEATED_PARAM', `${key.slice(0, 40)} is given ${value.length} times; give it once`);
+  }
   for (const [key, value] of Object.entries(body)) if (value !== undefined && value !== null) merged[key] = String(value);
   return merged;
 }

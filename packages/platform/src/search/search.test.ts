@@ -83,6 +83,12 @@ test('R28 a KQL syntax error answers 400 with the column and what was expected; 
     }
     const wrongLimit = await get<{ error: { code: string } }>(platform, '/api/search?q=*&limit=abc');
     assert.equal(wrongLimit.body.error.code, 'SEARCH_BAD_LIMIT');
+    const twice = await get<{ error: { code: string; message: string } }>(platform, '/api/histogram?q=*&from=1h&from=2h');
+    assert.equal(twice.status, 400);
+    assert.deepEqual(twice.body.error, { code: 'SEARCH_REPEATED_PARAM', message: 'from is given 2 times; give it once' });
+    // Indices may be named several times, as several patterns.
+    const indices = await get<{ events: unknown[] }>(platform, '/api/search?q=*&indices=logs-mes-*&indices=dead-letter-*');
+    assert.equal(indices.status, 200);
   } finally {
     await platform.close();
   }
