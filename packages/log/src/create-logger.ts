@@ -171,6 +171,7 @@ export function createLogger(options: LoggerOptions): Logger {
   const sink: EventSink = {
     isLevelEnabled,
     maskValue,
+    encrypterFor: (field) => (encrypted.has(field) ? (value) => options.cipher!.encrypt(value) : undefined),
     write: (l, record, message) => lines.write(l, record, message),
     traceIds: activeTraceIds,
   };

@@ -1,4 +1,5 @@
 import { eventCatalogue, unmaskedFields, type EventName, type EventParams, type EventSpec, type LogLevel } from '@loupe/schema';
+import { MaskToken } from './mask/tokens.js';
 
 /** One typed method per catalogue event: `log.orderStatusChanged({ orderId, customerId, from, to })`. */
 export type EventMethods = { [E in EventName]: (params: EventParams<E>) => void };
@@ -7,6 +8,8 @@ export type EventMethods = { [E in EventName]: (params: EventParams<E>) => void 
 export interface EventSink {
   isLevelEnabled(level: LogLevel): boolean;
   maskValue(value: string): string;
+  /** How a field kept encrypted (R22) is encrypted, or undefined when the field is not. */
+  encrypterFor(field: string): ((value: string) => string) | undefined;
   write(level: LogLevel, record: Record<string, unknown>, message: string): void;
   /** The active trace context, written first on each line (R21). */
   traceIds(): { traceId: string; spanId: string } | undefined;
@@ -17,6 +20,8 @@ interface CompiledField {
   ecs: string;
   /** Free-text fields are scanned for personal data; ids, times and numbers never are. */
   scan: boolean;
+  /** Set for a field the logger keeps encrypted: the line carries it encrypted, the message `[REDACTED]`. */
+  encrypt: ((value: string) => string) | undefined;
 }
 
 /** A template piece: literal text, or the index of the parameter whose (masked) value goes there. */
@@ -27,6 +32,7 @@ function compileEvent(spec: EventSpec, sink: EventSink): (params: Record<string,
     param,
     ecs: field.ecs,
     scan: field.type === 'string' && !unmaskedFields.has(field.ecs),
+    encrypt: sink.encrypterFor(field.ecs),
   }));
   const parts: MessagePart[] = spec.message.split(/(\{\w+\})/).filter(Boolean).map((part) => {
     if (!part.startsWith('{')) return part;
@@ -45,6 +51,16 @@ function compileEvent(spec: EventSpec, sink: EventSink): (params: Record<string,
     for (let i = 0; i < fields.length; i++) {
       const field = fields[i]!;
       let value = params[field.param];
+      if (field.encrypt && value !== undefined && value !== null) {
+        const encrypted = field.encrypt(String(value));
+        // The message never carries a kept field in clear; a debug detail's message is the field itself.
+        if (field.ecs === 'message') values[i] = encrypted;
+        else {
+          record[field.ecs] = encrypted;
+          values[i] = MaskToken.redacted;
+        }
+        continue;
+      }
       if (field.scan && typeof value === 'string') value = sink.maskValue(value);
       values[i] = value;
       // The free-text `message` of a debug detail is the line's message, not a field.

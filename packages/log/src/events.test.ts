@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventCatalogue, type EventName, type EventParams } from '@loupe/schema';
 import { createLogger } from './create-logger.js';
+import { createFieldCipher, generateKey } from './mask/field-cipher.js';
 import { MemoryDestination } from './memory-destination.js';
 import { runInSpan } from './trace-context.js';
 
@@ -154,4 +155,22 @@ test('R22 generic lines mask the message and free-text fields but keep ids', () 
   assert.equal(line?.message, 'Operator called [PHONE] about ORD-1042');
   assert.equal(line?.['order.id'], 'ORD-1042');
   assert.equal(line?.note, 'write to [EMAIL]');
+});
+
+test('R22 fields kept encrypted are encrypted in event lines too, and the message does not carry them in clear', () => {
+  const destination = new MemoryDestination();
+  const cipher = createFieldCipher({ keys: [{ id: 'k1', key: generateKey() }], activeKeyId: 'k1' });
+  const log = createLogger({ service: 'mes-api', destination, encryptFields: ['customer.id', 'operator.id', 'message'], cipher });
+  log.orderStatusChanged({ orderId: 'ORD-1042', customerId: 'CUS-7', from: 'NEW', to: 'MODEL_UPLOADED' });
+  log.operatorAssigned({ orderId: 'ORD-1042', operatorId: 'OPR-3' });
+  log.level = 'debug';
+  log.debugDetail({ detail: 'pricing inputs for CUS-7' });
+  const [statusChanged, assigned, detail] = destination.records();
+  assert.equal(cipher.decrypt(String(statusChanged!['customer.id'])), 'CUS-7');
+  assert.equal(statusChanged!.message, 'Order ORD-1042 status changed from NEW to MODEL_UPLOADED');
+  assert.equal(cipher.decrypt(String(assigned!['operator.id'])), 'OPR-3');
+  assert.equal(assigned!.message, 'Operator [REDACTED] assigned to order ORD-1042');
+  assert.equal(assigned!['order.id'], 'ORD-1042');
+  assert.equal(cipher.decrypt(String(detail!.message)), 'pricing inputs for CUS-7');
+  assert.ok(destination.lines.every((line) => !line.includes('CUS-7') && !line.includes('OPR-3')));
 });
