@@ -172,7 +172,7 @@ export function createLogger(options: LoggerOptions): Logger {
     isLevelEnabled,
     maskValue,
     encrypterFor: (field) => (encrypted.has(field) ? (value) => options.cipher!.encrypt(value) : undefined),
-    write: (l, record, message) => lines.write(l, record, message),
+    writeJson: (l, json, message) => lines.writeJson(l, json, message),
     traceIds: activeTraceIds,
   };
 

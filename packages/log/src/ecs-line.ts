@@ -36,7 +36,11 @@ export class EcsLineWriter {
   }
 
   write(level: LogLevel, fields: Record<string, unknown> | undefined, message: string): void {
-    const body = fields === undefined ? '' : jsonFields(fields);
-    this.destination.write(`${levelPrefix[level]}${timestamp()}${this.bindings}${body}${this.messageKey}${jsonString(message)}}\n`);
+    this.writeJson(level, fields === undefined ? '' : jsonFields(fields), message);
+  }
+
+  /** A line whose fields are already JSON text: `,"key":value` for each (see `jsonFields`). */
+  writeJson(level: LogLevel, fieldsJson: string, message: string): void {
+    this.destination.write(`${levelPrefix[level]}${timestamp()}${this.bindings}${fieldsJson}${this.messageKey}${jsonString(message)}}\n`);
   }
 }

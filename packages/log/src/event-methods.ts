@@ -1,5 +1,9 @@
-import { eventCatalogue, unmaskedFields, type EventName, type EventParams, type EventSpec, type LogLevel } from '@loupe/schema';
+import { eventCatalogue, F, unmaskedFields, type EventName, type EventParams, type EventSpec, type LogLevel } from '@loupe/schema';
+import { jsonString, jsonValue } from './json-text.js';
 import { MaskToken } from './mask/tokens.js';
+
+const TRACE_KEY = `,${jsonString(F.traceId)}:`;
+const SPAN_KEY = `,${jsonString(F.spanId)}:`;
 
 /** One typed method per catalogue event: `log.orderStatusChanged({ orderId, customerId, from, to })`. */
 export type EventMethods = { [E in EventName]: (params: EventParams<E>) => void };
@@ -10,7 +14,8 @@ export interface EventSink {
   maskValue(value: string): string;
   /** How a field kept encrypted (R22) is encrypted, or undefined when the field is not. */
   encrypterFor(field: string): ((value: string) => string) | undefined;
-  write(level: LogLevel, record: Record<string, unknown>, message: string): void;
+  /** Writes a line whose fields are JSON text already: `,"key":value` for each. */
+  writeJson(level: LogLevel, fieldsJson: string, message: string): void;
   /** The active trace context, written first on each line (R21). */
   traceIds(): { traceId: string; spanId: string } | undefined;
 }
@@ -18,6 +23,8 @@ export interface EventSink {
 interface CompiledField {
   param: string;
   ecs: string;
+  /** `,"<ecs>":`, written once here rather than on every line. */
+  key: string;
   /** Free-text fields are scanned for personal data; ids, times and numbers never are. */
   scan: boolean;
   /** Set for a field the logger keeps encrypted: the line carries it encrypted, the message `[REDACTED]`. */
@@ -31,6 +38,7 @@ function compileEvent(spec: EventSpec, sink: EventSink): (params: Record<string,
   const fields: CompiledField[] = Object.entries(spec.fields).map(([param, field]) => ({
     param,
     ecs: field.ecs,
+    key: `,${jsonString(field.ecs)}:`,
     scan: field.type === 'string' && !unmaskedFields.has(field.ecs),
     encrypt: sink.encrypterFor(field.ecs),
   }));
@@ -41,13 +49,15 @@ function compileEvent(spec: EventSpec, sink: EventSink): (params: Record<string,
     return index;
   });
   const { action, level: defaultLevel } = spec;
+  const actionJson = `,${jsonString(F.action)}:${jsonString(action)}`;
   const values: unknown[] = new Array(fields.length);
 
   return (params) => {
     const level = (params.level as LogLevel | undefined) ?? defaultLevel;
     if (!sink.isLevelEnabled(level)) return;
     const ids = sink.traceIds();
-    const record: Record<string, unknown> = ids ? { 'trace.id': ids.traceId, 'span.id': ids.spanId, 'event.action': action } : { 'event.action': action };
+    // The line's fields as JSON text, built here: the event's field names are known now.
+    let json = ids ? `${TRACE_KEY}${jsonString(ids.traceId)}${SPAN_KEY}${jsonString(ids.spanId)}${actionJson}` : actionJson;
     for (let i = 0; i < fields.length; i++) {
       const field = fields[i]!;
       let value = params[field.param];
@@ -56,7 +66,7 @@ function compileEvent(spec: EventSpec, sink: EventSink): (params: Record<string,
         // The message never carries a kept field in clear; a debug detail's message is the field itself.
         if (field.ecs === 'message') values[i] = encrypted;
         else {
-          record[field.ecs] = encrypted;
+          json += field.key + jsonString(encrypted);
           values[i] = MaskToken.redacted;
         }
         continue;
@@ -64,11 +74,14 @@ function compileEvent(spec: EventSpec, sink: EventSink): (params: Record<string,
       if (field.scan && typeof value === 'string') value = sink.maskValue(value);
       values[i] = value;
       // The free-text `message` of a debug detail is the line's message, not a field.
-      if (value !== undefined && value !== null && field.ecs !== 'message') record[field.ecs] = value;
+      if (value !== undefined && value !== null && field.ecs !== 'message') {
+        const valueJson = jsonValue(value);
+        if (valueJson !== undefined) json += field.key + valueJson;
+      }
     }
     let message = '';
     for (const part of parts) message += typeof part === 'string' ? part : (values[part] ?? '');
-    sink.write(level, record, message);
+    sink.writeJson(level, json, message);
   };
 }
 

@@ -64,6 +64,26 @@ export function jsonNumber(value: number): string {
   return Number.isFinite(value) ? String(value) : 'null';
 }
 
+/** A field's value as JSON, or undefined for what a line leaves out (undefined, functions, symbols) as pino does. */
+export function jsonValue(value: unknown, wellFormed = false): string | undefined {
+  switch (typeof value) {
+    case 'string':
+      return wellFormed ? wellFormedJsonString(value) : jsonString(value);
+    case 'number':
+      return jsonNumber(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+      return undefined;
+    case 'bigint':
+      return String(value);
+    default:
+      return value === null ? 'null' : jsonObject(value as object, wellFormed);
+  }
+}
+
 /**
  * `,"key":value` for each field, skipping undefined values and functions as pino does; with
  * `wellFormed`, strings are written as `wellFormedJsonString` writes them.
@@ -73,29 +93,8 @@ export function jsonFields(fields: Record<string, unknown>, wellFormed = false):
   let out = '';
   for (const key in fields) {
     if (!Object.prototype.hasOwnProperty.call(fields, key)) continue;
-    const value = fields[key];
-    let json: string;
-    switch (typeof value) {
-      case 'string':
-        json = string(value);
-        break;
-      case 'number':
-        json = jsonNumber(value);
-        break;
-      case 'boolean':
-        json = value ? 'true' : 'false';
-        break;
-      case 'undefined':
-      case 'function':
-      case 'symbol':
-        continue;
-      case 'bigint':
-        json = String(value);
-        break;
-      default:
-        json = value === null ? 'null' : jsonObject(value as object, wellFormed);
-    }
-    out += `,${string(key)}:${json}`;
+    const json = jsonValue(fields[key], wellFormed);
+    if (json !== undefined) out += `,${string(key)}:${json}`;
   }
   return out;
 }
