@@ -99,7 +99,7 @@ function maskObject(record: Record<string, unknown>, prefix: string, inherited: 
 }
 
 /** `out[key] = value`, except that a `__proto__` key parsed from JSON stays a field. */
-function setField(out: Record<string, unknown>, key: string, value: unknown): void {
+export function setField(out: Record<string, unknown>, key: string, value: unknown): void {
   if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
   else out[key] = value;
 }

@@ -169,17 +169,24 @@ test('R24 R25 documents with hostile strings and numbers are stored and read bac
       String.raw`{"@timestamp":"2026-11-21T10:00:02Z","service.name":"mes-api","order.id":"ORD-H3","http.response.status_code":1e21}`,
       String.raw`{"@timestamp":"2026-11-21T10:00:03Z","service.name":"mes-api","order.id":"ORD-H4","event.duration":-9.3e18}`,
       String.raw`{"@timestamp":"2026-11-21T10:00:04Z","service.name":"mes-api","order.id":"ORD-H5","event.duration":"12.5","http.response.status_code":null}`,
+      // A key named __proto__ is a field like any other, nested or not.
+      String.raw`{"@timestamp":"2026-11-21T10:00:05Z","service.name":"mes-api","order.id":"ORD-H6","__proto__":[1,2],"nested":{"__proto__":{"a":1}}}`,
+      String.raw`{"@timestamp":"2026-11-21T10:00:06Z","service.name":"mes-api","order.id":"ORD-H7","__proto__":"text"}`,
     ];
     const body = documents.map((document, i) => `{"create":{"_id":"hostile:${i}"}}\n${document}`).join('\n') + '\n';
     const response = await fetch(`${platform.url}/_bulk`, { method: 'POST', body, headers: { 'content-type': 'application/x-ndjson' } });
     assert.equal(response.status, 200);
     const answer = (await response.json()) as { errors: boolean; items: Array<{ create: { status: number } }> };
-    assert.deepEqual(answer.items.map((item) => item.create.status), [201, 201, 400, 400, 201]);
+    assert.deepEqual(answer.items.map((item) => item.create.status), [201, 201, 400, 400, 201, 201, 201]);
     assert.match(JSON.stringify(answer.items[2]), /http.response.status_code must be a whole number from -2147483648 to 2147483647, got 1e\+21/);
     assert.match(JSON.stringify(answer.items[3]), /event.duration must be a whole number from -9223372036854775808 to 9223372036854775807/);
     const found = await search(platform.url, 'order.id:ORD-H*', '&from=2026-11-21T00:00:00Z&to=2026-11-22T00:00:00Z&order=asc');
-    const [first, second, fifth] = found.body.events;
-    assert.equal(found.body.events.length, 3);
+    const [first, second, fifth, sixth, seventh] = found.body.events;
+    assert.equal(found.body.events.length, 5);
+    assert.deepEqual(Object.getOwnPropertyDescriptor(sixth, '__proto__')?.value, [1, 2]);
+    assert.equal(sixth!['nested.__proto__.a'], 1);
+    assert.equal('0' in sixth!, false);
+    assert.equal(Object.getOwnPropertyDescriptor(seventh, '__proto__')?.value, 'text');
     assert.equal(fifth!['event.duration'], 12);
     assert.equal('http.response.status_code' in fifth!, false);
     // A lone surrogate is not text: it is stored as U+FFFD, as a UTF-8 decoder would make of it.
@@ -190,7 +197,7 @@ test('R24 R25 documents with hostile strings and numbers are stored and read bac
     assert.equal(second!.message, "'; DROP TABLE logs; -- \u2028 \u0000");
     const range = '&from=2026-11-21T00:00:00Z&to=2026-11-22T00:00:00Z';
     assert.deepEqual((await search(platform.url, '_id:"hostile:1"', range)).body.events.map((e) => e['order.id']), ['ORD-H2']);
-    assert.equal((await search(platform.url, '_id:hostile*', range)).body.events.length, 3);
+    assert.equal((await search(platform.url, '_id:hostile*', range)).body.events.length, 5);
   } finally {
     await platform.close();
   }

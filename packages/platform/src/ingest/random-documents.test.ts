@@ -17,7 +17,7 @@ function random(seed: number): () => number {
 
 const strings = ['', ' ', 'ORD-1', '\u0000', '\ud83d', '\udc8d', '💍', 'Ж', '"', '\\', '\n', '\u2028', 'x'.repeat(3000), "'; DROP TABLE x; --", 'NaN', '1e400', '2026-13-45T99:99:99Z', 'ivan@example.com'];
 const numbers = [0, -0, 1, -1, 1.5, 1e21, 1e308, -1e308, 2 ** 53 + 1, 1.2345678901234568e29, 5e-324, 2_147_483_648, -2_147_483_649];
-const keys = ['message', 'log.level', 'service.name', '@timestamp', 'timestamp', 'time', 'trace.id', 'order.id', 'http.response.status_code', 'event.duration', 'client.ip', 'x', '', '.', 'a..b', 'Ж.ключ', 'password', '\ud83d', '"q"', 'k'.repeat(300), '_id'];
+const keys = ['message', 'log.level', 'service.name', '@timestamp', 'timestamp', 'time', 'trace.id', 'order.id', 'http.response.status_code', 'event.duration', 'client.ip', 'x', '', '.', 'a..b', 'Ж.ключ', 'password', '\ud83d', '"q"', 'k'.repeat(300), '_id', '__proto__', 'constructor'];
 
 function generator(seed: number) {
   const next = random(seed);

@@ -1,3 +1,5 @@
+import { setField } from '@loupe/log';
+
 const MAX_DEPTH = 16;
 
 /** A document with no nested object is already flat: the pipeline then works on it in place, with no copy. */
@@ -18,10 +20,11 @@ export function flatten(source: Record<string, unknown>, target: Record<string, 
     const value = source[key];
     const name = prefix ? `${prefix}.${key}` : key;
     if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-      if (depth >= MAX_DEPTH) target[name] = JSON.stringify(value);
+      if (depth >= MAX_DEPTH) setField(target, name, JSON.stringify(value));
       else flatten(value as Record<string, unknown>, target, name, depth + 1);
     } else if (value !== undefined) {
-      target[name] = value;
+      // A `__proto__` key from JSON stays a field rather than becoming the object's prototype.
+      setField(target, name, value);
     }
   }
   return target;

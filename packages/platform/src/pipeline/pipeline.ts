@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { F } from '@loupe/schema';
-import { maskRecord, type FieldCipher } from '@loupe/log';
+import { maskRecord, setField, type FieldCipher } from '@loupe/log';
 import { indexFor, defaultIndexLayout, type IndexLayout } from '../store/index-names.js';
 import { typedColumns, type StoredEvent } from '../store/stored-event.js';
 import { applyAliases } from './field-aliases.js';
@@ -92,7 +92,7 @@ export function createPipeline(options: PipelineOptions = {}): (input: PipelineI
     const eventTs = ts ?? input.receivedAt;
     const attrs: Record<string, unknown> = {};
     for (const key in record) {
-      if (!typedFieldSet.has(key) && key !== F.timestamp) attrs[key] = record[key];
+      if (!typedFieldSet.has(key) && key !== F.timestamp) setField(attrs, key, record[key]);
     }
     // One object literal of a fixed shape: far cheaper than adding columns one by one.
     const event: StoredEvent = {

@@ -1,4 +1,5 @@
 import { F } from '@loupe/schema';
+import { setField } from '@loupe/log';
 
 /**
  * One event as the store keeps it: typed columns for the fields every search touches,
@@ -62,7 +63,8 @@ export function toRecord(event: Omit<StoredEvent, 'attrs'> & { attrs: string | R
     if (value !== null && value !== undefined) record[field] = value;
   }
   const attrs = typeof event.attrs === 'string' ? (JSON.parse(event.attrs) as Record<string, unknown>) : event.attrs;
-  if (attrs) Object.assign(record, attrs);
+  // Field by field: `Object.assign` would make a `__proto__` field the record's prototype.
+  if (attrs) for (const key of Object.keys(attrs)) setField(record, key, attrs[key]);
   record._id = event.id;
   record._index = event.index;
   return record;
