@@ -17,10 +17,20 @@ function deadLetter(id: string, day: string): StoredEvent {
   };
 }
 
-test('R23 R24 a malformed line re-sent on a later day is dead-lettered once', async () => {
+/** Runs `body` against a store of its own in a fresh directory, closed and removed afterwards. */
+async function withStore(body: (store: DuckDbStore) => Promise<void>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'loupe-append-'));
+  const store = await DuckDbStore.open({ path: join(dir, 'loupe.duckdb'), tmpDir: join(dir, 'tmp'), threads: 1 });
   try {
-    const store = await DuckDbStore.open({ path: join(dir, 'loupe.duckdb'), tmpDir: join(dir, 'tmp'), threads: 1 });
+    await body(store);
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('R23 R24 a malformed line re-sent on a later day is dead-lettered once', async () => {
+  await withStore(async (store) => {
     assert.deepEqual((await store.append([deadLetter('dl-file:42', '2026-11-20')])).duplicate, [false]);
     const again = await store.append([deadLetter('dl-file:42', '2026-11-21'), deadLetter('dl-file:43', '2026-11-21')]);
     assert.deepEqual(again.duplicate, [true, false]);
@@ -29,10 +39,7 @@ test('R23 R24 a malformed line re-sent on a later day is dead-lettered once', as
       ['dl-file:42', 'dead-letter-2026.11.20'],
       ['dl-file:43', 'dead-letter-2026.11.21'],
     ]);
-    await store.close();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 function event(id: string, at: string, service = 'mes-api'): StoredEvent {
@@ -43,9 +50,7 @@ function event(id: string, at: string, service = 'mes-api'): StoredEvent {
 }
 
 test('R23 R26 batches committed together: disjoint ones go in whole, a repeated id is kept once and reported to the later batch', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'loupe-append-'));
-  try {
-    const store = await DuckDbStore.open({ path: join(dir, 'loupe.duckdb'), tmpDir: join(dir, 'tmp'), threads: 1 });
+  await withStore(async (store) => {
     const stage = (events: StoredEvent[]) => stageBatch(events, store.stagingDir).staged;
     // Sent together, so they share one transaction: two disjoint batches of one index, then a re-send overlapping the first.
     const first = [event('a', '2026-11-21T10:00:00Z'), event('b', '2026-11-21T10:00:01Z', 'shop-api')];
@@ -62,16 +67,11 @@ test('R23 R26 batches committed together: disjoint ones go in whole, a repeated 
     ]);
     assert.deepEqual(readdirSync(store.stagingDir), [], 'staging files are removed once written');
     assert.deepEqual(await store.orderScopes('ORD-1'), ['logs-*-2026.11.21']);
-    await store.close();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('R23 an event stamped on arrival and re-sent on a later day is stored once', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'loupe-append-'));
-  try {
-    const store = await DuckDbStore.open({ path: join(dir, 'loupe.duckdb'), tmpDir: join(dir, 'tmp'), threads: 1 });
+  await withStore(async (store) => {
     const stamped = (at: string) => ({ ...event('no-time:1', at), arrival: true });
     assert.deepEqual((await store.append([stamped('2026-11-20T23:59:59Z'), event('timed:1', '2026-11-20T23:59:58Z')])).duplicate, [false, false]);
     // Re-sent after midnight: stamped again, newer than everything stored, in the next day's index.
@@ -80,16 +80,11 @@ test('R23 an event stamped on arrival and re-sent on a later day is stored once'
     assert.deepEqual(page.events.map((e) => [e._id, e._index]), [
       ['timed:1', 'logs-mes-api-2026.11.20'], ['no-time:1', 'logs-mes-api-2026.11.20'], ['timed:2', 'logs-mes-api-2026.11.21'],
     ]);
-    await store.close();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('R24 a batch DuckDB cannot load fails alone: the batches that shared its commit are stored', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'loupe-append-'));
-  try {
-    const store = await DuckDbStore.open({ path: join(dir, 'loupe.duckdb'), tmpDir: join(dir, 'tmp'), threads: 1 });
+  await withStore(async (store) => {
     const stage = (events: StoredEvent[]) => stageBatch(events, store.stagingDir).staged;
     const broken = stage([event('p', '2026-11-21T10:00:01Z')]);
     writeFileSync(broken.slices[0]!.file, '{"id":"p","ts":');
@@ -103,10 +98,7 @@ test('R24 a batch DuckDB cannot load fails alone: the batches that shared its co
     const page = await store.search({ query: parseKql('*'), from: Date.parse('2026-11-20'), to: Date.parse('2026-11-22'), order: 'asc' });
     assert.deepEqual(page.events.map((e) => e._id), ['q', 'r']);
     assert.deepEqual(readdirSync(store.stagingDir), [], 'staging files are removed, the broken one too');
-    await store.close();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('R24 staging files a stopped process left behind are removed when the store opens', async () => {
