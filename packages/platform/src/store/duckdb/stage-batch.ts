@@ -1,7 +1,7 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
-import { jsonFields, jsonNumber, wellFormedJsonString as jsonString } from '@loupe/log';
+import { jsonFields, jsonNumber, wellFormedJsonString } from '@loupe/log';
 import type { StoredEvent } from '../stored-event.js';
 import { dayScope } from '../index-names.js';
 import type { OrderDays } from './order-indices.js';
@@ -50,7 +50,7 @@ export function removeStagingFiles(dir: string, tag: string): void {
   for (const name of names) if (name.startsWith(prefix)) rmSync(join(dir, name), { force: true });
 }
 
-const nullable = (value: string | null) => (value === null ? 'null' : jsonString(value));
+const nullable = (value: string | null) => (value === null ? 'null' : wellFormedJsonString(value));
 const nullableNumber = (value: number | null) => (value === null ? 'null' : jsonNumber(value));
 
 /**
@@ -61,7 +61,7 @@ const nullableNumber = (value: number | null) => (value === null ? 'null' : json
  * every typed column.
  */
 export function stagingLine(e: StoredEvent): string {
-  return `{"id":${jsonString(e.id)},"ts":${jsonNumber(e.ts)},"level":${nullable(e.level)},"service":${nullable(e.service)}`
+  return `{"id":${wellFormedJsonString(e.id)},"ts":${jsonNumber(e.ts)},"level":${nullable(e.level)},"service":${nullable(e.service)}`
     + `,"message":${nullable(e.message)},"action":${nullable(e.action)},"trace_id":${nullable(e.trace_id)},"span_id":${nullable(e.span_id)}`
     + `,"order_id":${nullable(e.order_id)},"customer_id":${nullable(e.customer_id)},"user_id":${nullable(e.user_id)}`
     + `,"http_status":${nullableNumber(e.http_status)},"duration_ns":${nullableNumber(e.duration_ns)},"client_ip":${nullable(e.client_ip)}`
@@ -110,15 +110,10 @@ export class BatchStager {
     return true;
   }
 
-  /** Writes what is left and closes the staging files. */
+  /** Writes what is left and closes the staging files; on failure the caller abandons the batch. */
   finish(): StagedBatch {
     const open = [...this.slices.values()];
-    try {
-      for (const slice of open) slice.writer.close();
-    } catch (error) {
-      this.abandon();
-      throw error;
-    }
+    for (const slice of open) slice.writer.close();
     return { slices: open.map(({ index, file, minTs, maxTs, rows, arrival }) => ({ index, file, minTs, maxTs, rows, arrival })), orderDays: this.orderDays() };
   }
 
