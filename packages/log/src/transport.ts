@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
+import { utf8Text } from '@loupe/schema';
 import { maskLine } from './mask/index.js';
 import { RotatingFile, type RotatingFileOptions } from './rotating-file.js';
 
@@ -16,7 +17,7 @@ export interface TransportOptions {
 function createLineMasker(): (chunk: Buffer) => Buffer {
   let pending = '';
   return (chunk) => {
-    const text = pending + chunk.toString('utf8');
+    const text = pending + utf8Text(chunk);
     const end = text.lastIndexOf('\n');
     if (end === -1) {
       pending = text;

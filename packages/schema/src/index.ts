@@ -6,3 +6,4 @@ export {
 export { LoupeError, type ErrorBody } from './errors.js';
 export { integerSetting } from './settings.js';
 export { freePort } from './free-port.js';
+export { utf8Text } from './utf8-text.js';

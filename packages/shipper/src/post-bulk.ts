@@ -1,6 +1,7 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { BodyEncoding } from './disk-buffer.js';
+import { utf8Text } from '@loupe/schema';
 
 /** What the platform said to one `_bulk` request. */
 export type BulkOutcome =
@@ -77,7 +78,7 @@ export class BulkClient {
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
         response.on('error', (error) => resolve({ delivered: false, reason: error.message }));
         response.on('end', () => {
-          const outcome = readBulkAnswer(response.statusCode ?? 0, Buffer.concat(chunks).toString('utf8'));
+          const outcome = readBulkAnswer(response.statusCode ?? 0, utf8Text(Buffer.concat(chunks)));
           const wait = outcome.delivered ? undefined : retryAfter(response);
           resolve(wait !== undefined && !outcome.delivered ? { ...outcome, retryAfterMs: wait } : outcome);
         });

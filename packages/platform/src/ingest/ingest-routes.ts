@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { LoupeError } from '@loupe/schema';
+import { LoupeError, utf8Text } from '@loupe/schema';
 import type { LogStore } from '../store/log-store.js';
 import { bulkResponseText } from './bulk/bulk-response.js';
 import type { IngestItem } from './ingest-item.js';
@@ -58,7 +58,7 @@ export async function ingestRoutes(app: FastifyInstance, options: IngestRoutesOp
       throw new LoupeError('INGEST_UNSUPPORTED_MEDIA_TYPE', `OTLP/HTTP takes application/json or application/x-protobuf, not "${contentType}"`, 415);
     }
     const body = readBody(request, limits.maxBodyBytes);
-    const decoded = decodeOtlpLogs(protobuf ? body : body.toString('utf8'), protobuf ? 'protobuf' : 'json');
+    const decoded = decodeOtlpLogs(protobuf ? body : utf8Text(body), protobuf ? 'protobuf' : 'json');
     const items: IngestItem[] = decoded.records.map((record) => ({ document: record, raw: JSON.stringify(record) }));
     const outcomes = await ingestItems(store, ingestor.pipeline, items, 'otlp');
     const rejections = [...decoded.rejected, ...outcomes.flatMap((o, index) => (o.error ? [{ index, reason: o.error.reason }] : []))];

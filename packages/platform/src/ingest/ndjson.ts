@@ -1,12 +1,12 @@
+import { bodyLines, lineTooLarge } from './body-lines.js';
 import type { IngestItem } from './ingest-item.js';
 
 /** Plain NDJSON, item by item: one JSON event per line; a bad line is an item with its error, the others go on. */
-export function* ndjsonItems(body: string, maxLineBytes: number): Generator<IngestItem> {
-  for (const rawLine of body.split('\n')) {
-    const line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;
+export function* ndjsonItems(body: Buffer, maxLineBytes: number): Generator<IngestItem> {
+  for (const { bytes, text: line } of bodyLines(body, maxLineBytes)) {
     if (line.trim() === '') continue;
-    if (Buffer.byteLength(line) > maxLineBytes) {
-      yield { raw: line.slice(0, 4096), error: { status: 413, type: 'line_too_large', reason: `line of ${Buffer.byteLength(line)} bytes is over the ${maxLineBytes}-byte limit` } };
+    if (bytes > maxLineBytes) {
+      yield { raw: line, error: lineTooLarge(bytes, maxLineBytes) };
       continue;
     }
     let document: unknown;

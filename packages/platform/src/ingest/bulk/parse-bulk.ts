@@ -1,3 +1,4 @@
+import { bodyLines, lineTooLarge } from '../body-lines.js';
 import type { IngestItem } from '../ingest-item.js';
 
 export type BulkAction = 'index' | 'create' | 'update' | 'delete';
@@ -55,19 +56,14 @@ function actionOf(value: unknown): { action: BulkAction; meta: Record<string, un
  * index/create/update) into entries. A malformed line becomes an entry of its own with an
  * error instead of failing the request, so the rest of the batch is still stored (R24).
  */
-export function parseBulk(body: string, options: ParseBulkOptions): BulkEntry[] {
-  return [...bulkEntries(body, options)];
+export function parseBulk(body: string | Buffer, options: ParseBulkOptions): BulkEntry[] {
+  return [...bulkEntries(typeof body === 'string' ? Buffer.from(body) : body, options)];
 }
 
 /** `parseBulk` one entry at a time, so a caller can be done with each before the next is parsed. */
-export function* bulkEntries(body: string, options: ParseBulkOptions): Generator<BulkEntry> {
+export function* bulkEntries(body: Buffer, options: ParseBulkOptions): Generator<BulkEntry> {
   let pending: { action: BulkAction; meta: Record<string, unknown> } | undefined;
-  let start = 0;
-  while (start < body.length) {
-    let end = body.indexOf('\n', start);
-    if (end === -1) end = body.length;
-    const line = body.charCodeAt(end - 1) === 13 ? body.slice(start, end - 1) : body.slice(start, end);
-    start = end + 1;
+  for (const { bytes, text: line } of bodyLines(body, options.maxLineBytes)) {
     if (line.length === 0 || (line.charCodeAt(0) <= 32 && line.trim() === '')) continue;
     if (!pending) {
       const plain = plainAction(line);
@@ -79,12 +75,8 @@ export function* bulkEntries(body: string, options: ParseBulkOptions): Generator
 
     const index = typeof pending?.meta._index === 'string' ? pending.meta._index : options.defaultIndex;
     const id = typeof pending?.meta._id === 'string' || typeof pending?.meta._id === 'number' ? String(pending.meta._id) : undefined;
-    // A UTF-16 unit is at most 3 UTF-8 bytes: most lines need no byte count at all.
-    if (line.length * 3 > options.maxLineBytes && Buffer.byteLength(line) > options.maxLineBytes) {
-      yield {
-        action: pending?.action ?? 'index', index, id, raw: line.slice(0, 4096),
-        error: { status: 413, type: 'line_too_large', reason: `line of ${Buffer.byteLength(line)} bytes is over the ${options.maxLineBytes}-byte limit` },
-      };
+    if (bytes > options.maxLineBytes) {
+      yield { action: pending?.action ?? 'index', index, id, raw: line, error: lineTooLarge(bytes, options.maxLineBytes) };
       pending = undefined;
       continue;
     }

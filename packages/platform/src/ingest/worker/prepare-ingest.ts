@@ -27,12 +27,12 @@ export interface JobItem {
 /** A job's items, parsed one by one: bulk entries, or NDJSON lines as `index` actions. */
 export function* jobItems(job: IngestJob): Generator<IngestItem & JobItem> {
   const bytes = Buffer.from(job.body.buffer, job.body.byteOffset, job.body.byteLength);
-  const text = decodeBody(bytes, job.encoding, job.maxBodyBytes).toString('utf8');
+  const body = decodeBody(bytes, job.encoding, job.maxBodyBytes);
   if (job.protocol === 'bulk') {
-    yield* bulkEntries(text, { defaultIndex: job.defaultIndex, maxLineBytes: job.maxLineBytes });
+    yield* bulkEntries(body, { defaultIndex: job.defaultIndex, maxLineBytes: job.maxLineBytes });
     return;
   }
-  for (const item of ndjsonItems(text, job.maxLineBytes)) yield { ...item, action: 'index' };
+  for (const item of ndjsonItems(body, job.maxLineBytes)) yield { ...item, action: 'index' };
 }
 
 /**
