@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readBulkAnswer } from './post-bulk.js';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { BulkClient, readBulkAnswer } from './post-bulk.js';
 
 const item = (status: number, type?: string) => ({ create: { _index: 'logs-mes-api-2026.11.21', _id: 'f:1', status, ...(type && { error: { type, reason: `${type} happened` } }) } });
 const answer = (items: unknown[]) => JSON.stringify({ took: 3, errors: true, items });
@@ -22,4 +25,40 @@ test('a 429 or 5xx answer, a 429 or 5xx item, or an answer that is not a _bulk r
 test('a request the platform refuses as a whole (401, 413) is kept and sent again, never dropped', () => {
   assert.equal(readBulkAnswer(401, '{"error":{"code":"UNAUTHORISED"}}').delivered, false);
   assert.equal(readBulkAnswer(413, '{"error":{"code":"INGEST_BODY_TOO_LARGE"}}').delivered, false);
+});
+
+test('BulkClient reads an answer that arrives in pieces: a clean one by its start, one with errors whole (R23)', async () => {
+  const answers: Array<{ status: number; body: string }> = [];
+  const server = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      const { status, body } = answers.shift()!;
+      response.writeHead(status, { 'content-type': 'application/json' });
+      // Small pieces, each written after the last was sent, so the client sees them one by one.
+      const pieces = [body.slice(0, 7), body.slice(7, 60), body.slice(60, 100), body.slice(100)];
+      const next = () => {
+        const piece = pieces.shift();
+        if (piece === undefined) return response.end();
+        response.write(piece, () => setTimeout(next, 2));
+      };
+      next();
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const client = new BulkClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  try {
+    const many = (status: number, type?: string) => Array.from({ length: 200 }, () => item(status, type));
+    answers.push({ status: 200, body: JSON.stringify({ took: 12, errors: false, items: many(201) }) });
+    assert.deepEqual(await client.post(Buffer.from('{}\n'), 'identity'), { delivered: true, rejected: 0 });
+    answers.push({ status: 200, body: answer([...many(201), item(400, 'mapper_parsing_exception')]) });
+    assert.deepEqual(await client.post(Buffer.from('{}\n'), 'identity'), { delivered: true, rejected: 1, firstRejection: '400 mapper_parsing_exception: mapper_parsing_exception happened' });
+    answers.push({ status: 503, body: JSON.stringify({ took: 1, errors: false, items: many(201) }) });
+    assert.equal((await client.post(Buffer.from('{}\n'), 'identity')).delivered, false);
+    answers.push({ status: 200, body: '{"took":1,"errors":false,"items":[]}' });
+    assert.deepEqual(await client.post(Buffer.from('{}\n'), 'identity'), { delivered: true, rejected: 0 });
+  } finally {
+    client.close();
+    server.close();
+  }
 });

@@ -16,6 +16,8 @@ interface BulkItem {
 const REQUEST_TIMEOUT_MS = 120_000;
 /** The platform (and Elasticsearch) answer `{"took":…,"errors":false,…}`: no need to read thousands of items. */
 const NO_ERRORS = /^\{\s*"took"\s*:\s*\d+\s*,\s*"errors"\s*:\s*false\b/;
+/** How much of an answer's start `NO_ERRORS` reads. */
+const CLEAN_PREFIX_BYTES = 80;
 
 /**
  * Reads a `_bulk` answer item by item. An item stored (2xx) or already there (409 on
@@ -26,7 +28,7 @@ const NO_ERRORS = /^\{\s*"took"\s*:\s*\d+\s*,\s*"errors"\s*:\s*false\b/;
 export function readBulkAnswer(status: number, text: string): BulkOutcome {
   if (status === 429 || status >= 500) return { delivered: false, status, reason: `the platform answered ${status}: ${text.slice(0, 200)}` };
   if (status < 200 || status >= 300) return { delivered: false, status, reason: `the platform refused the request with ${status}: ${text.slice(0, 300)}` };
-  if (NO_ERRORS.test(text.slice(0, 80))) return { delivered: true, rejected: 0 };
+  if (NO_ERRORS.test(text.slice(0, CLEAN_PREFIX_BYTES))) return { delivered: true, rejected: 0 };
   let items: Array<Record<string, BulkItem>>;
   try {
     items = (JSON.parse(text) as { items: Array<Record<string, BulkItem>> }).items;
@@ -74,11 +76,26 @@ export class BulkClient {
       const headers: Record<string, string | number> = { 'content-type': 'application/x-ndjson', 'content-length': body.length };
       if (encoding === 'gzip') headers['content-encoding'] = 'gzip';
       const request = this.request(this.url, { method: 'POST', agent: this.agent, headers, timeout: REQUEST_TIMEOUT_MS }, (response) => {
+        const status = response.statusCode ?? 0;
         const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        let received = 0;
+        // An answer that starts `{"took":…,"errors":false` needs no more reading: its items
+        // (about half the body's size) are drained, not gathered and decoded.
+        let clean = false;
+        let checked = false;
+        response.on('data', (chunk: Buffer) => {
+          if (clean) return;
+          chunks.push(chunk);
+          received += chunk.length;
+          if (!checked && received >= CLEAN_PREFIX_BYTES) {
+            checked = true;
+            clean = status >= 200 && status < 300 && NO_ERRORS.test(utf8Text(Buffer.concat(chunks).subarray(0, CLEAN_PREFIX_BYTES)));
+            if (clean) chunks.length = 0;
+          }
+        });
         response.on('error', (error) => resolve({ delivered: false, reason: error.message }));
         response.on('end', () => {
-          const outcome = readBulkAnswer(response.statusCode ?? 0, utf8Text(Buffer.concat(chunks)));
+          const outcome: BulkOutcome = clean ? { delivered: true, rejected: 0 } : readBulkAnswer(status, utf8Text(Buffer.concat(chunks)));
           const wait = outcome.delivered ? undefined : retryAfter(response);
           resolve(wait !== undefined && !outcome.delivered ? { ...outcome, retryAfterMs: wait } : outcome);
         });
