@@ -1,7 +1,7 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import type { BodyEncoding } from './disk-buffer.js';
 import { utf8Text } from '@loupe/schema';
+import type { BodyEncoding } from './disk-buffer.js';
 
 /** What the platform said to one `_bulk` request. */
 export type BulkOutcome =
