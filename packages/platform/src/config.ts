@@ -14,7 +14,12 @@ export interface PlatformConfig {
   /** LOUPE_INDEX_LAYOUT: `per-service-day` (default, R26) or `shared:<index name>`. */
   layout: IndexLayout;
   limits: IngestLimits;
-  /** LOUPE_INGEST_WORKERS: threads that prepare ingested bodies beside the request thread (default: one per core, at most 4; 0 prepares in the request thread). */
+  /**
+   * LOUPE_INGEST_WORKERS: threads that prepare ingested bodies beside the request thread
+   * (default: one per core but one, at least 1 and at most 4; 0 prepares in the request thread).
+   * The request thread and DuckDB's threads need the core left over: on two cores one worker
+   * ingested 10–15 % more than two (BENCHMARKS.md).
+   */
   ingestWorkers: number;
 }
 
@@ -37,6 +42,6 @@ export function loadPlatformConfig(env: NodeJS.ProcessEnv = process.env): Platfo
       maxLineBytes: integerSetting(env, 'LOUPE_MAX_LINE_BYTES', defaultIngestLimits.maxLineBytes, 256),
       maxInFlightBytes: integerSetting(env, 'LOUPE_MAX_INFLIGHT_BYTES', defaultIngestLimits.maxInFlightBytes, 1024),
     },
-    ingestWorkers: integerSetting(env, 'LOUPE_INGEST_WORKERS', Math.min(4, availableParallelism()), 0),
+    ingestWorkers: integerSetting(env, 'LOUPE_INGEST_WORKERS', Math.max(1, Math.min(4, availableParallelism() - 1)), 0),
   };
 }
