@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LoupeError, utf8Text } from '@loupe/schema';
 import type { LogStore } from '../store/log-store.js';
-import { bulkResponseText } from './bulk/bulk-response.js';
+import { bulkResponseBody } from './bulk/bulk-response.js';
 import type { IngestItem } from './ingest-item.js';
 import { ingestItems } from './ingest-items.js';
 import type { IngestLimits } from './ingest-limits.js';
@@ -44,7 +44,7 @@ export async function ingestRoutes(app: FastifyInstance, options: IngestRoutesOp
   const bulk = async (request: FastifyRequest<{ Params: { index?: string } }>, reply: FastifyReply) => {
     const started = Date.now();
     const answer = await ingestor.ingestBulk(job(request, 'bulk', request.params.index));
-    return reply.type('application/json; charset=utf-8').send(bulkResponseText(answer, Date.now() - started));
+    return reply.type('application/json; charset=utf-8').send(bulkResponseBody(answer, Date.now() - started));
   };
   app.post('/_bulk', bulk);
   app.put('/_bulk', bulk);

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bulkAnswer, bulkResponseText, withStored } from './bulk-response.js';
+import { bulkAnswer, bulkResponseBody, withStored } from './bulk-response.js';
 
 /** The whole response body for these items. */
 function responseOf(entries: Parameters<typeof bulkAnswer>[0], outcomes: Parameters<typeof bulkAnswer>[1], tookMs: number): string {
-  return bulkResponseText(bulkAnswer(entries, outcomes), tookMs);
+  return bulkResponseBody(bulkAnswer(entries, outcomes), tookMs).toString();
 }
 
 test('R24 the _bulk answer is valid JSON in the Elasticsearch shape: stored, already stored, refused', () => {
@@ -46,7 +46,7 @@ test('R23 R24 items the store already held become duplicates in the answer; the 
   assert.equal(withStored(answer, new Set()), answer);
   const marked = withStored(answer, new Set(['a', 'b', 'dl-1']));
   assert.equal(marked.errors, true);
-  assert.deepEqual(JSON.parse(marked.items), [
+  assert.deepEqual(JSON.parse(marked.items.toString()), [
     { create: { _index: 'logs-x', _id: 'a', status: 409, error: { type: 'version_conflict_engine_exception', reason: '[a]: version conflict, document already exists' } } },
     { index: { _index: 'logs-x', _id: 'b', _version: 1, result: 'noop', _shards: { total: 1, successful: 1, failed: 0 }, _seq_no: 0, _primary_term: 1, status: 200 } },
     { create: { _index: 'logs-x', _id: 'c', _version: 1, result: 'created', _shards: { total: 1, successful: 1, failed: 0 }, _seq_no: 0, _primary_term: 1, status: 201 } },

@@ -5,6 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { LoupeError } from '@loupe/schema';
 import { createPipeline, type PipelineOptions } from '../../pipeline/pipeline.js';
 import { prepareIngest, type IngestJob } from './prepare-ingest.js';
+import { transferList } from './transfer-list.js';
 
 export interface IngestWorkerData {
   pipeline: PipelineOptions;
@@ -24,7 +25,9 @@ const port = parentPort!;
 
 port.on('message', ({ seq, job, stagingTag }: JobMessage) => {
   try {
-    port.postMessage({ seq, prepared: prepareIngest(job, pipeline, stagingDir, stagingTag) });
+    const prepared = prepareIngest(job, pipeline, stagingDir, stagingTag);
+    // The answer's bytes are moved, not copied.
+    port.postMessage({ seq, prepared }, transferList(prepared.bulk?.items));
   } catch (error) {
     const known = error instanceof LoupeError ? { code: error.code, status: error.status } : { code: 'INGEST_WORKER_FAILED', status: 500 };
     port.postMessage({ seq, error: { ...known, message: (error as Error).message } });

@@ -3,6 +3,7 @@ import { LoupeError } from '@loupe/schema';
 import { removeStagingFiles } from '../../store/duckdb/stage-batch.js';
 import type { IngestJob, PreparedIngest } from './prepare-ingest.js';
 import type { IngestWorkerData, JobMessage } from './ingest-worker.js';
+import { transferList } from './transfer-list.js';
 
 type Reply = { seq: number; prepared: PreparedIngest } | { seq: number; error: { code: string; status: number; message: string } };
 
@@ -24,10 +25,11 @@ interface Slot {
 let pools = 0;
 const workerFile = new URL('./ingest-worker.js', import.meta.url);
 
-/** A body owning all of its memory is moved to the worker; a view into shared memory (Node's buffer pool) is copied. */
-function transferList(body: Uint8Array): ArrayBuffer[] {
-  const buffer = body.buffer;
-  return buffer instanceof ArrayBuffer && body.byteOffset === 0 && body.byteLength === buffer.byteLength ? [buffer] : [];
+/** A job's result as the worker sent it: its answer's bytes arrive as a plain Uint8Array. */
+function asBuffers(prepared: PreparedIngest): PreparedIngest {
+  const items = prepared.bulk?.items as Uint8Array | undefined;
+  if (!items || Buffer.isBuffer(items)) return prepared;
+  return { ...prepared, bulk: { ...prepared.bulk!, items: Buffer.from(items.buffer, items.byteOffset, items.byteLength) } };
 }
 
 /** A job still unanswered after this long stops its worker: a body of 100 MiB takes a few seconds. */
@@ -97,7 +99,7 @@ export class IngestWorkers {
       if (!pending) return;
       slot.pending.delete(reply.seq);
       clearTimeout(pending.timer);
-      if ('prepared' in reply) pending.resolve(reply.prepared);
+      if ('prepared' in reply) pending.resolve(asBuffers(reply.prepared));
       else pending.reject(new LoupeError(reply.error.code, reply.error.message, reply.error.status));
     });
     const fail = (cause: string) => {
