@@ -66,27 +66,38 @@ class TextBytes {
 
 /**
  * The items of an Elasticsearch `_bulk` answer, one per action with its status, written as
- * JSON text directly: for thousands of items that costs a fraction of building the objects
- * and serialising them, and the bytes cross from a worker thread without a copy. A stored
- * item, nearly every one, is its head, its id and a constant tail.
+ * JSON text as each item's outcome is known: for thousands of items that costs a fraction of
+ * building the objects and serialising them, nothing of an item is kept but its text, and
+ * the bytes cross from a worker thread without a copy. A stored item, nearly every one, is
+ * its head, its id and a constant tail.
  */
-export function bulkAnswer(entries: readonly JobItem[], outcomes: readonly ItemOutcome[]): BulkAnswer {
-  const heads = new ItemHeads();
-  const items = new TextBytes();
-  let errors = false;
-  for (let i = 0; i < entries.length; i++) {
-    const entry = entries[i]!;
-    const outcome = outcomes[i]!;
-    const head = (i === 0 ? '[' : ',') + heads.get(entry.action, outcome.index);
+export class BulkAnswerWriter {
+  private readonly heads = new ItemHeads();
+  private readonly items = new TextBytes();
+  private errors = false;
+  private count = 0;
+
+  add(entry: JobItem, outcome: ItemOutcome): void {
+    const head = (this.count++ === 0 ? '[' : ',') + this.heads.get(entry.action, outcome.index);
     if (!outcome.error && (outcome.status === 201 || entry.action !== 'create')) {
-      items.add(head + jsonString(outcome.id) + (outcome.status === 201 ? STORED_TAIL : NOOP_TAIL));
+      this.items.add(head + jsonString(outcome.id) + (outcome.status === 201 ? STORED_TAIL : NOOP_TAIL));
     } else {
-      items.add(head + errorItemTail(entry, outcome));
-      errors = true;
+      this.items.add(head + errorItemTail(entry, outcome));
+      this.errors = true;
     }
   }
-  items.add(entries.length === 0 ? '[]' : ']');
-  return { errors, items: items.finish() };
+
+  finish(): BulkAnswer {
+    this.items.add(this.count === 0 ? '[]' : ']');
+    return { errors: this.errors, items: this.items.finish() };
+  }
+}
+
+/** The answer for these items and their outcomes (see `BulkAnswerWriter`). */
+export function bulkAnswer(entries: readonly JobItem[], outcomes: readonly ItemOutcome[]): BulkAnswer {
+  const writer = new BulkAnswerWriter();
+  for (let i = 0; i < entries.length; i++) writer.add(entries[i]!, outcomes[i]!);
+  return writer.finish();
 }
 
 type AnswerItem = Record<string, { _index: string; _id: string | null; status: number; error?: { type: string; reason: string } }>;

@@ -4,7 +4,7 @@ import { ndjsonItems } from '../ndjson.js';
 import type { IngestItem, ItemOutcome } from '../ingest-item.js';
 import { processItem, type Pipeline } from '../ingest-items.js';
 import { BatchStager, type StagedBatch } from '../../store/duckdb/stage-batch.js';
-import { bulkAnswer, type BulkAnswer } from '../bulk/bulk-response.js';
+import { BulkAnswerWriter, type BulkAnswer } from '../bulk/bulk-response.js';
 
 /** One request's body to ingest, as it arrived. */
 export interface IngestJob {
@@ -51,20 +51,22 @@ export interface PreparedIngest {
  * staging. Needs neither the store nor the request, so it runs in an ingest worker.
  */
 export function prepareIngest(job: IngestJob, pipeline: Pipeline, stagingDir: string, stagingTag?: string): PreparedIngest {
-  const entries: JobItem[] = [];
+  // A bulk job's answer is written item by item; an NDJSON job's outcomes are kept.
+  const answer = job.protocol === 'bulk' ? new BulkAnswerWriter() : undefined;
   const outcomes: ItemOutcome[] = [];
   const stager = new BatchStager(stagingDir, stagingTag);
   const now = Date.now();
   try {
     // Item by item, so each parsed document is garbage before the next is parsed.
     for (const item of jobItems(job)) {
-      entries.push(item.id === undefined ? { action: item.action } : { action: item.action, id: item.id });
       const { event, outcome, good } = processItem(pipeline, item, job.protocol, now);
       // An id that came earlier in the batch: a duplicate, as if it had been stored.
-      outcomes.push(!stager.add(event) && good ? { ...outcome, status: 200 } : outcome);
+      const final = !stager.add(event) && good ? { ...outcome, status: 200 } : outcome;
+      if (answer) answer.add(item, final);
+      else outcomes.push(final);
     }
     const staged = stager.finish();
-    return job.protocol === 'bulk' ? { staged, bulk: bulkAnswer(entries, outcomes) } : { staged, outcomes };
+    return answer ? { staged, bulk: answer.finish() } : { staged, outcomes };
   } catch (error) {
     stager.abandon();
     throw error;
