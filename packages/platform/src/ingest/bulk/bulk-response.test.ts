@@ -53,3 +53,22 @@ test('R23 R24 items the store already held become duplicates in the answer; the 
     { create: { _index: 'dead-letter-2026.11.21', _id: null, status: 400, error: { type: 'mapper_parsing_exception', reason: 'bad' } } },
   ]);
 });
+
+test('R24 a long answer, written in pieces, is the same JSON: multibyte ids, errors and duplicates in between', () => {
+  const entries = Array.from({ length: 3000 }, (_, i) => ({ action: (i % 2 ? 'index' : 'create') as 'index' | 'create', id: `заказ-${i}-🙂` }));
+  const outcomes = entries.map(({ id }, i) => (i % 997 === 5
+    ? { status: 400, id: `dl-${i}`, index: 'dead-letter-2026.11.21', error: { status: 400, type: 'mapper_parsing_exception', reason: `line ${i} is broken` } }
+    : { status: i % 13 === 0 ? 200 : 201, id, index: `logs-shop-api-2026.11.${10 + (i % 3)}` }));
+  const answer = bulkAnswer(entries, outcomes);
+  assert.ok(answer.items.length > 100_000, 'more than one piece');
+  const items = JSON.parse(answer.items.toString()) as Array<Record<string, { _index: string; _id: string | null; status: number }>>;
+  assert.equal(items.length, 3000);
+  items.forEach((item, i) => {
+    const body = item[entries[i]!.action]!;
+    assert.equal(body._index, outcomes[i]!.index);
+    assert.equal(body._id, entries[i]!.id);
+    const expected = outcomes[i]!.status === 200 && entries[i]!.action === 'create' ? 409 : outcomes[i]!.status;
+    assert.equal(body.status, expected, `item ${i}`);
+  });
+  assert.equal(answer.errors, true);
+});
