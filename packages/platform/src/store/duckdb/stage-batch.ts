@@ -6,6 +6,7 @@ import type { StoredEvent } from '../stored-event.js';
 import { dayScope } from '../index-names.js';
 import type { OrderDays } from './order-indices.js';
 import { StagingFile } from './staging-file.js';
+import { StringSet } from './string-set.js';
 
 /** One index's part of a staged batch: a staging file DuckDB's JSON reader loads, and its time span. */
 export interface StagedSlice {
@@ -79,18 +80,17 @@ interface OpenSlice extends StagedSlice {
  * Files are written synchronously: meant for an ingest worker's thread.
  */
 export class BatchStager {
-  private readonly seen = new Set<string>();
+  private readonly seen = new StringSet();
   private readonly slices = new Map<string, OpenSlice>();
   /** Per index, the order ids of its events. */
-  private readonly orders = new Map<string, Set<string>>();
+  private readonly orders = new Map<string, StringSet>();
 
   /** `tag` goes into the staging files' names (see `stagingFilePrefix`). */
   constructor(private readonly tmpDir: string, private readonly tag = `t${threadId}`) {}
 
   /** Adds an event; false when its id came earlier in the batch (it is a duplicate and left out). */
   add(event: StoredEvent): boolean {
-    if (this.seen.has(event.id)) return false;
-    this.seen.add(event.id);
+    if (!this.seen.add(event.id)) return false;
     let slice = this.slices.get(event.index);
     if (!slice) {
       const file = join(this.tmpDir, `${stagingFilePrefix(this.tag)}${++stagingSequence}.ndjson`);
@@ -103,9 +103,9 @@ export class BatchStager {
     if (event.ts < slice.minTs) slice.minTs = event.ts;
     if (event.ts > slice.maxTs) slice.maxTs = event.ts;
     if (event.order_id !== null) {
-      const orders = this.orders.get(event.index);
-      if (orders) orders.add(event.order_id);
-      else this.orders.set(event.index, new Set([event.order_id]));
+      let orders = this.orders.get(event.index);
+      if (!orders) this.orders.set(event.index, (orders = new StringSet()));
+      orders.add(event.order_id);
     }
     return true;
   }
@@ -119,14 +119,14 @@ export class BatchStager {
 
   /** The orders per day scope, each once: the indices of one day share a scope. */
   private orderDays(): OrderDays[] {
-    const days = new Map<string, Set<string>>();
+    const days = new Map<string, StringSet>();
     for (const [index, orders] of this.orders) {
       const scope = dayScope(index);
       const known = days.get(scope);
       if (!known) days.set(scope, orders);
-      else for (const order of orders) known.add(order);
+      else for (const order of orders.values) known.add(order);
     }
-    return [...days].map(([scope, orders]) => ({ scope, orders: [...orders] }));
+    return [...days].map(([scope, orders]) => ({ scope, orders: orders.values }));
   }
 
   /** Closes and removes the staging files of a batch that will not be stored. */
