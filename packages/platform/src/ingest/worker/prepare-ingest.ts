@@ -37,8 +37,8 @@ export function* jobItems(job: IngestJob): Generator<IngestItem & JobItem> {
 
 /**
  * A job ready for the DuckDB store's writer: the staged batch and the answer so far, as if no
- * id were stored yet (the writer says which were): a bulk job's answer as JSON text, which
- * crosses threads as one string, an NDJSON job's outcomes as they are.
+ * id were stored yet (the writer says which were): a bulk job's answer as UTF-8 JSON bytes,
+ * which are moved across threads rather than copied, an NDJSON job's outcomes as they are.
  */
 export interface PreparedIngest {
   staged: StagedBatch;
