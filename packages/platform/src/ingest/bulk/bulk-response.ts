@@ -3,7 +3,6 @@ import type { ItemOutcome } from '../ingest-item.js';
 import { markStored } from '../ingest-items.js';
 import type { JobItem } from '../worker/prepare-ingest.js';
 
-const quote = JSON.stringify;
 const STORED_TAIL = ',"_version":1,"result":"created","_shards":{"total":1,"successful":1,"failed":0},"_seq_no":0,"_primary_term":1,"status":201}}';
 const NOOP_TAIL = ',"_version":1,"result":"noop","_shards":{"total":1,"successful":1,"failed":0},"_seq_no":0,"_primary_term":1,"status":200}}';
 
@@ -15,7 +14,7 @@ class ItemHeads {
     let heads = this.byAction.get(action);
     if (!heads) this.byAction.set(action, (heads = new Map()));
     let head = heads.get(index);
-    if (head === undefined) heads.set(index, (head = `{${quote(action)}:{"_index":${quote(index)},"_id":`));
+    if (head === undefined) heads.set(index, (head = `{${jsonString(action)}:{"_index":${jsonString(index)},"_id":`));
     return head;
   }
 }
@@ -23,11 +22,11 @@ class ItemHeads {
 /** The rest of an item that reports an error (after its head), as JSON text. */
 function errorItemTail(entry: JobItem, outcome: ItemOutcome): string {
   if (outcome.error) {
-    const error = `{"type":${quote(outcome.error.type)},"reason":${quote(outcome.error.reason)}}`;
+    const error = `{"type":${jsonString(outcome.error.type)},"reason":${jsonString(outcome.error.reason)}}`;
     return `${entry.id === undefined ? 'null' : jsonString(entry.id)},"status":${outcome.status},"error":${error}}}`;
   }
   // What Elasticsearch answers a create for an existing id; shippers treat it as delivered.
-  const reason = quote(`[${outcome.id}]: version conflict, document already exists`);
+  const reason = jsonString(`[${outcome.id}]: version conflict, document already exists`);
   return `${jsonString(outcome.id)},"status":409,"error":{"type":"version_conflict_engine_exception","reason":${reason}}}}`;
 }
 
