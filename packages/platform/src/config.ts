@@ -21,6 +21,12 @@ export interface PlatformConfig {
    * ingested 10–15 % more than two (BENCHMARKS.md).
    */
   ingestWorkers: number;
+  /**
+   * LOUPE_LOAD_INTERVAL_MS: how long a batch acknowledged once on disk may wait to be loaded
+   * into DuckDB with the batches after it (default 1000; 0 loads each batch before
+   * acknowledging it). Searches always find what was acknowledged.
+   */
+  loadIntervalMs: number;
 }
 
 function layoutFrom(raw: string | undefined): IndexLayout {
@@ -43,5 +49,6 @@ export function loadPlatformConfig(env: NodeJS.ProcessEnv = process.env): Platfo
       maxInFlightBytes: integerSetting(env, 'LOUPE_MAX_INFLIGHT_BYTES', defaultIngestLimits.maxInFlightBytes, 1024),
     },
     ingestWorkers: integerSetting(env, 'LOUPE_INGEST_WORKERS', Math.max(1, Math.min(4, availableParallelism() - 1)), 0),
+    loadIntervalMs: integerSetting(env, 'LOUPE_LOAD_INTERVAL_MS', 1000, 0),
   };
 }

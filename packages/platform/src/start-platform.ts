@@ -18,7 +18,12 @@ export interface RunningPlatform {
 export async function startPlatform(config: PlatformConfig, log?: Logger): Promise<RunningPlatform> {
   mkdirSync(config.dataDir, { recursive: true });
   const logger = log ?? createLogger({ service: 'loupe-platform', file: { dir: join(config.dataDir, 'logs', 'loupe-platform') } });
-  const store = await DuckDbStore.open({ path: join(config.dataDir, 'loupe.duckdb'), tmpDir: join(config.dataDir, 'tmp') });
+  const store = await DuckDbStore.open({
+    path: join(config.dataDir, 'loupe.duckdb'),
+    tmpDir: join(config.dataDir, 'tmp'),
+    loadIntervalMs: config.loadIntervalMs,
+    onLoadError: (error) => logger.error(`Loading acknowledged events into the store failed; they are kept on disk and tried again: ${(error as Error).message}`, { 'error.type': (error as Error).name }),
+  });
   const app = await buildPlatformApp({ config, log: logger, store });
   const url = await app.listen({ host: config.host, port: config.port });
   const stopHeartbeat = startHeartbeat(logger);

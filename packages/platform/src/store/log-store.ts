@@ -95,7 +95,7 @@ export interface JourneyEvents {
  * backend implements the same contract for organisations that outgrow one machine.
  */
 export interface LogStore {
-  /** Stores a batch durably (committed before the promise resolves), dropping known ids. */
+  /** Stores a batch durably (on disk for good before the promise resolves, found by every read after), dropping known ids. */
   append(events: readonly StoredEvent[]): Promise<AppendResult>;
   search(request: SearchRequest): Promise<SearchPage>;
   histogram(request: HistogramRequest): Promise<HistogramBucket[]>;

@@ -33,7 +33,7 @@ export interface AppendOptions {
  * on arrival, a dead letter among them, is stamped again when it is re-sent, so a re-sent one
  * has another time and may land in another day's index.
  */
-function checkedOnEveryDay(slice: StagedSlice): boolean {
+export function checkedOnEveryDay(slice: StagedSlice): boolean {
   return slice.arrival || slice.index.startsWith(DEAD_LETTER_PREFIX);
 }
 

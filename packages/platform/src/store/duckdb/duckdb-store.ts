@@ -1,5 +1,4 @@
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { LoupeError } from '@loupe/schema';
@@ -18,6 +17,8 @@ import { ORDER_DAYS, OrderDayMemory, prepareOrderDays } from './order-indices.js
 import { fieldExpression, filteredUnion, selectIndices } from './search-sql.js';
 import { STORAGE_COMPATIBILITY_VERSION, supportsZstdColumns } from './storage-format.js';
 import { readColumnsSql } from './table-sql.js';
+import { readyBatches } from './ready-files.js';
+import { WriteQueue } from './write-queue.js';
 
 export interface DuckDbStoreOptions {
   /** Database file, or `:memory:`. */
@@ -28,22 +29,26 @@ export interface DuckDbStoreOptions {
   threads?: number;
   /** Where cold indices are kept as zstd Parquet (default: `cold/` beside the database file). */
   coldDir?: string;
+  /**
+   * How long a batch acknowledged once on disk may wait to be loaded with the next ones (ms,
+   * default 1000; 0 loads each batch before acknowledging it). Readers never miss one: they
+   * load what waits first. See write-queue.ts.
+   */
+  loadIntervalMs?: number;
+  /** Told when acknowledged batches failed to load (they are kept and tried again). */
+  onLoadError?: (error: unknown) => void;
 }
+
+/** Acknowledged rows waiting past which they are loaded at once. */
+const MAX_WAITING_ROWS = 100_000;
 
 const MAX_LIMIT = 10_000;
 
-interface PendingBatch {
-  staged: StagedBatch;
-  resolve: (existing: Set<string>) => void;
-  reject: (error: unknown) => void;
-}
-
-/** The embedded store: one DuckDB table per index, one writer with group commit, one reader. */
+/** The embedded store: one DuckDB table per index, one writer with group commit (write-queue.ts), one reader. */
 export class DuckDbStore implements LogStore {
   private readonly newestStored = new Map<string, number>();
   private readonly orderDays = new OrderDayMemory();
-  private readonly queue: PendingBatch[] = [];
-  private writing = false;
+  private readonly writes: WriteQueue;
   private zstdAttrs = false;
 
   private constructor(
@@ -52,7 +57,15 @@ export class DuckDbStore implements LogStore {
     private readonly writer: DuckDBConnection,
     private readonly reader: DuckDBConnection,
     private readonly options: DuckDbStoreOptions,
-  ) {}
+  ) {
+    this.writes = new WriteQueue((batches) => appendStaged(this.writer, batches, this.appendOptions()), {
+      dir: options.tmpDir,
+      loadIntervalMs: options.loadIntervalMs ?? 1000,
+      maxWaitingRows: MAX_WAITING_ROWS,
+      newestStored: (index) => this.newestStored.get(index) ?? (this.sources.has(index) ? undefined : -Infinity),
+      onLoadError: options.onLoadError ?? ((error) => console.error(`Loading acknowledged events failed; they are kept and tried again: ${(error as Error).message}`)),
+    });
+  }
 
   static async open(options: DuckDbStoreOptions): Promise<DuckDbStore> {
     mkdirSync(options.tmpDir, { recursive: true });
@@ -62,7 +75,7 @@ export class DuckDbStore implements LogStore {
     if (options.threads) config.threads = String(options.threads);
     const instance = await DuckDBInstance.create(options.path, config);
     // The database is ours now (DuckDB locks its file). Staging files left by a process that
-    // stopped mid-batch were never acknowledged, so they are not needed.
+    // stopped mid-batch were never acknowledged, so they are not needed; ready files were.
     for (const file of readdirSync(options.tmpDir)) if (file.startsWith(STAGING_PREFIX)) rmSync(join(options.tmpDir, file), { force: true });
     const coldDir = options.coldDir ?? (options.path === ':memory:' ? join(options.tmpDir, 'cold') : join(dirname(options.path), 'cold'));
     const store = new DuckDbStore(new IndexSources(coldDir), instance, await instance.connect(), await instance.connect(), options);
@@ -72,6 +85,7 @@ export class DuckDbStore implements LogStore {
     const tables = await store.reader.runAndReadAll(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' AND table_type = 'BASE TABLE'`);
     for (const [name] of tables.getRows()) if (!String(name).startsWith('_')) store.sources.hot.add(String(name));
     await addOrderKeys(store.writer, store.sources.hot);
+    await store.writes.recover(await readyBatches(store.writer, options.tmpDir));
     return store;
   }
 
@@ -91,53 +105,18 @@ export class DuckDbStore implements LogStore {
 
   /**
    * Stores a batch staged by `stageBatch` (on any thread) durably; resolves with the ids
-   * that were already stored. The staging files are removed once written.
+   * that were already stored. The staging files are removed once loaded.
    */
   appendStaged(staged: StagedBatch): Promise<Set<string>> {
-    return new Promise<Set<string>>((resolve, reject) => {
-      this.queue.push({ staged, resolve, reject });
-      void this.drain();
-    });
-  }
-
-  /** Group commit: batches that arrive while one is being written go together in the next transaction. */
-  private async drain(): Promise<void> {
-    if (this.writing) return;
-    this.writing = true;
-    try {
-      while (this.queue.length > 0) {
-        const group = this.queue.splice(0, this.queue.length);
-        const batches = group.map((pending) => pending.staged);
-        try {
-          const existing = await appendStaged(this.writer, batches, this.appendOptions());
-          group.forEach((pending, i) => pending.resolve(existing[i]!));
-        } catch (error) {
-          // A batch DuckDB cannot load must not fail the others that shared its transaction: each is tried alone.
-          if (group.length === 1) group[0]!.reject(error);
-          else for (const pending of group) await this.appendAlone(pending);
-        } finally {
-          await Promise.all(batches.flatMap((batch) => batch.slices.map((slice) => rm(slice.file, { force: true }))));
-        }
-      }
-    } finally {
-      this.writing = false;
-    }
+    return this.writes.append(staged);
   }
 
   private appendOptions(): AppendOptions {
     return { sources: this.sources, newestStored: this.newestStored, orderDays: this.orderDays, zstdAttrs: this.zstdAttrs };
   }
 
-  private async appendAlone(pending: PendingBatch): Promise<void> {
-    try {
-      const [existing] = await appendStaged(this.writer, [pending.staged], this.appendOptions());
-      pending.resolve(existing!);
-    } catch (error) {
-      pending.reject(error);
-    }
-  }
-
   async search(request: SearchRequest): Promise<SearchPage> {
+    await this.writes.loaded();
     const limit = clampLimit(request.limit);
     const order = request.order === 'asc' ? 'ASC' : 'DESC';
     const indices = selectIndices(this.sources.names(), request.indices, request);
@@ -153,6 +132,7 @@ export class DuckDbStore implements LogStore {
   }
 
   async histogram(request: HistogramRequest): Promise<HistogramBucket[]> {
+    await this.writes.loaded();
     if (!(request.intervalMs >= 1000)) throw new LoupeError('SEARCH_BAD_INTERVAL', 'The histogram interval must be at least 1 second');
     const split = request.splitBy ? fieldExpression(request.splitBy) : undefined;
     const indices = selectIndices(this.sources.names(), request.indices, request);
@@ -167,6 +147,7 @@ export class DuckDbStore implements LogStore {
   }
 
   async topValues(request: TopValuesRequest): Promise<Array<{ value: unknown; count: number }>> {
+    await this.writes.loaded();
     const expression = fieldExpression(request.field);
     const indices = selectIndices(this.sources.names(), request.indices, request);
     const union = filteredUnion(indices, this.relationOf, `${expression} AS value`, request.query, request);
@@ -177,6 +158,7 @@ export class DuckDbStore implements LogStore {
   }
 
   async listIndices(): Promise<IndexInfo[]> {
+    await this.writes.loaded();
     this.sources.refreshCold();
     const names = this.sources.names().sort();
     if (names.length === 0) return [];
@@ -191,24 +173,19 @@ export class DuckDbStore implements LogStore {
    * The cold phase of R27: writes an index to zstd Parquet (about a third of its size in
    * DuckDB) and drops its table; search reads the file from then on. Appends wait meanwhile.
    */
-  async moveToCold(index: string): Promise<ColdMove> {
-    while (this.writing) await new Promise((resolve) => setTimeout(resolve, 5));
-    this.writing = true;
-    try {
-      return await moveIndexToCold(this.writer, this.sources, index);
-    } finally {
-      this.writing = false;
-      void this.drain();
-    }
+  moveToCold(index: string): Promise<ColdMove> {
+    return this.writes.exclusive(() => moveIndexToCold(this.writer, this.sources, index));
   }
 
   async orderScopes(orderId: string): Promise<string[]> {
+    await this.writes.loaded();
     const rows = await this.read(`SELECT DISTINCT scope FROM ${ORDER_DAYS} WHERE order_id = $1 ORDER BY scope`, [orderId]);
     const names = this.sources.names();
     return rows.map((row) => String(row.scope)).filter((scope) => names.some((name) => matchesIndexPattern(name, scope)));
   }
 
   async journeyEvents(indices: string, request: JourneyRequest): Promise<JourneyEvents> {
+    await this.writes.loaded();
     const names = selectIndices(this.sources.names(), indices, {});
     if (names.length === 0) return { events: [], traceIds: [], truncated: false };
     const coldBefore = names.filter((name) => this.sources.isCold(name)).length;
@@ -223,7 +200,7 @@ export class DuckDbStore implements LogStore {
   }
 
   async close(): Promise<void> {
-    while (this.writing || this.queue.length > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    await this.writes.close();
     await this.writer.run('CHECKPOINT').catch(() => undefined);
     this.writer.closeSync();
     this.reader.closeSync();

@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { parseKql } from '../../kql/index.js';
+import type { StoredEvent } from '../stored-event.js';
+import { DuckDbStore } from './duckdb-store.js';
+import { event, withStore } from './duckdb-store.fixture.js';
+import { makeReady } from './ready-files.js';
+import { stageBatch } from './stage-batch.js';
+
+const ids = async (store: DuckDbStore) =>
+  (await store.search({ query: parseKql('*'), from: Date.parse('2026-11-20'), to: Date.parse('2026-11-22'), order: 'asc' })).events.map((e) => e._id);
+const readyFiles = (store: DuckDbStore) => readdirSync(store.stagingDir).filter((name) => name.startsWith('ready-'));
+/** Loaded long after they are acknowledged, unless a reader comes first. */
+const slowLoads = { loadIntervalMs: 600_000 };
+
+test('R24 a batch newer than its index is acknowledged once on disk, and every read finds it', async () => {
+  await withStore(async (store) => {
+    assert.deepEqual((await store.append([event('a', '2026-11-21T10:00:00Z'), event('b', '2026-11-21T10:00:01Z', 'shop-api')])).duplicate, [false, false]);
+    assert.equal(readyFiles(store).length, 2, 'each index staged as a ready file, not yet loaded');
+    assert.deepEqual(await ids(store), ['a', 'b']);
+    assert.deepEqual(readyFiles(store), [], 'loaded by the read, then removed');
+    assert.deepEqual(await store.orderScopes('ORD-1'), ['logs-*-2026.11.21']);
+  }, slowLoads);
+});
+
+test('R23 R24 a batch re-sent while the first is still waiting to load is reported duplicate and stored once', async () => {
+  await withStore(async (store) => {
+    const batch = [event('a', '2026-11-21T10:00:00Z'), event('b', '2026-11-21T10:00:01Z')];
+    const [first, again] = await Promise.all([store.append(batch), store.append(batch)]);
+    assert.deepEqual(first.duplicate, [false, false]);
+    assert.deepEqual(again.duplicate, [true, true]);
+    assert.deepEqual((await store.append(batch)).duplicate, [true, true]);
+    assert.deepEqual(await ids(store), ['a', 'b']);
+  }, slowLoads);
+});
+
+test('R24 acknowledged batches load by themselves within the interval', async () => {
+  await withStore(async (store) => {
+    await store.append([event('a', '2026-11-21T10:00:00Z')]);
+    await store.append([event('b', '2026-11-21T10:00:01Z')]);
+    for (let i = 0; i < 100 && readyFiles(store).length > 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.deepEqual(readyFiles(store), [], 'loaded without a reader asking');
+    assert.deepEqual(await ids(store), ['a', 'b']);
+  }, { loadIntervalMs: 50 });
+});
+
+test('R24 an acknowledged batch DuckDB cannot load is kept on disk, reported and tried again; the others are stored', async () => {
+  const errors: string[] = [];
+  await withStore(async (store) => {
+    const stage = (events: StoredEvent[]) => stageBatch(events, store.stagingDir).staged;
+    const broken = stage([event('p', '2026-11-21T10:00:01Z')]);
+    writeFileSync(broken.slices[0]!.file, '{"id":"p","ts":');
+    const results = await Promise.all([
+      store.appendStaged(stage([event('q', '2026-11-21T10:00:00Z', 'shop-api')])),
+      store.appendStaged(broken),
+      store.appendStaged(stage([event('r', '2026-11-21T10:00:02Z', 'crm-api')])),
+    ]);
+    assert.deepEqual(results.map((existing) => existing.size), [0, 0, 0], 'all three acknowledged');
+    assert.deepEqual(await ids(store), ['q', 'r']);
+    assert.ok(errors.length > 0, 'the failure is reported');
+    const [kept] = readyFiles(store);
+    assert.ok(kept, 'the broken batch stays on disk');
+    writeFileSync(join(store.stagingDir, kept), `{"id":"p","ts":${Date.parse('2026-11-21T10:00:01Z')},"service":"mes-api","attrs":{}}\n`);
+    assert.deepEqual(await ids(store), ['q', 'p', 'r'], 'tried again at the next read');
+  }, { ...slowLoads, onLoadError: (error) => errors.push(String(error)) });
+});
+
+test('R24 ready files a stopped process left are loaded when the store opens, those already loaded once', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'loupe-ready-'));
+  const open = () => DuckDbStore.open({ path: join(dir, 'loupe.duckdb'), tmpDir: join(dir, 'tmp'), threads: 1, ...slowLoads });
+  try {
+    let store = await open();
+    await store.append([event('a', '2026-11-21T10:00:00Z')]);
+    await store.close();
+    // A crash after the batches were acknowledged: one already loaded but its file not yet removed, one not loaded.
+    await makeReady(stageBatch([event('a', '2026-11-21T10:00:00Z')], join(dir, 'tmp')).staged, join(dir, 'tmp'));
+    await makeReady(stageBatch([event('b', '2026-11-21T10:00:01Z'), event('c', '2026-11-21T10:00:02Z', 'shop-api')], join(dir, 'tmp')).staged, join(dir, 'tmp'));
+    store = await open();
+    try {
+      assert.deepEqual(readyFiles(store), []);
+      assert.deepEqual(await ids(store), ['a', 'b', 'c']);
+      assert.deepEqual(await store.orderScopes('ORD-1'), ['logs-*-2026.11.21']);
+    } finally {
+      await store.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
