@@ -37,6 +37,15 @@ test('R23 R24 a batch re-sent while the first is still waiting to load is report
   }, slowLoads);
 });
 
+test('R24 batches of one stream that arrive out of order both wait, apart in time', async () => {
+  await withStore(async (store) => {
+    await store.append([event('c', '2026-11-21T10:00:10Z'), event('d', '2026-11-21T10:00:11Z')]);
+    await store.append([event('a', '2026-11-21T10:00:00Z'), event('b', '2026-11-21T10:00:01Z')]);
+    assert.equal(readyFiles(store).length, 2, 'neither loaded before it was acknowledged');
+    assert.deepEqual(await ids(store), ['a', 'b', 'c', 'd']);
+  }, slowLoads);
+});
+
 test('R24 acknowledged batches load by themselves within the interval', async () => {
   await withStore(async (store) => {
     await store.append([event('a', '2026-11-21T10:00:00Z')]);

@@ -55,8 +55,8 @@ export class WriteQueue {
   private readonly becomingReady = new Set<Promise<unknown>>();
   /** Acknowledged batches handed to the writer and not yet loaded. */
   private readonly loading = new Set<Promise<void>>();
-  /** Per index, the newest timestamp of the batches acknowledged before they were loaded. */
-  private readonly newestAcknowledged = new Map<string, number>();
+  /** Per index, the time spans of batches acknowledged before they were loaded (until the index's newest stored event passes them). */
+  private readonly acknowledgedSpans = new Map<string, Array<{ minTs: number; maxTs: number }>>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly load: LoadBatches, private readonly options: WriteQueueOptions) {}
@@ -100,19 +100,26 @@ export class WriteQueue {
     this.timer = undefined;
   }
 
-  /** Whether no slice of the batch can hold a stored id, nor one of a batch still waiting. */
+  /**
+   * Whether no slice of the batch can hold a stored id, nor one of a batch acknowledged and
+   * not yet loaded: an id always comes with the same timestamp, so a slice newer than its
+   * index and apart from those batches' spans holds none. Spans rather than only the newest
+   * timestamp, because batches prepared side by side can arrive out of order.
+   */
   private canWait(staged: StagedBatch): boolean {
     if (this.options.loadIntervalMs <= 0 || staged.slices.length === 0) return false;
     return staged.slices.every((slice) => {
-      if (checkedOnEveryDay(slice)) return false;
       const stored = this.options.newestStored(slice.index);
-      return stored !== undefined && slice.minTs > Math.max(stored, this.newestAcknowledged.get(slice.index) ?? -Infinity);
+      if (checkedOnEveryDay(slice) || stored === undefined || !(slice.minTs > stored)) return false;
+      const spans = (this.acknowledgedSpans.get(slice.index) ?? []).filter((span) => span.maxTs > stored);
+      this.acknowledgedSpans.set(slice.index, spans);
+      return spans.every((span) => slice.maxTs < span.minTs || slice.minTs > span.maxTs);
     });
   }
 
   private async acknowledgeReady(staged: StagedBatch): Promise<Set<string>> {
     // Noted before the files are synced: a batch that comes meanwhile is judged against this one.
-    for (const slice of staged.slices) this.newestAcknowledged.set(slice.index, Math.max(slice.maxTs, this.newestAcknowledged.get(slice.index) ?? -Infinity));
+    for (const { index, minTs, maxTs } of staged.slices) this.acknowledgedSpans.get(index)!.push({ minTs, maxTs });
     const ready = makeReady(staged, this.options.dir);
     this.becomingReady.add(ready);
     try {
