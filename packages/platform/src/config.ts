@@ -16,9 +16,9 @@ export interface PlatformConfig {
   limits: IngestLimits;
   /**
    * LOUPE_INGEST_WORKERS: threads that prepare ingested bodies beside the request thread
-   * (default: one per core but one, at least 1 and at most 4; 0 prepares in the request thread).
-   * The request thread and DuckDB's threads need the core left over: on two cores one worker
-   * ingested 10–15 % more than two (BENCHMARKS.md).
+   * (default: one per core, at most 4; 0 prepares in the request thread). Once batches were
+   * loaded into DuckDB in groups, two workers on two cores ingested about a fifth more than
+   * one (BENCHMARKS.md).
    */
   ingestWorkers: number;
   /**
@@ -48,7 +48,7 @@ export function loadPlatformConfig(env: NodeJS.ProcessEnv = process.env): Platfo
       maxLineBytes: integerSetting(env, 'LOUPE_MAX_LINE_BYTES', defaultIngestLimits.maxLineBytes, 256),
       maxInFlightBytes: integerSetting(env, 'LOUPE_MAX_INFLIGHT_BYTES', defaultIngestLimits.maxInFlightBytes, 1024),
     },
-    ingestWorkers: integerSetting(env, 'LOUPE_INGEST_WORKERS', Math.max(1, Math.min(4, availableParallelism() - 1)), 0),
+    ingestWorkers: integerSetting(env, 'LOUPE_INGEST_WORKERS', Math.max(1, Math.min(4, availableParallelism())), 0),
     loadIntervalMs: integerSetting(env, 'LOUPE_LOAD_INTERVAL_MS', 1000, 0),
   };
 }
