@@ -29,3 +29,13 @@ export async function startPlatformProcess(dataDir: string): Promise<{ url: stri
     },
   };
 }
+
+/**
+ * The events the platform holds, from `/api/indices`. Like every read, it first loads the
+ * batches acknowledged and waiting (LOUPE_LOAD_INTERVAL_MS), so a clock stopped after it
+ * counts the time until every event is searchable.
+ */
+export async function storedEvents(url: string): Promise<number> {
+  const { indices } = (await (await fetch(`${url}/api/indices`)).json()) as { indices: Array<{ events: number }> };
+  return indices.reduce((sum, index) => sum + index.events, 0);
+}
