@@ -72,8 +72,13 @@ test('R24 an acknowledged batch DuckDB cannot load is kept on disk, reported and
     assert.ok(errors.length > 0, 'the failure is reported');
     const [kept] = readyFiles(store);
     assert.ok(kept, 'the broken batch stays on disk');
+    // While it fails, a new batch is loaded before it is acknowledged, so a failing store stops acknowledging.
+    assert.equal((await store.append([event('s', '2026-11-21T10:00:03Z', 'crm-api')])).stored, 1);
+    assert.deepEqual(readyFiles(store), [kept]);
     writeFileSync(join(store.stagingDir, kept), `{"id":"p","ts":${Date.parse('2026-11-21T10:00:01Z')},"service":"mes-api","attrs":{}}\n`);
-    assert.deepEqual(await ids(store), ['q', 'p', 'r'], 'tried again at the next read');
+    assert.deepEqual(await ids(store), ['q', 'p', 'r', 's'], 'tried again at the next read');
+    await store.append([event('t', '2026-11-21T10:00:04Z', 'crm-api')]);
+    assert.equal(readyFiles(store).length, 1, 'once it loads, batches wait again');
   }, { ...slowLoads, onLoadError: (error) => errors.push(String(error)) });
 });
 

@@ -44,6 +44,8 @@ const removeFiles = (staged: StagedBatch) => Promise.all(staged.slices.map((slic
  * older one, dead letters) is loaded before it is acknowledged, after the waiting ones, so
  * its ids are checked against theirs. Every reader first calls `loaded()`, so what was
  * acknowledged is found. Whatever loads together goes in one transaction (group commit).
+ * An acknowledged batch that fails to load stays on disk and is tried again, alone; until it
+ * loads, no batch is acknowledged before it is loaded, so clients see the failure.
  */
 export class WriteQueue {
   private readonly queue: Queued[] = [];
@@ -58,6 +60,8 @@ export class WriteQueue {
   /** Per index, the time spans of batches acknowledged before they were loaded (until the index's newest stored event passes them). */
   private readonly acknowledgedSpans = new Map<string, Array<{ minTs: number; maxTs: number }>>();
   private timer: NodeJS.Timeout | undefined;
+  /** Acknowledged batches that failed to load and wait to be tried again. */
+  private failing = 0;
 
   constructor(private readonly load: LoadBatches, private readonly options: WriteQueueOptions) {}
 
@@ -107,7 +111,8 @@ export class WriteQueue {
    * timestamp, because batches prepared side by side can arrive out of order.
    */
   private canWait(staged: StagedBatch): boolean {
-    if (this.options.loadIntervalMs <= 0 || staged.slices.length === 0) return false;
+    // While loads fail, nothing more is acknowledged before it is loaded: clients get the error and keep their batches.
+    if (this.options.loadIntervalMs <= 0 || staged.slices.length === 0 || this.failing > 0) return false;
     return staged.slices.every((slice) => {
       const stored = this.options.newestStored(slice.index);
       if (checkedOnEveryDay(slice) || stored === undefined || !(slice.minTs > stored)) return false;
@@ -150,8 +155,12 @@ export class WriteQueue {
         staged,
         acknowledged: true,
         alone,
-        resolve: () => resolve(),
+        resolve: () => {
+          if (alone) this.failing--;
+          resolve();
+        },
         reject: (error) => {
+          if (!alone) this.failing++;
           this.options.onLoadError(error);
           this.wait(staged, true);
           resolve();
