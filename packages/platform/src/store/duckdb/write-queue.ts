@@ -57,7 +57,7 @@ export class WriteQueue {
   private readonly becomingReady = new Set<Promise<unknown>>();
   /** Acknowledged batches handed to the writer and not yet loaded. */
   private readonly loading = new Set<Promise<void>>();
-  /** Per index, the time spans of batches acknowledged before they were loaded (until the index's newest stored event passes them). */
+  /** Per index, the time spans of batches not yet loaded (until the index's newest stored event passes them). */
   private readonly acknowledgedSpans = new Map<string, Array<{ minTs: number; maxTs: number }>>();
   private timer: NodeJS.Timeout | undefined;
   /** Acknowledged batches that failed to load and wait to be tried again. */
@@ -76,11 +76,15 @@ export class WriteQueue {
     return this.loaded();
   }
 
-  /** Resolves once every batch acknowledged so far is loaded: what a client was told is stored, a reader finds. */
+  /**
+   * Resolves once every batch acknowledged before the call is loaded (those acknowledged
+   * meanwhile are not waited for, so a reader is not held up by a steady stream): what a
+   * client was told is stored, a reader finds.
+   */
   async loaded(): Promise<void> {
-    while (this.becomingReady.size > 0) await Promise.allSettled([...this.becomingReady]);
+    await Promise.allSettled([...this.becomingReady]);
     if (this.waiting.length > 0) this.startLoading();
-    while (this.loading.size > 0) await Promise.all([...this.loading]);
+    await Promise.all([...this.loading]);
   }
 
   /** Runs `work` with the writer to itself, once what was acknowledged is loaded (moving an index to the cold tier). */
@@ -124,7 +128,7 @@ export class WriteQueue {
 
   private async acknowledgeReady(staged: StagedBatch): Promise<Set<string>> {
     // Noted before the files are synced: a batch that comes meanwhile is judged against this one.
-    for (const { index, minTs, maxTs } of staged.slices) this.acknowledgedSpans.get(index)!.push({ minTs, maxTs });
+    this.noteSpans(staged);
     const ready = makeReady(staged, this.options.dir);
     this.becomingReady.add(ready);
     try {
@@ -133,6 +137,14 @@ export class WriteQueue {
       this.becomingReady.delete(ready);
     }
     return new Set();
+  }
+
+  private noteSpans(staged: StagedBatch): void {
+    for (const { index, minTs, maxTs } of staged.slices) {
+      const spans = this.acknowledgedSpans.get(index);
+      if (spans) spans.push({ minTs, maxTs });
+      else this.acknowledgedSpans.set(index, [{ minTs, maxTs }]);
+    }
   }
 
   private wait(staged: StagedBatch, alone = false): void {
@@ -173,8 +185,10 @@ export class WriteQueue {
   }
 
   private async loadNow(staged: StagedBatch): Promise<Set<string>> {
+    // A batch that comes meanwhile and overlaps this one in time is loaded after it, not acknowledged first.
+    this.noteSpans(staged);
     // The batches acknowledged before this one are loaded first, so its ids are checked against theirs.
-    while (this.becomingReady.size > 0) await Promise.allSettled([...this.becomingReady]);
+    await Promise.allSettled([...this.becomingReady]);
     this.startLoading();
     return new Promise<Set<string>>((resolve, reject) => {
       this.queue.push({ staged, acknowledged: false, alone: false, resolve, reject });
