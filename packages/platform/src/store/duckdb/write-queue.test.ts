@@ -9,6 +9,7 @@ import { DuckDbStore } from './duckdb-store.js';
 import { event, withStore } from './duckdb-store.fixture.js';
 import { makeReady } from './ready-files.js';
 import { stageBatch } from './stage-batch.js';
+import { WriteQueue } from './write-queue.js';
 
 const ids = async (store: DuckDbStore) =>
   (await store.search({ query: parseKql('*'), from: Date.parse('2026-11-20'), to: Date.parse('2026-11-22'), order: 'asc' })).events.map((e) => e._id);
@@ -100,6 +101,35 @@ test('R24 ready files a stopped process left are loaded when the store opens, th
     } finally {
       await store.close();
     }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('R24 while loading lags behind, a batch is acknowledged only once it is loaded (back-pressure)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'loupe-backlog-'));
+  try {
+    // DuckDB cannot be made slow on purpose: this writer loads when the test lets it.
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => { release = resolve; });
+    const loaded: number[] = [];
+    const queue = new WriteQueue(async (batches) => {
+      await gate;
+      loaded.push(batches.length);
+      return batches.map(() => new Set<string>());
+    }, { dir, loadIntervalMs: 600_000, maxWaitingRows: 1, newestStored: () => -Infinity, onLoadError: (error) => assert.fail(String(error)) });
+    const stage = (second: number) => stageBatch([event(`e${second}`, `2026-11-21T10:00:${String(second).padStart(2, '0')}Z`)], dir).staged;
+    // Four loads of one row each may wait: the writer holds the first, the rest queue behind it.
+    for (let second = 0; second < 4; second++) await queue.append(stage(second));
+    let fifth = false;
+    const pending = queue.append(stage(4)).then(() => { fifth = true; });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(fifth, false, 'the fifth waits for its load');
+    release();
+    await pending;
+    await queue.close();
+    assert.equal(loaded.reduce((sum, n) => sum + n, 0), 5);
+    assert.deepEqual(readdirSync(dir), [], 'every file loaded and removed');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -32,6 +32,9 @@ interface Queued {
   reject(error: unknown): void;
 }
 
+/** Loads of `maxWaitingRows` acknowledged and not yet done, past which batches are loaded before they are acknowledged. */
+const MAX_BACKLOG_BATCHES = 4;
+const rowsOf = (staged: StagedBatch) => staged.slices.reduce((rows, slice) => rows + slice.rows, 0);
 const pause = () => new Promise((resolve) => setTimeout(resolve, 5));
 const removeFiles = (staged: StagedBatch) => Promise.all(staged.slices.map((slice) => rm(slice.file, { force: true })));
 
@@ -53,6 +56,8 @@ export class WriteQueue {
   /** Acknowledged, not yet handed to the writer. */
   private waiting: Array<{ staged: StagedBatch; alone: boolean }> = [];
   private waitingRows = 0;
+  /** Rows of acknowledged batches handed to the writer and not yet loaded. */
+  private loadingRows = 0;
   /** Batches being synced and renamed ready. */
   private readonly becomingReady = new Set<Promise<unknown>>();
   /** Acknowledged batches handed to the writer and not yet loaded. */
@@ -117,6 +122,8 @@ export class WriteQueue {
   private canWait(staged: StagedBatch): boolean {
     // While loads fail, nothing more is acknowledged before it is loaded: clients get the error and keep their batches.
     if (this.options.loadIntervalMs <= 0 || staged.slices.length === 0 || this.failing > 0) return false;
+    // Nor while loading lags behind: clients then wait for their batches to load, and ingest's back-pressure (429) applies.
+    if (this.waitingRows + this.loadingRows >= MAX_BACKLOG_BATCHES * this.options.maxWaitingRows) return false;
     return staged.slices.every((slice) => {
       const stored = this.options.newestStored(slice.index);
       if (checkedOnEveryDay(slice) || stored === undefined || !(slice.minTs > stored)) return false;
@@ -149,7 +156,7 @@ export class WriteQueue {
 
   private wait(staged: StagedBatch, alone = false): void {
     this.waiting.push({ staged, alone });
-    this.waitingRows += staged.slices.reduce((rows, slice) => rows + slice.rows, 0);
+    this.waitingRows += rowsOf(staged);
     if (this.waitingRows >= this.options.maxWaitingRows) this.startLoading();
     else this.timer ??= setTimeout(() => this.startLoading(), this.options.loadIntervalMs).unref();
   }
@@ -163,15 +170,19 @@ export class WriteQueue {
     this.waitingRows = 0;
     if (batches.length === 0) return;
     const done = Promise.all(batches.map(({ staged, alone }) => new Promise<void>((resolve) => {
+      const rows = rowsOf(staged);
+      this.loadingRows += rows;
       this.queue.push({
         staged,
         acknowledged: true,
         alone,
         resolve: () => {
+          this.loadingRows -= rows;
           if (alone) this.failing--;
           resolve();
         },
         reject: (error) => {
+          this.loadingRows -= rows;
           if (!alone) this.failing++;
           this.options.onLoadError(error);
           this.wait(staged, true);
