@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { integerSetting, LoupeError } from '@loupe/schema';
+import { booleanSetting, integerSetting, LoupeError } from '@loupe/schema';
 import { defaultIndexLayout, type IndexLayout } from './store/index-names.js';
 import { defaultIngestLimits, type IngestLimits } from './ingest/ingest-limits.js';
 
@@ -27,6 +27,11 @@ export interface PlatformConfig {
    * acknowledging it). Searches always find what was acknowledged.
    */
   loadIntervalMs: number;
+  /**
+   * LOUPE_LOAD_WHEN_IDLE: whether an idle writer loads an acknowledged batch at once (default
+   * true); `false` lets every batch wait for the interval, for the fewest, largest inserts.
+   */
+  loadWhenIdle: boolean;
 }
 
 function layoutFrom(raw: string | undefined): IndexLayout {
@@ -50,5 +55,6 @@ export function loadPlatformConfig(env: NodeJS.ProcessEnv = process.env): Platfo
     },
     ingestWorkers: integerSetting(env, 'LOUPE_INGEST_WORKERS', Math.max(1, Math.min(4, availableParallelism())), 0),
     loadIntervalMs: integerSetting(env, 'LOUPE_LOAD_INTERVAL_MS', 1000, 0),
+    loadWhenIdle: booleanSetting(env, 'LOUPE_LOAD_WHEN_IDLE', true),
   };
 }

@@ -22,6 +22,7 @@ export async function startPlatform(config: PlatformConfig, log?: Logger): Promi
     path: join(config.dataDir, 'loupe.duckdb'),
     tmpDir: join(config.dataDir, 'tmp'),
     loadIntervalMs: config.loadIntervalMs,
+    loadWhenIdle: config.loadWhenIdle,
     onLoadError: (error) => logger.error(`Loading acknowledged events into the store failed; they are kept on disk and tried again: ${(error as Error).message}`, { 'error.type': (error as Error).name }),
   });
   const app = await buildPlatformApp({ config, log: logger, store });

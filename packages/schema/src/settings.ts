@@ -11,3 +11,11 @@ export function integerSetting(env: NodeJS.ProcessEnv, name: string, fallback: n
   if (!Number.isInteger(value) || value < min) throw new LoupeError('CONFIG_INVALID', `${name}="${raw}" must be a whole number ≥ ${min}`);
   return value;
 }
+
+/** A yes-or-no setting from the environment: `true` or `false`, the fallback when unset or empty, `CONFIG_INVALID` naming the variable otherwise. */
+export function booleanSetting(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true' || raw === 'false') return raw === 'true';
+  throw new LoupeError('CONFIG_INVALID', `${name}="${raw}" must be true or false`);
+}

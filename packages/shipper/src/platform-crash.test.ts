@@ -14,8 +14,8 @@ test('R24 events the platform acknowledged before loading them survive its SIGKI
   const dir = mkdtempSync(join(tmpdir(), 'loupe-platform-crash-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  // Acknowledged batches wait ten minutes to be loaded: the kill comes long before.
-  const env = { LOUPE_DATA_DIR: dir, LOUPE_PLATFORM_PORT: String(port), LOUPE_LOAD_INTERVAL_MS: '600000' };
+  // Acknowledged batches wait ten minutes to be loaded, as when the writer is busy: the kill comes long before.
+  const env = { LOUPE_DATA_DIR: dir, LOUPE_PLATFORM_PORT: String(port), LOUPE_LOAD_INTERVAL_MS: '600000', LOUPE_LOAD_WHEN_IDLE: 'false' };
   let platform = await ComponentProcess.start('platform', env);
   t.after(async () => {
     await platform.kill('SIGKILL');

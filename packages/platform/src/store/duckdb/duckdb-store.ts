@@ -35,6 +35,8 @@ export interface DuckDbStoreOptions {
    * load what waits first. See write-queue.ts.
    */
   loadIntervalMs?: number;
+  /** Whether an idle writer loads an acknowledged batch at once (default true): at a modest rate nothing waits, and searches have nothing to load first. */
+  loadWhenIdle?: boolean;
   /** Told when acknowledged batches failed to load (they are kept and tried again). */
   onLoadError?: (error: unknown) => void;
 }
@@ -61,6 +63,7 @@ export class DuckDbStore implements LogStore {
     this.writes = new WriteQueue((batches) => appendStaged(this.writer, batches, this.appendOptions()), {
       dir: options.tmpDir,
       loadIntervalMs: options.loadIntervalMs ?? 1000,
+      loadWhenIdle: options.loadWhenIdle ?? true,
       maxWaitingRows: MAX_WAITING_ROWS,
       newestStored: (index) => this.newestStored.get(index) ?? (this.sources.has(index) ? undefined : -Infinity),
       onLoadError: options.onLoadError ?? ((error) => console.error(`Loading acknowledged events failed; they are kept and tried again: ${(error as Error).message}`)),

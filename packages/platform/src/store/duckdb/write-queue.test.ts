@@ -14,8 +14,8 @@ import { WriteQueue } from './write-queue.js';
 const ids = async (store: DuckDbStore) =>
   (await store.search({ query: parseKql('*'), from: Date.parse('2026-11-20'), to: Date.parse('2026-11-22'), order: 'asc' })).events.map((e) => e._id);
 const readyFiles = (store: DuckDbStore) => readdirSync(store.stagingDir).filter((name) => name.startsWith('ready-'));
-/** Loaded long after they are acknowledged, unless a reader comes first. */
-const slowLoads = { loadIntervalMs: 600_000 };
+/** Loaded long after they are acknowledged, unless a reader comes first, as when the writer is busy. */
+const slowLoads = { loadIntervalMs: 600_000, loadWhenIdle: false };
 
 test('R24 a batch newer than its index is acknowledged once on disk, and every read finds it', async () => {
   await withStore(async (store) => {
@@ -47,6 +47,15 @@ test('R24 batches of one stream that arrive out of order both wait, apart in tim
   }, slowLoads);
 });
 
+test('R24 an idle writer loads an acknowledged batch at once, so a search has nothing to load', async () => {
+  await withStore(async (store) => {
+    await store.append([event('a', '2026-11-21T10:00:00Z')]);
+    for (let i = 0; i < 100 && readyFiles(store).length > 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.deepEqual(readyFiles(store), [], 'loaded without a reader asking, long before the interval');
+    assert.deepEqual(await ids(store), ['a']);
+  }, { loadIntervalMs: 600_000 });
+});
+
 test('R24 acknowledged batches load by themselves within the interval', async () => {
   await withStore(async (store) => {
     await store.append([event('a', '2026-11-21T10:00:00Z')]);
@@ -54,7 +63,7 @@ test('R24 acknowledged batches load by themselves within the interval', async ()
     for (let i = 0; i < 100 && readyFiles(store).length > 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
     assert.deepEqual(readyFiles(store), [], 'loaded without a reader asking');
     assert.deepEqual(await ids(store), ['a', 'b']);
-  }, { loadIntervalMs: 50 });
+  }, { loadIntervalMs: 50, loadWhenIdle: false });
 });
 
 test('R24 an acknowledged batch DuckDB cannot load is kept on disk, reported and tried again; the others are stored', async () => {
@@ -117,7 +126,7 @@ test('R24 while loading lags behind, a batch is acknowledged only once it is loa
       await gate;
       loaded.push(batches.length);
       return batches.map(() => new Set<string>());
-    }, { dir, loadIntervalMs: 600_000, maxWaitingRows: 1, newestStored: () => -Infinity, onLoadError: (error) => assert.fail(String(error)) });
+    }, { dir, loadIntervalMs: 600_000, loadWhenIdle: true, maxWaitingRows: 1, newestStored: () => -Infinity, onLoadError: (error) => assert.fail(String(error)) });
     const stage = (second: number) => stageBatch([event(`e${second}`, `2026-11-21T10:00:${String(second).padStart(2, '0')}Z`)], dir).staged;
     // Four loads of one row each may wait: the writer holds the first, the rest queue behind it.
     for (let second = 0; second < 4; second++) await queue.append(stage(second));

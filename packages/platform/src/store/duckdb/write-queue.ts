@@ -14,6 +14,8 @@ export interface WriteQueueOptions {
    * 0 loads every batch before acknowledging it.
    */
   loadIntervalMs: number;
+  /** Whether an idle writer loads an acknowledged batch at once rather than letting it wait for the interval. */
+  loadWhenIdle: boolean;
   /** Rows waiting past which they are loaded at once. */
   maxWaitingRows: number;
   /** The newest timestamp (epoch ms) an index holds: -Infinity for a new index, undefined while not known. */
@@ -42,10 +44,11 @@ const removeFiles = (staged: StagedBatch) => Promise.all(staged.slices.map((slic
  * The DuckDB store's writer (R24, R26). DuckDB's cost per row falls steeply with the rows per
  * `INSERT` (BENCHMARKS.md), so a batch that cannot hold a stored id, being newer than all its
  * indices hold, is acknowledged as soon as its staging files are synced to disk and renamed
- * ready, and loaded with the batches that follow it within `loadIntervalMs`, as Elasticsearch
- * acknowledges once its translog is synced. Any other batch (one that may repeat ids, an
- * older one, dead letters) is loaded before it is acknowledged, after the waiting ones, so
- * its ids are checked against theirs. Every reader first calls `loaded()`, so what was
+ * ready, as Elasticsearch acknowledges once its translog is synced. An idle writer loads it
+ * at once; a busy one lets it gather with the batches that follow within `loadIntervalMs`,
+ * so loads grow with the rate (at a modest one nothing waits for readers to load). Any other
+ * batch (one that may repeat ids, an older one, dead letters) is loaded before it is
+ * acknowledged, after the waiting ones, so its ids are checked against theirs. Every reader first calls `loaded()`, so what was
  * acknowledged is found. Whatever loads together goes in one transaction (group commit).
  * An acknowledged batch that fails to load stays on disk and is tried again, alone; until it
  * loads, no batch is acknowledged before it is loaded, so clients see the failure.
@@ -82,12 +85,11 @@ export class WriteQueue {
   }
 
   /**
-   * Resolves once every batch acknowledged before the call is loaded (those acknowledged
-   * meanwhile are not waited for, so a reader is not held up by a steady stream): what a
-   * client was told is stored, a reader finds.
+   * Resolves once every batch acknowledged before the call is loaded: what a client was told
+   * is stored, a reader finds. Batches still being synced are not acknowledged yet, and those
+   * acknowledged meanwhile are not waited for, so a reader is not held up by a steady stream.
    */
   async loaded(): Promise<void> {
-    await Promise.allSettled([...this.becomingReady]);
     if (this.waiting.length > 0) this.startLoading();
     await Promise.all([...this.loading]);
   }
@@ -107,6 +109,7 @@ export class WriteQueue {
 
   /** Loads what waits and finishes what was queued. Batches that failed to load stay on disk for the next start. */
   async close(): Promise<void> {
+    await Promise.allSettled([...this.becomingReady]);
     await this.loaded();
     while (this.writing || this.queue.length > 0) await pause();
     clearTimeout(this.timer);
@@ -157,7 +160,10 @@ export class WriteQueue {
   private wait(staged: StagedBatch, alone = false): void {
     this.waiting.push({ staged, alone });
     this.waitingRows += rowsOf(staged);
-    if (this.waitingRows >= this.options.maxWaitingRows) this.startLoading();
+    // An idle writer loads a batch at once, so at a modest rate nothing waits and readers have
+    // nothing to load; while it is busy, batches gather for the interval and load together.
+    const idle = this.options.loadWhenIdle && !this.writing && this.queue.length === 0 && this.loading.size === 0;
+    if (idle || this.waitingRows >= this.options.maxWaitingRows) this.startLoading();
     else this.timer ??= setTimeout(() => this.startLoading(), this.options.loadIntervalMs).unref();
   }
 
