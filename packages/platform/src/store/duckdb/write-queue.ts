@@ -48,10 +48,11 @@ const removeFiles = (staged: StagedBatch) => Promise.all(staged.slices.map((slic
  * at once; a busy one lets it gather with the batches that follow within `loadIntervalMs`,
  * so loads grow with the rate (at a modest one nothing waits for readers to load). Any other
  * batch (one that may repeat ids, an older one, dead letters) is loaded before it is
- * acknowledged, after the waiting ones, so its ids are checked against theirs. Every reader first calls `loaded()`, so what was
- * acknowledged is found. Whatever loads together goes in one transaction (group commit).
- * An acknowledged batch that fails to load stays on disk and is tried again, alone; until it
- * loads, no batch is acknowledged before it is loaded, so clients see the failure.
+ * acknowledged, after the waiting ones, so its ids are checked against theirs. Every reader
+ * first calls `loaded()`, so what was acknowledged is found. Whatever loads together goes in
+ * one transaction (group commit). An acknowledged batch that fails to load stays on disk and
+ * is tried again, alone; until it loads, no batch is acknowledged before it is loaded, so
+ * clients see the failure.
  */
 export class WriteQueue {
   private readonly queue: Queued[] = [];
