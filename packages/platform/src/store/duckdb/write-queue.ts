@@ -36,6 +36,8 @@ interface Queued {
 
 /** Loads of `maxWaitingRows` acknowledged and not yet done, past which batches are loaded before they are acknowledged. */
 const MAX_BACKLOG_BATCHES = 4;
+/** An idle writer loads what waits at once while it is below this fraction of `maxWaitingRows`. */
+const AT_ONCE_FRACTION = 5;
 const rowsOf = (staged: StagedBatch) => staged.slices.reduce((rows, slice) => rows + slice.rows, 0);
 const pause = () => new Promise((resolve) => setTimeout(resolve, 5));
 const removeFiles = (staged: StagedBatch) => Promise.all(staged.slices.map((slice) => rm(slice.file, { force: true })));
@@ -161,10 +163,11 @@ export class WriteQueue {
   private wait(staged: StagedBatch, alone = false): void {
     this.waiting.push({ staged, alone });
     this.waitingRows += rowsOf(staged);
-    // An idle writer loads a batch at once, so at a modest rate nothing waits and readers have
-    // nothing to load; while it is busy, batches gather for the interval and load together.
+    // An idle writer loads what waits at once, so at a modest rate nothing waits and readers
+    // have nothing to load. When batches gathered while it was busy (a high rate), they keep
+    // gathering for the interval and load together, since larger loads cost less per row.
     const idle = this.options.loadWhenIdle && !this.writing && this.queue.length === 0 && this.loading.size === 0;
-    if (idle || this.waitingRows >= this.options.maxWaitingRows) this.startLoading();
+    if ((idle && this.waitingRows < this.options.maxWaitingRows / AT_ONCE_FRACTION) || this.waitingRows >= this.options.maxWaitingRows) this.startLoading();
     else this.timer ??= setTimeout(() => this.startLoading(), this.options.loadIntervalMs).unref();
   }
 
