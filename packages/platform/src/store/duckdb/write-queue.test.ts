@@ -143,3 +143,33 @@ test('R24 while loading lags behind, a batch is acknowledged only once it is loa
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('R24 batches that gathered while the writer was busy keep gathering once it is idle, to load together', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'loupe-gather-'));
+  try {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => { release = resolve; });
+    const loads: number[] = [];
+    const queue = new WriteQueue(async (batches) => {
+      await gate;
+      loads.push(batches.length);
+      return batches.map(() => new Set<string>());
+    }, { dir, loadIntervalMs: 600_000, loadWhenIdle: true, maxWaitingRows: 10, newestStored: () => -Infinity, onLoadError: (error) => assert.fail(String(error)) });
+    const stage = (second: number) => stageBatch([event(`e${second}`, `2026-11-21T10:00:${String(second).padStart(2, '0')}Z`)], dir).staged;
+    await queue.append(stage(0));
+    // The writer is busy with the first: these two wait.
+    await queue.append(stage(1));
+    await queue.append(stage(2));
+    release();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.deepEqual(loads, [1], 'the idle writer does not load the two that gathered');
+    await queue.append(stage(3));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.deepEqual(loads, [1], 'nor the next one, which joins them');
+    await queue.loaded();
+    assert.deepEqual(loads, [1, 3], 'a reader loads the three together');
+    await queue.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
