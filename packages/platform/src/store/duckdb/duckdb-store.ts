@@ -35,7 +35,7 @@ export interface DuckDbStoreOptions {
    * load what waits first. See write-queue.ts.
    */
   loadIntervalMs?: number;
-  /** Whether an idle writer loads an acknowledged batch at once (default true): at a modest rate nothing waits, and searches have nothing to load first. */
+  /** Whether an idle writer loads an acknowledged batch at once, unless many gathered during its last load (default true): at a modest rate nothing waits, and searches have nothing to load first. */
   loadWhenIdle?: boolean;
   /** Told when acknowledged batches failed to load (they are kept and tried again). */
   onLoadError?: (error: unknown) => void;
