@@ -29,8 +29,8 @@ export interface PlatformConfig {
   loadIntervalMs: number;
   /**
    * LOUPE_LOAD_WHEN_IDLE: whether an idle writer loads an acknowledged batch at once, unless
-   * many gathered during its last load (default
-   * true); `false` lets every batch wait for the interval, for the fewest, largest inserts.
+   * many gathered during its last load (default true); `false` lets every batch wait for the
+   * interval, for the fewest, largest inserts.
    */
   loadWhenIdle: boolean;
 }
