@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger, MemoryDestination } from '@loupe/log';
 import { loadShipperConfig, startShipper } from '@loupe/shipper';
-import { machineLine } from './baseline.js';
+import { machineLine, processCpuSeconds } from './baseline.js';
 import { startAckOnlyReceiver } from './ack-only-receiver.js';
 import { startPlatformProcess, storedEvents } from './platform-process.js';
 import { workshopEvent } from './workshop-events.js';
@@ -100,9 +100,16 @@ try {
   mkdirSync(join(endToEndDir, 'logs', 'bench'), { recursive: true });
   copyFileSync(path, join(endToEndDir, 'logs', 'bench', 'bench.log'));
   const platform = await startPlatformProcess(join(endToEndDir, 'platform'));
+  const platformBefore = await processCpuSeconds(platform.child.pid!);
+  const shipperBefore = process.cpuUsage();
   const seconds = await shipSeconds(endToEndDir, platform.url, endToEndTotal, {}, () => storedEvents(platform.url));
+  const platformAfter = await processCpuSeconds(platform.child.pid!);
+  const shipperCpu = process.cpuUsage(shipperBefore);
   await platform.stop();
+  const perLine = (cpuSeconds: number) => `${((cpuSeconds * 1e6) / endToEndTotal).toFixed(1)} µs/line`;
+  const platformCpu = platformBefore === undefined || platformAfter === undefined ? '' : `platform CPU ${perLine(platformAfter - platformBefore)}, `;
   console.log(`  shipper → loupe run platform, end to end (${endToEndTotal.toLocaleString('en')} lines, until searchable): ${rate(endToEndTotal, seconds)} (bounded by the platform's ingest: npm run bench -- ingest)`);
+  console.log(`    ${platformCpu}the shipper's CPU ${perLine((shipperCpu.user + shipperCpu.system) / 1e6)}`);
 } finally {
   rmSync(dataDir, { recursive: true, force: true });
 }
