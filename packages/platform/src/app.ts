@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { loupeFastifyPlugin, type Logger } from '@loupe/log';
 import type { PlatformConfig } from './config.js';
+import { clientError, frameworkError, MAX_PARAM_LENGTH } from './http-errors.js';
 import { elasticsearchCompat } from './ingest/elasticsearch-compat.js';
 import { ingestRoutes } from './ingest/ingest-routes.js';
 import { Ingestor } from './ingest/ingestor.js';
@@ -15,7 +16,10 @@ export interface PlatformDeps {
 
 /** The platform's HTTP API: ingest (R24), search and journey (R28, R29). Does not listen. */
 export async function buildPlatformApp({ config, log, store }: PlatformDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, bodyLimit: config.limits.maxBodyBytes });
+  const app = Fastify({
+    logger: false, bodyLimit: config.limits.maxBodyBytes,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH }, frameworkErrors: frameworkError, clientErrorHandler: clientError,
+  });
   const ingestor = new Ingestor(store, { layout: config.layout }, config.ingestWorkers);
   app.addHook('onClose', () => ingestor.close());
   await app.register(loupeFastifyPlugin, { log, quietPaths: ['/', '/_license', '/_xpack', '/_bulk'] });

@@ -110,6 +110,28 @@ test('R23 a re-sent batch is stored once: duplicates by _id or by content are dr
   }
 });
 
+test('R24 documents sent with an empty _id are refused item by item and dead-lettered, not dropped as duplicates of each other', async () => {
+  const platform = await startTestPlatform();
+  try {
+    const body = [
+      JSON.stringify({ index: { _id: '' } }), JSON.stringify(workshopLine({ 'order.id': 'ORD-E1' })),
+      JSON.stringify({ index: { _id: '' } }), JSON.stringify(workshopLine({ 'order.id': 'ORD-E2' })),
+      JSON.stringify({ index: { _id: 'kept-1' } }), JSON.stringify(workshopLine({ 'order.id': 'ORD-E3' })),
+      '',
+    ].join('\n');
+    const response = await fetch(`${platform.url}/_bulk`, { method: 'POST', body, headers: { 'content-type': 'application/x-ndjson' } });
+    const result = (await response.json()) as { errors: boolean; items: Array<{ index: { status: number; error?: { type: string; reason: string } } }> };
+    assert.equal(result.errors, true);
+    assert.deepEqual(result.items.map((item) => item.index.status), [400, 400, 201]);
+    assert.match(result.items[0]!.index.error!.reason, /_id must not be empty/);
+    assert.deepEqual((await search(platform.url, 'order.id:ORD-E*')).body.events.map((e) => e['order.id']), ['ORD-E3']);
+    const dead = await search(platform.url, '*', '&from=7d&indices=dead-letter-*');
+    assert.equal(dead.body.events.length, 2, 'each refused document is kept with its reason');
+  } finally {
+    await platform.close();
+  }
+});
+
 test('R23 a document sent with an _id and no timestamp, sent again later, is stored once', async () => {
   const platform = await startTestPlatform();
   try {

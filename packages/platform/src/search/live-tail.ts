@@ -21,15 +21,16 @@ export interface LiveTailOptions {
  */
 export async function liveTail(store: LogStore, request: FastifyRequest, reply: FastifyReply, options: LiveTailOptions): Promise<void> {
   const pollMs = options.pollMs ?? 1000;
+  let closed = false;
+  request.raw.on('close', () => { closed = true; });
+  // Before the stream starts, so a query the store refuses (a word for a number) is an ordinary 400.
+  const latest = await store.search({ query: options.query, indices: options.indices, from: Date.now() - 3_600_000, limit: options.backlog ?? 20 });
   reply.hijack();
   const out = reply.raw;
   out.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-  let closed = false;
-  request.raw.on('close', () => { closed = true; });
 
   const send = (event: Record<string, unknown>) => out.write(`id: ${String(event._id)}\ndata: ${JSON.stringify(event)}\n\n`);
 
-  const latest = await store.search({ query: options.query, indices: options.indices, from: Date.now() - 3_600_000, limit: options.backlog ?? 20 });
   const sent = new Set<string>();
   for (const event of latest.events.reverse()) {
     send(event);

@@ -16,15 +16,32 @@ const listParams = new Set(['indices']);
 
 function readParams(request: FastifyRequest): Params {
   const query = (request.query ?? {}) as Record<string, string | string[] | undefined>;
-  const body = request.body && typeof request.body === 'object' && !Buffer.isBuffer(request.body) ? (request.body as Record<string, unknown>) : {};
   const merged: Params = {};
   for (const [key, value] of Object.entries(query)) {
     if (!Array.isArray(value)) merged[key] = value;
     else if (listParams.has(key)) merged[key] = value.join(',');
     else throw new LoupeError('SEARCH_REPEATED_PARAM', `${key.slice(0, 40)} is given ${value.length} times; give it once`);
   }
-  for (const [key, value] of Object.entries(body)) if (value !== undefined && value !== null) merged[key] = String(value);
+  for (const [key, value] of Object.entries(bodyParams(request.body))) {
+    if (value === undefined || value === null) continue;
+    // An object would search for "[object Object]": refuse it rather than answer something else.
+    if (typeof value === 'object') throw new LoupeError('VALIDATION', `${key.slice(0, 40)} in the body must be a string or a number, e.g. {"q": "log.level:error"}`);
+    merged[key] = String(value);
+  }
   return merged;
+}
+
+/** The parameters of a POST body: a JSON object, or nothing. */
+function bodyParams(body: unknown): Record<string, unknown> {
+  if (body === undefined || body === null || body === '') return {};
+  if (typeof body === 'object' && !Array.isArray(body) && !Buffer.isBuffer(body)) return body as Record<string, unknown>;
+  throw new LoupeError('VALIDATION', 'The body must be a JSON object of parameters (Content-Type: application/json), e.g. {"q": "log.level:error", "from": "1h"}');
+}
+
+function orderOf(value: string | undefined): 'asc' | 'desc' {
+  const order = (value ?? 'desc').toLowerCase();
+  if (order === 'asc' || order === 'desc') return order;
+  throw new LoupeError('SEARCH_BAD_ORDER', `order="${value!.slice(0, 20)}" must be desc (newest first, the default) or asc`);
 }
 
 function rangeOf(params: Params, now: number) {
@@ -51,7 +68,7 @@ export async function searchRoutes(app: FastifyInstance, options: { store: LogSt
     const query = parseKql(params.q ?? '');
     const page = await store.search({
       query, ...rangeOf(params, Date.now()), indices: params.indices, limit: limitOf(params.limit, 100),
-      order: params.order === 'asc' ? 'asc' : 'desc', after: decodeCursor(params.after),
+      order: orderOf(params.order), after: decodeCursor(params.after),
     });
     return { events: page.events, ...(page.next && { next: encodeCursor(page.next) }), tookMs: Math.round(performance.now() - started) };
   };

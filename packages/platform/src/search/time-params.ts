@@ -3,6 +3,14 @@ import { LoupeError } from '@loupe/schema';
 const UNITS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 const relative = /^(?:now-)?(\d+)([smhdw])$/;
 
+/** 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z: the instants a search range, a cursor and the store can hold. */
+const MIN_TIME_MS = -62_135_596_800_000;
+const MAX_TIME_MS = 253_402_300_799_999;
+
+function inTimeRange(ms: number): boolean {
+  return Number.isSafeInteger(ms) && ms >= MIN_TIME_MS && ms <= MAX_TIME_MS;
+}
+
 /**
  * A time parameter as users write it: `15m`, `1h`, `7d` or `now-1h` (that long before now),
  * `now`, an ISO 8601 instant, or epoch milliseconds. Undefined when absent.
@@ -10,13 +18,22 @@ const relative = /^(?:now-)?(\d+)([smhdw])$/;
 export function parseTimeParam(value: unknown, name: string, now = Date.now()): number | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   const text = String(value).trim();
+  const time = readTime(text, now);
+  if (time === undefined) {
+    throw new LoupeError('SEARCH_BAD_TIME', `${name}="${text.slice(0, 40)}" is not a time: use 15m, 1h, 7d, now-1h, now, an ISO 8601 time or epoch milliseconds`);
+  }
+  // A Date beyond these years has no ISO form, and the store compares times as ISO text.
+  if (!inTimeRange(time)) throw new LoupeError('SEARCH_BAD_TIME', `${name}="${text.slice(0, 40)}" lies outside the years 1 to 9999`);
+  return time;
+}
+
+function readTime(text: string, now: number): number | undefined {
   if (text === 'now') return now;
   const match = relative.exec(text);
   if (match) return now - Number(match[1]) * UNITS[match[2]!]!;
   if (/^\d{10,}$/.test(text)) return Number(text);
   const parsed = Date.parse(text);
-  if (Number.isFinite(parsed)) return parsed;
-  throw new LoupeError('SEARCH_BAD_TIME', `${name}="${text.slice(0, 40)}" is not a time: use 15m, 1h, 7d, now-1h, now, an ISO 8601 time or epoch milliseconds`);
+  return Number.isFinite(parsed) ? parsed : undefined;
 }
 
 /** A histogram interval that gives about 60 buckets over the range, rounded to a readable step. */
@@ -26,11 +43,16 @@ export function autoInterval(from: number, to: number): number {
   return steps.find((step) => step >= wanted) ?? steps.at(-1)!;
 }
 
+/** The longest histogram interval: 100 years is one bucket for any range worth drawing, and the store's interval type holds it. */
+const MAX_INTERVAL_MS = 36_500 * 86_400_000;
+
 export function parseInterval(value: unknown, from: number, to: number): number {
   if (value === undefined || value === '' || value === 'auto') return autoInterval(from, to);
   const match = /^(\d+)([smhdw])$/.exec(String(value));
   if (!match) throw new LoupeError('SEARCH_BAD_INTERVAL', `interval="${String(value).slice(0, 20)}" must look like 30s, 5m, 1h or 1d, or be "auto"`);
-  return Number(match[1]) * UNITS[match[2]!]!;
+  const intervalMs = Number(match[1]) * UNITS[match[2]!]!;
+  if (intervalMs > MAX_INTERVAL_MS) throw new LoupeError('SEARCH_BAD_INTERVAL', `interval="${String(value).slice(0, 20)}" is longer than ${MAX_INTERVAL_MS / UNITS.d!} days; use a shorter one`);
+  return intervalMs;
 }
 
 /** A search-after cursor as an opaque URL-safe string, and back. */
@@ -42,7 +64,7 @@ export function decodeCursor(cursor: unknown): { ts: number; id: string } | unde
   if (cursor === undefined || cursor === '') return undefined;
   try {
     const [ts, id] = JSON.parse(Buffer.from(String(cursor), 'base64url').toString('utf8')) as [unknown, unknown];
-    if (typeof ts === 'number' && typeof id === 'string') return { ts, id };
+    if (typeof ts === 'number' && inTimeRange(ts) && typeof id === 'string') return { ts, id };
   } catch {
     // Falls through to the error below.
   }

@@ -88,23 +88,51 @@ export function assertIndexName(name: string): string {
   return name;
 }
 
-/** Compiled patterns: every search tests each index name against its pattern. */
-const compiledPatterns = new Map<string, RegExp>();
-const MAX_COMPILED_PATTERNS = 1_000;
+/** Parsed patterns: every search tests each index name against its pattern. */
+const parsedPatterns = new Map<string, string[]>();
+const MAX_PARSED_PATTERNS = 1_000;
 
-function compilePattern(pattern: string): RegExp {
-  let regex = compiledPatterns.get(pattern);
-  if (regex) return regex;
-  const parts = pattern.split(',').map((part) => part.trim().split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*'));
-  regex = new RegExp(`^(?:${parts.join('|')})$`);
-  if (compiledPatterns.size >= MAX_COMPILED_PATTERNS) compiledPatterns.clear();
-  compiledPatterns.set(pattern, regex);
-  return regex;
+function patternParts(pattern: string): string[] {
+  let parts = parsedPatterns.get(pattern);
+  if (parts) return parts;
+  // Runs of `*` are one `*`: the same set of names, and fewer steps in `globMatches`.
+  parts = pattern.split(',').map((part) => part.trim().replace(/\*+/g, '*'));
+  if (parsedPatterns.size >= MAX_PARSED_PATTERNS) parsedPatterns.clear();
+  parsedPatterns.set(pattern, parts);
+  return parts;
+}
+
+/**
+ * Whether `name` matches `glob`, where `*` is any run of characters and everything else
+ * itself. Greedy with one backtrack point, so at most length × length steps: a regular
+ * expression of many `.*` backtracks for minutes on a name it cannot match.
+ */
+function globMatches(name: string, glob: string): boolean {
+  let n = 0;
+  let g = 0;
+  let star = -1;
+  let resume = 0;
+  while (n < name.length) {
+    if (g < glob.length && glob[g] === '*') {
+      star = g++;
+      resume = n;
+    } else if (g < glob.length && glob[g] === name[n]) {
+      g++;
+      n++;
+    } else if (star >= 0) {
+      g = star + 1;
+      n = ++resume;
+    } else {
+      return false;
+    }
+  }
+  while (g < glob.length && glob[g] === '*') g++;
+  return g === glob.length;
 }
 
 /** Whether an index name matches a pattern such as `logs-*` or `logs-mes-api-*,dead-letter-*`. */
 export function matchesIndexPattern(name: string, pattern: string): boolean {
-  return compilePattern(pattern).test(name);
+  return patternParts(pattern).some((part) => globMatches(name, part));
 }
 
 /** Whether an index can hold events of [from, to): its day overlaps the range, or it has no day. */

@@ -41,3 +41,20 @@ test('R24 a line over the byte limit is rejected by its UTF-8 size, not its leng
   const [fits] = parseBulk(`{"index":{}}\n{"message":"${'ж'.repeat(400)}"}\n`, options);
   assert.equal(fits!.error, undefined);
 });
+
+test('R24 an _id that is empty, over 512 bytes, not a string or number, or a number too large to keep exactly is its item\'s error', () => {
+  const bad = ['{"index":{"_id":""}}', `{"index":{"_id":"${'i'.repeat(513)}"}}`, '{"create":{"_id":{"a":1}}}', '{"index":{"_id":[1]}}', '{"index":{"_id":12345678901234567890}}', '{ "index" : { "_id" : "" } }'];
+  for (const action of bad) {
+    const entries = parseBulk(`${action}\n${doc}\n{"index":{"_id":"next"}}\n${doc}\n`, options);
+    assert.equal(entries.length, 2, action);
+    assert.equal(entries[0]!.error?.status, 400, action);
+    assert.equal(entries[0]!.error?.type, 'action_request_validation_exception', action);
+    assert.equal(entries[0]!.id, undefined, action);
+    assert.equal(entries[0]!.raw, doc, 'the document is what the dead letter keeps');
+    assert.equal(entries[1]!.id, 'next', 'the pair after it is read as usual');
+  }
+  const [unset] = parseBulk(`{"index":{"_id":null}}\n${doc}\n`, options);
+  assert.deepEqual({ id: unset!.id, error: unset!.error }, { id: undefined, error: undefined }, 'a null _id is no _id, as in Elasticsearch');
+  const [longest] = parseBulk(`{"index":{"_id":"${'ж'.repeat(256)}"}}\n${doc}\n`, options);
+  assert.equal(longest!.error, undefined, '512 bytes of UTF-8 is the limit, as in Elasticsearch');
+});

@@ -51,6 +51,27 @@ function actionOf(value: unknown): { action: BulkAction; meta: Record<string, un
   return { action: keys[0] as BulkAction, meta: meta && typeof meta === 'object' ? (meta as Record<string, unknown>) : {} };
 }
 
+/** Elasticsearch's limit on an `_id`, in UTF-8 bytes. */
+const MAX_ID_BYTES = 512;
+
+/**
+ * The `_id` of an action's metadata as text, or why it cannot be one. Refused as Elasticsearch
+ * refuses it: an empty id would make every such document a duplicate of the first.
+ */
+function idOf(meta: Record<string, unknown>): { id?: string; error?: string } {
+  const raw = meta._id;
+  // As in Elasticsearch, a null id is no id.
+  if (raw === undefined || raw === null) return {};
+  if (typeof raw === 'number' && !Number.isSafeInteger(raw)) return { error: `_id ${JSON.stringify(raw)} is not a whole number JSON carries exactly; send it as a string` };
+  if (typeof raw !== 'string' && typeof raw !== 'number') return { error: `_id must be a string, not ${Array.isArray(raw) ? 'an array' : `a ${typeof raw}`}` };
+  const id = String(raw);
+  if (id === '') return { error: '_id must not be empty; leave it out to let Loupe derive one from the document' };
+  // A UTF-16 unit is at most 3 UTF-8 bytes: most ids are measured without encoding them.
+  const bytes = id.length * 3 > MAX_ID_BYTES ? Buffer.byteLength(id) : 0;
+  if (bytes > MAX_ID_BYTES) return { error: `_id is ${bytes} bytes long; it must be no longer than ${MAX_ID_BYTES} bytes` };
+  return { id };
+}
+
 /**
  * Splits an Elasticsearch `_bulk` body (NDJSON: an action line, then a document line for
  * index/create/update) into entries. A malformed line becomes an entry of its own with an
@@ -74,7 +95,7 @@ export function* bulkEntries(body: Buffer, options: ParseBulkOptions): Generator
     }
 
     const index = typeof pending?.meta._index === 'string' ? pending.meta._index : options.defaultIndex;
-    const id = typeof pending?.meta._id === 'string' || typeof pending?.meta._id === 'number' ? String(pending.meta._id) : undefined;
+    const { id, error: idError } = pending ? idOf(pending.meta) : {};
     if (bytes > options.maxLineBytes) {
       yield { action: pending?.action ?? 'index', index, id, raw: line, error: lineTooLarge(bytes, options.maxLineBytes) };
       pending = undefined;
@@ -98,7 +119,9 @@ export function* bulkEntries(body: Buffer, options: ParseBulkOptions): Generator
     }
     const { action } = pending;
     pending = undefined;
-    if (parsed.error !== undefined) {
+    if (idError !== undefined) {
+      yield { action, index, raw: line, error: { status: 400, type: 'action_request_validation_exception', reason: idError } };
+    } else if (parsed.error !== undefined) {
       yield { action, index, id, raw: line, error: { status: 400, type: 'mapper_parsing_exception', reason: `failed to parse document: ${parsed.error}` } };
     } else if (action === 'update') {
       yield { action, index, id, raw: line, error: { status: 400, type: 'action_request_validation_exception', reason: 'update is not supported: Loupe keeps logs append-only' } };

@@ -38,6 +38,8 @@ export function filteredUnion(indices: string[], relationOf: (index: string) => 
 /** The SQL expression of a field for grouping (top values, histogram splits). */
 export function fieldExpression(field: string): string {
   const typed = defaultColumnMap.columns.get(field);
+  // As the ISO text a search shows: a TIMESTAMP value does not survive JSON.
+  if (typed?.type === 'timestamp') return `strftime(${typed.sql}, '%Y-%m-%dT%H:%M:%S.%gZ')`;
   if (typed) return typed.sql;
   if (!/^[A-Za-z_@][A-Za-z0-9_.@-]*$/.test(field)) throw new LoupeError('SEARCH_BAD_FIELD', `"${field.slice(0, 80)}" is not a field name`);
   return `json_extract_string(attrs, '$."${field}"')`;

@@ -1,0 +1,105 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestPlatform, workshopLine, type TestPlatform } from '../platform.fixture.js';
+
+type ErrorBody = { error: { code: string; message: string } };
+
+const cursor = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+async function get<T>(platform: TestPlatform, path: string): Promise<{ status: number; body: T }> {
+  const response = await fetch(`${platform.url}${path}`);
+  return { status: response.status, body: (await response.json()) as T };
+}
+
+async function postSearch(platform: TestPlatform, body: string, contentType = 'application/json'): Promise<{ status: number; body: ErrorBody & { events?: unknown[] } }> {
+  const response = await fetch(`${platform.url}/api/search`, { method: 'POST', body, headers: { 'content-type': contentType } });
+  return { status: response.status, body: (await response.json()) as ErrorBody & { events?: unknown[] } };
+}
+
+/** The platform still answers, and the event stored before the bad requests is still found. */
+async function assertStillServing(platform: TestPlatform): Promise<void> {
+  const found = await get<{ events: Record<string, unknown>[] }>(platform, `/api/search?q=${encodeURIComponent('order.id:ORD-KEPT')}&from=1h`);
+  assert.equal(found.status, 200);
+  assert.deepEqual(found.body.events.map((e) => e['order.id']), ['ORD-KEPT']);
+}
+
+async function withPlatform(run: (platform: TestPlatform) => Promise<void>): Promise<void> {
+  const platform = await startTestPlatform();
+  try {
+    const body = `${JSON.stringify({ index: {} })}\n${JSON.stringify(workshopLine({ 'order.id': 'ORD-KEPT' }))}\n`;
+    const stored = await fetch(`${platform.url}/_bulk`, { method: 'POST', body, headers: { 'content-type': 'application/x-ndjson' } });
+    assert.equal(((await stored.json()) as { errors: boolean }).errors, false);
+    await run(platform);
+    await assertStillServing(platform);
+  } finally {
+    await platform.close();
+  }
+}
+
+test('R28 times and cursors beyond what a date can hold answer 400, not 500', () => withPlatform(async (platform) => {
+  const cases: Array<[string, string]> = [
+    ['/api/search?to=99999999999999999999', 'SEARCH_BAD_TIME'],
+    ['/api/search?from=now-99999999999d', 'SEARCH_BAD_TIME'],
+    ['/api/histogram?to=99999999999999999999', 'SEARCH_BAD_TIME'],
+    ['/api/top-values?field=service.name&from=99999999999d', 'SEARCH_BAD_TIME'],
+    [`/api/search?after=${cursor([1e300, 'x'])}`, 'SEARCH_BAD_CURSOR'],
+    [`/api/search?after=${cursor([-1e20, 'x'])}`, 'SEARCH_BAD_CURSOR'],
+    [`/api/search?after=${cursor([1.5, 'x'])}`, 'SEARCH_BAD_CURSOR'],
+  ];
+  for (const [path, code] of cases) {
+    const answer = await get<ErrorBody>(platform, path);
+    assert.equal(answer.status, 400, path);
+    assert.equal(answer.body.error.code, code, path);
+  }
+}));
+
+test('R29 a histogram interval too long for a date answers 400, not 500', () => withPlatform(async (platform) => {
+  const answer = await get<ErrorBody>(platform, '/api/histogram?interval=99999999999999999999d');
+  assert.equal(answer.status, 400);
+  assert.equal(answer.body.error.code, 'SEARCH_BAD_INTERVAL');
+}));
+
+test('R29 top values of @timestamp are ISO times, not a 500', () => withPlatform(async (platform) => {
+  const answer = await get<{ values: Array<{ value: unknown; count: number }> }>(platform, '/api/top-values?field=@timestamp&from=1h');
+  assert.equal(answer.status, 200);
+  assert.equal(answer.body.values.length, 1);
+  assert.match(String(answer.body.values[0]!.value), /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+}));
+
+test('R28 an unknown sort order answers 400 instead of silently sorting newest first', () => withPlatform(async (platform) => {
+  for (const order of ['sideways', 'ascending']) {
+    const answer = await get<ErrorBody>(platform, `/api/search?order=${order}`);
+    assert.equal(answer.status, 400, order);
+    assert.equal(answer.body.error.code, 'SEARCH_BAD_ORDER', order);
+  }
+  const upper = await get<{ events: unknown[] }>(platform, '/api/search?order=ASC&from=1h');
+  assert.equal(upper.status, 200);
+  assert.equal(upper.body.events.length, 1);
+}));
+
+test('R28 a POST search body that is not an object of plain values answers 400 instead of searching for "[object Object]"', () => withPlatform(async (platform) => {
+  for (const body of [JSON.stringify({ q: { match: 'x' } }), JSON.stringify({ q: ['a', 'b'] }), '[1,2]', '"order.id:ORD-KEPT"']) {
+    const answer = await postSearch(platform, body);
+    assert.equal(answer.status, 400, body);
+    assert.equal(answer.body.error.code, 'VALIDATION', body);
+  }
+  const text = await postSearch(platform, 'q=order.id:ORD-KEPT', 'text/plain');
+  assert.equal(text.status, 400);
+  assert.equal(text.body.error.code, 'VALIDATION');
+  const good = await postSearch(platform, JSON.stringify({ q: 'order.id:ORD-KEPT', from: '1h', limit: 5 }));
+  assert.equal(good.status, 200);
+  assert.equal(good.body.events!.length, 1);
+}));
+
+test('R28 live tail with a query its fields cannot hold answers 400 at once instead of hanging', () => withPlatform(async (platform) => {
+  const response = await fetch(`${platform.url}/api/tail?q=${encodeURIComponent('http.response.status_code:abc')}`, { signal: AbortSignal.timeout(10_000) });
+  assert.equal(response.status, 400);
+  assert.equal(((await response.json()) as ErrorBody).error.code, 'KQL_BAD_VALUE');
+}));
+
+test('R28 an index pattern of many wildcards answers at once and the platform keeps serving', () => withPlatform(async (platform) => {
+  const pattern = encodeURIComponent(`${'*'.repeat(40)}z,${'*l'.repeat(20)}*z`);
+  const answer = await fetch(`${platform.url}/api/search?indices=${pattern}&from=1h`, { signal: AbortSignal.timeout(10_000) });
+  assert.equal(answer.status, 200);
+  assert.deepEqual(((await answer.json()) as { events: unknown[] }).events, []);
+}));
