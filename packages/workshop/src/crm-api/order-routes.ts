@@ -40,9 +40,9 @@ const listQuery = {
     product: { type: 'string', enum: [...products] },
     createdFrom: { type: 'string', format: 'date-time' },
     createdTo: { type: 'string', format: 'date-time' },
-    stuckForMinutes: { type: 'integer', minimum: 1, description: 'Only orders whose status has not changed for this long' },
+    stuckForMinutes: { type: 'integer', minimum: 1, maximum: 5_256_000, description: 'Only orders whose status has not changed for this long (at most 10 years)' },
     limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
-    offset: { type: 'integer', minimum: 0, default: 0 },
+    offset: { type: 'integer', minimum: 0, maximum: 1_000_000_000, default: 0 },
   },
 } as const;
 

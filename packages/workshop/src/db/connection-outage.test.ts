@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
-import { createTestLog, startTcpProxy, testDatabaseTarget, waitFor } from '../testing/index.js';
+import { createTestLog, proxyServer, testDatabaseTarget, waitFor } from '../testing/index.js';
 import { openDatabase, type DatabaseRetryOptions } from './index.js';
 
 const ordersTable = { version: 100, name: 'orders', sql: 'CREATE TABLE orders (id text PRIMARY KEY, status text NOT NULL)' };
@@ -10,13 +10,10 @@ async function openBehindProxy(t: TestContext, retry: DatabaseRetryOptions) {
   const target = await testDatabaseTarget(t, 'postgres');
   if (!target?.url) return undefined;
   const server = new URL(target.url);
-  const proxy = await startTcpProxy(server.hostname, Number(server.port || 5432));
+  const { proxy, url } = await proxyServer(server, 5432);
   t.after(() => proxy.close());
-  const proxied = new URL(target.url);
-  proxied.hostname = '127.0.0.1';
-  proxied.port = String(proxy.port);
   const { log, lines } = createTestLog({ level: 'info' });
-  const db = await openDatabase({ url: proxied.toString(), schema: target.schema, log, migrations: [ordersTable], retry });
+  const db = await openDatabase({ url, schema: target.schema, log, migrations: [ordersTable], retry });
   t.after(() => db.close());
   await db.query(`INSERT INTO orders VALUES ('ORD-1', 'NEW')`);
   lines.clear();

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LoupeError } from '@loupe/schema';
 import type { Database } from '../db/index.js';
@@ -46,20 +46,26 @@ export class ModelStore {
     return join(this.dir, `${fileId}.stl`);
   }
 
-  /** Writes the file (whole or not at all: written aside, then renamed) and its row. */
+  /** Writes the file (whole or not at all: written aside, then renamed) and its row; removes the file again when the row cannot be written. */
   async save(fileId: string, bytes: Uint8Array, analysis: ModelAnalysis, labels: { orderId?: string; customerId?: string }): Promise<StoredModelRecord> {
     await (this.ready ??= mkdir(this.dir, { recursive: true }));
     const path = this.pathOf(fileId);
     await writeFile(`${path}.part`, bytes);
     await rename(`${path}.part`, path);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
-    const { rows } = await this.db.query<ModelRow>(
-      `INSERT INTO models (id, size_bytes, sha256, encoding, triangles, analysis, order_id, customer_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
-      [fileId, bytes.length, sha256, analysis.encoding, analysis.triangles, JSON.stringify(analysis), labels.orderId ?? null, labels.customerId ?? null],
-      labels.orderId ? { orderId: labels.orderId } : undefined,
-    );
-    return toRecord(rows[0]!);
+    try {
+      const { rows } = await this.db.query<ModelRow>(
+        `INSERT INTO models (id, size_bytes, sha256, encoding, triangles, analysis, order_id, customer_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
+        [fileId, bytes.length, sha256, analysis.encoding, analysis.triangles, JSON.stringify(analysis), labels.orderId ?? null, labels.customerId ?? null],
+        labels.orderId ? { orderId: labels.orderId } : undefined,
+      );
+      return toRecord(rows[0]!);
+    } catch (error) {
+      // Without its row nobody can name the file (the upload was refused): do not keep it.
+      await rm(path, { force: true });
+      throw error;
+    }
   }
 
   async find(fileId: string): Promise<StoredModelRecord> {

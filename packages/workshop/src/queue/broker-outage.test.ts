@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
 import { activeTraceIds, runInSpan } from '@loupe/log';
-import { openTestQueue, queueBackends, requireServer, startTcpProxy, waitFor, type TestQueue } from '../testing/index.js';
+import { openTestQueue, proxyServer, queueBackends, requireServer, waitFor, type TestQueue } from '../testing/index.js';
 
 const rabbitWithPostgres = queueBackends.find((backend) => backend.broker)!;
 
@@ -18,12 +18,9 @@ test('messages published while RabbitMQ is unreachable wait in the outbox and ar
   const brokerUrl = await requireServer(t, 'rabbitmq');
   if (!brokerUrl) return;
   const broker = new URL(brokerUrl);
-  const proxy = await startTcpProxy(broker.hostname, Number(broker.port || 5672));
+  const { proxy, url: amqpUrl } = await proxyServer(broker, 5672);
   t.after(() => proxy.close());
-  const proxied = new URL(broker);
-  proxied.hostname = '127.0.0.1';
-  proxied.port = String(proxy.port);
-  const ctx = await openTestQueue(t, rabbitWithPostgres, { amqpUrl: proxied.toString() });
+  const ctx = await openTestQueue(t, rabbitWithPostgres, { amqpUrl });
   if (!ctx) return;
 
   const deliveries = new Map<string, number>();
@@ -71,13 +68,10 @@ test('openQueue fails with a clear error when RabbitMQ never answers', async (t)
   const brokerUrl = await requireServer(t, 'rabbitmq');
   if (!brokerUrl) return;
   const broker = new URL(brokerUrl);
-  const proxy = await startTcpProxy(broker.hostname, Number(broker.port || 5672));
+  const { proxy, url: amqpUrl } = await proxyServer(broker, 5672);
   proxy.pause();
   t.after(() => proxy.close());
-  const proxied = new URL(broker);
-  proxied.hostname = '127.0.0.1';
-  proxied.port = String(proxy.port);
-  await assert.rejects(openTestQueue(t, rabbitWithPostgres, { amqpUrl: proxied.toString() }), {
+  await assert.rejects(openTestQueue(t, rabbitWithPostgres, { amqpUrl }), {
     code: 'QUEUE_UNREACHABLE',
     message: new RegExp(`^RabbitMQ at ${broker.hostname.replaceAll('.', '\\.')}:${broker.port || 5672}/ via proxy 127\\.0\\.0\\.1:${proxy.port} did not accept a connection after 10 attempts .*: start it or fix AMQP_URL$`),
   });

@@ -41,7 +41,7 @@ export interface ConsumeOptions {
 export interface MessageQueue {
   /** Writes the message to the outbox inside `tx` (the caller's DB transaction): it is published after commit, even if the broker is down now. */
   publish(tx: Database, routingKey: string, message: OutgoingMessage): Promise<string>;
-  /** Binds a durable queue to the routing keys and runs the handler; a throw → retry with delay, after maxAttempts → dead-letter queue (R12 logged). */
+  /** Binds a durable queue to the routing keys and runs the handler; a throw → retry with delay, after maxAttempts (or at once for a LoupeError with status 422) → dead-letter queue (R12 logged). */
   consume(queue: string, bindingKeys: string[], handler: (message: QueueMessage) => Promise<void>, options?: ConsumeOptions): Promise<{ stop(): Promise<void> }>;
   /** Messages in the dead-letter queue (for tests and operators). */
   deadLetters(queue: string): Promise<QueueMessage[]>;

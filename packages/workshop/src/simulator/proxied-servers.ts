@@ -1,5 +1,5 @@
 import type { InfrastructureSwitches } from './incidents.js';
-import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
+import { proxyServer, type TcpProxy } from './tcp-proxy.js';
 
 export interface ProxiedServersOptions {
   /** The workshop's PostgreSQL (`DATABASE_URL`); absent → PGlite, which no proxy can reach. */
@@ -35,19 +35,6 @@ function unproxiable(url: URL): string | undefined {
   return undefined;
 }
 
-async function proxyFor(url: URL, defaultPort: number): Promise<TcpProxy> {
-  // URL keeps IPv6 hosts in brackets; a socket wants them bare.
-  const host = url.hostname.replace(/^\[(.*)\]$/, '$1') || 'localhost';
-  return startTcpProxy(host, Number(url.port || defaultPort));
-}
-
-function through(url: URL, proxy: TcpProxy): string {
-  const proxied = new URL(url);
-  proxied.hostname = '127.0.0.1';
-  proxied.port = String(proxy.port);
-  return proxied.toString();
-}
-
 /**
  * Puts the workshop's servers behind TCP proxies the simulator can pause or slow down, so
  * broker-outage and slow-database are real for the workshop and leave the servers alone:
@@ -76,9 +63,9 @@ export async function putServersBehindProxies(options: ProxiedServersOptions): P
       switches.unavailable!['slow-database'] = `slow-database cannot proxy DATABASE_URL: ${databaseProblem}`;
       result.databaseUrl = options.databaseUrl;
     } else {
-      const proxy = await proxyFor(database, 5432);
+      const { proxy, url } = await proxyServer(database, 5432);
       proxies.push(proxy);
-      result.databaseUrl = through(database, proxy);
+      result.databaseUrl = url;
       routes.push(`PostgreSQL via 127.0.0.1:${proxy.port}`);
       switches.slowDatabase = (on) => proxy.delay(on ? delayMs : 0);
     }
@@ -90,17 +77,17 @@ export async function putServersBehindProxies(options: ProxiedServersOptions): P
         switches.unavailable!['broker-outage'] = `broker-outage cannot proxy AMQP_URL: ${problem}`;
         result.amqpUrl = options.amqpUrl;
       } else {
-        const proxy = await proxyFor(broker, 5672);
+        const { proxy, url } = await proxyServer(broker, 5672);
         proxies.push(proxy);
-        result.amqpUrl = through(broker, proxy);
+        result.amqpUrl = url;
         routes.push(`RabbitMQ via 127.0.0.1:${proxy.port}`);
         switches.brokerOutage = (on) => (on ? proxy.pause() : proxy.resume());
       }
     } else if (result.databaseUrl && !databaseProblem) {
       // Behind the database's proxy, so slow-database holds up the queue too.
-      const proxy = await proxyFor(new URL(result.databaseUrl), 5432);
+      const { proxy, url } = await proxyServer(new URL(result.databaseUrl), 5432);
       proxies.push(proxy);
-      result.queueDatabaseUrl = through(new URL(result.databaseUrl), proxy);
+      result.queueDatabaseUrl = url;
       routes.push(`the embedded queue's PostgreSQL connection via 127.0.0.1:${proxy.port}`);
       switches.brokerOutage = (on) => (on ? proxy.pause() : proxy.resume());
     } else {

@@ -125,3 +125,13 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
     },
   };
 }
+
+/** A proxy in front of the server a URL names, and the same URL through it (its port by default when the URL names none). */
+export async function proxyServer(url: URL, defaultPort: number): Promise<{ proxy: TcpProxy; url: string }> {
+  // URL keeps IPv6 hosts in brackets; a socket wants them bare.
+  const proxy = await startTcpProxy(url.hostname.replace(/^\[(.*)\]$/, '$1') || 'localhost', Number(url.port || defaultPort));
+  const proxied = new URL(url);
+  proxied.hostname = '127.0.0.1';
+  proxied.port = String(proxy.port);
+  return { proxy, url: proxied.toString() };
+}

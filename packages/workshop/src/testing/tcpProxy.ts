@@ -1,2 +1,2 @@
 // The proxy lives with the simulator, which runs the workshop's servers behind it for its incidents.
-export { startTcpProxy, type TcpProxy } from '../simulator/tcp-proxy.js';
+export { proxyServer, startTcpProxy, type TcpProxy } from '../simulator/tcp-proxy.js';
