@@ -1,22 +1,48 @@
 import { loadPlatformConfig } from '@loupe/platform';
 
+/** How long a command waits for the platform's answer: a hung platform must not hang the terminal. */
+const ANSWER_TIMEOUT_MS = 30_000;
+
 /** The running platform's address: LOUPE_URL, or the local one from the platform's own settings. */
 export function platformUrl(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.LOUPE_URL) return env.LOUPE_URL.replace(/\/+$/, '');
+  if (env.LOUPE_URL) {
+    let protocol: string | undefined;
+    try {
+      protocol = new URL(env.LOUPE_URL).protocol;
+    } catch {
+      protocol = undefined;
+    }
+    if (protocol !== 'http:' && protocol !== 'https:') throw new Error(`LOUPE_URL="${env.LOUPE_URL}" is not an http:// or https:// address: set it to the platform's, e.g. http://127.0.0.1:9280`);
+    return env.LOUPE_URL.replace(/\/+$/, '');
+  }
   const config = loadPlatformConfig(env);
   return `http://${config.host}:${config.port}`;
 }
 
+/** Why fetch failed, in a word when there is one (ECONNREFUSED, ENOTFOUND, a timeout). */
+function reasonOf(error: Error & { cause?: { code?: string; message?: string } }): string {
+  return error.cause?.code ?? error.cause?.message ?? error.message;
+}
+
 /** GET a platform API path; a clear message when the platform is not running or answers an error. */
 export async function getJson<T>(path: string, env: NodeJS.ProcessEnv = process.env): Promise<T> {
-  const url = `${platformUrl(env)}${path}`;
+  const base = platformUrl(env);
+  const url = `${base}${path}`;
   let response: Response;
+  let text: string;
   try {
-    response = await fetch(url);
+    response = await fetch(url, { signal: AbortSignal.timeout(ANSWER_TIMEOUT_MS) });
+    text = await response.text();
   } catch (error) {
-    throw new Error(`cannot reach the Loupe platform at ${platformUrl(env)} (${(error as Error & { cause?: { code?: string } }).cause?.code ?? (error as Error).message}); start it with \`loupe run platform\` or set LOUPE_URL`);
+    if ((error as Error).name === 'TimeoutError') throw new Error(`the Loupe platform at ${base} did not answer within ${ANSWER_TIMEOUT_MS / 1000} s: it may be overloaded or stuck; check its logs, or narrow the search with --from`);
+    throw new Error(`cannot reach the Loupe platform at ${base} (${reasonOf(error as Parameters<typeof reasonOf>[0])}); start it with \`loupe run platform\` or set LOUPE_URL`);
   }
-  const body = (await response.json().catch(() => ({}))) as T & { error?: { code: string; message: string } };
+  let body: T & { error?: { code: string; message: string } };
+  try {
+    body = JSON.parse(text) as typeof body;
+  } catch {
+    throw new Error(`${base} answered HTTP ${response.status} with something that is not the Loupe platform's JSON: is LOUPE_URL the platform's address?`);
+  }
   if (!response.ok) throw new Error(body.error ? `${body.error.code}: ${body.error.message}` : `HTTP ${response.status} from ${url}`);
   return body;
 }

@@ -1,19 +1,28 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { PlatformInProcess, searchAll, shipperIdle, startTestShipper, storedCount, waitFor } from './shipper.fixture.js';
+import type { RunningShipper } from './shipper.js';
 
 function jsonLine(service: string, sequence: number, message = `${service} line ${sequence}`): string {
   return `${JSON.stringify({ '@timestamp': new Date().toISOString(), 'log.level': 'info', 'service.name': service, message, 'event.sequence': sequence })}\n`;
 }
 
-/** A platform and a shipper on the workshop's log folder of a fresh data directory. */
-async function setUp(t: TestContext, env: Record<string, string> = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'loupe-bad-input-'));
+/**
+ * A platform and a shipper on the workshop's log folder of a data directory (a fresh one
+ * unless given); `front` puts something between them, given the platform's address.
+ */
+async function setUp(t: TestContext, env: Record<string, string> = {}, options: { dir?: string; front?: (platformUrl: string) => Promise<string> } = {}) {
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'loupe-bad-input-'));
   const platform = await PlatformInProcess.start(join(dir, 'platform'));
-  const { shipper, lines } = await startTestShipper({ LOUPE_DATA_DIR: dir, LOUPE_URL: platform.url, ...env });
+  const url = options.front ? await options.front(platform.url) : platform.url;
+  const { shipper, lines } = await startTestShipper({ LOUPE_DATA_DIR: dir, LOUPE_URL: url, ...env });
   t.after(async () => {
     await shipper.stop();
     await platform.close();
@@ -24,6 +33,28 @@ async function setUp(t: TestContext, env: Record<string, string> = {}) {
     return join(dir, 'logs', service, `${service}.log`);
   };
   return { platform, shipper, lines, logFile };
+}
+
+/** A proxy to the platform that refuses, as too large (413), any `_bulk` body of more than `maxEvents` events. */
+async function smallBodyProxy(t: TestContext, platformUrl: string, maxEvents: number): Promise<string> {
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', async () => {
+      const raw = Buffer.concat(chunks);
+      const body = request.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw;
+      if (body.toString().split('\n').filter(Boolean).length / 2 > maxEvents) {
+        response.writeHead(413, { 'content-type': 'application/json' }).end('{"error":{"code":"INGEST_BODY_TOO_LARGE","message":"send smaller batches"}}');
+        return;
+      }
+      const answer = await fetch(`${platformUrl}${request.url}`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body });
+      response.writeHead(answer.status, { 'content-type': 'application/json' }).end(await answer.text());
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  t.after(() => server.close());
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
 test('R23 a binary garbage line among JSON lines is stored as plain text tagged _parse_failure, and the lines around it are stored', async (t) => {
@@ -85,4 +116,86 @@ test('R23 a file deleted while it is being read is read to its end through the o
   assert.equal(events.length, total);
   await waitFor('the deleted file to be closed', () => (shipper.status().files.some((file) => file.path === path) ? undefined : true));
   assert.ok(!lines.records().some((line) => line['log.level'] === 'warn' || line['log.level'] === 'error'), 'no warning about lost lines');
+});
+
+test('R23 a NUL-filled hole before a line (a writer that kept its offset after copy-truncate) is skipped: the line after it is stored as itself', async (t) => {
+  const { platform, logFile } = await setUp(t);
+  const path = logFile('holed');
+  writeFileSync(path, jsonLine('holed', 0));
+  truncateSync(path, 200_000);
+  appendFileSync(path, jsonLine('holed', 1));
+  await waitFor('2 events', async () => ((await storedCount(platform.url, 'logs-holed-')) >= 2 ? true : undefined));
+  const events = await searchAll(platform.url, 'service.name:holed');
+  assert.deepEqual(events.map((event) => [event['event.sequence'], event.message, event.tags]).sort(), [[0, 'holed line 0', undefined], [1, 'holed line 1', undefined]]);
+});
+
+test('R23 a damaged disk buffer segment (not gzip, or unreadable) is set aside with an error naming it; the segments behind it and new lines are stored', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'loupe-bad-input-'));
+  const buffer = join(dir, 'shipper', 'buffer');
+  mkdirSync(buffer, { recursive: true });
+  const good = (id: string) => `{"create":{"_id":"${id}"}}\n${jsonLine('buffered', Number(id.slice(-1)))}`;
+  writeFileSync(join(buffer, '000000000001-1.ndjson.gz'), gzipSync(good('seg:1')));
+  writeFileSync(join(buffer, '000000000002-5.ndjson.gz'), Buffer.from('not gzip at all, a disk error'));
+  mkdirSync(join(buffer, '000000000003-2.ndjson.gz'));
+  writeFileSync(join(buffer, '000000000004-1.ndjson.gz'), gzipSync(good('seg:4')));
+  const { platform, shipper, lines, logFile } = await setUp(t, {}, { dir });
+  writeFileSync(logFile('fresh'), jsonLine('fresh', 0));
+
+  await waitFor('the good segments and the new line', async () => ((await storedCount(platform.url, 'logs-buffered-')) >= 2 && (await storedCount(platform.url, 'logs-fresh-')) >= 1 ? true : undefined));
+  assert.deepEqual((await searchAll(platform.url, 'service.name:buffered')).map((event) => event['event.sequence']).sort(), [1, 4]);
+  await shipperIdle(shipper);
+  const status = (await (await fetch(shipper.statusUrl)).json()) as { counters: { eventsSetAside: number }; buffer: { segments: number } };
+  assert.deepEqual([status.counters.eventsSetAside, status.buffer.segments], [7, 0]);
+  const errors = lines.records().filter((line) => line['log.level'] === 'error');
+  assert.deepEqual(errors.map((line) => line['shipper.buffer.segment']).sort(), [join(buffer, '000000000002-5.ndjson.gz'), join(buffer, '000000000003-2.ndjson.gz')]);
+  assert.match(String(errors.find((line) => line['shipper.buffer.events'] === 5)!.message), /is not valid gzip .*: its 5 events cannot be sent and are not in the store; it is kept as .*000000000002-5\.ndjson\.gz\.corrupt/);
+  assert.match(String(errors.find((line) => line['shipper.buffer.events'] === 2)!.message), /cannot be read \(EISDIR\)/);
+  assert.ok(existsSync(join(buffer, '000000000002-5.ndjson.gz.corrupt')));
+});
+
+test('R23 a batch the platform refuses as too large (413) is sent in halves, each line stored once', async (t) => {
+  // A platform that takes at most 40 events a request, as one with a small LOUPE_MAX_BODY_BYTES would.
+  const { platform, lines, logFile } = await setUp(t, {}, { front: (platformUrl) => smallBodyProxy(t, platformUrl, 40) });
+  let text = '';
+  for (let sequence = 0; sequence < 300; sequence++) text += jsonLine('halved', sequence);
+  writeFileSync(logFile('halved'), text);
+  await waitFor('300 events', async () => ((await storedCount(platform.url, 'logs-halved-')) >= 300 ? true : undefined));
+  const events = await searchAll(platform.url, 'service.name:halved');
+  assert.equal(new Set(events.map((event) => event['event.sequence'])).size, 300);
+  assert.equal(events.length, 300);
+  assert.ok(lines.records().some((line) => line['call.status_code'] === 413), 'the 413 was seen and logged');
+});
+
+test('R23 a file the shipper read stays known while one run is started with other LOUPE_SHIPPER_PATHS: the next run with the right ones does not ship it again', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'loupe-bad-input-'));
+  const platform = await PlatformInProcess.start(join(dir, 'platform'));
+  t.after(async () => {
+    await platform.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const path = join(dir, 'in', 'orders.log');
+  mkdirSync(join(dir, 'in'));
+  // Under 1 KiB when first seen, as a new log file is: its ids come from the registry entry alone.
+  writeFileSync(path, [0, 1, 2].map((sequence) => jsonLine('orders', sequence)).join(''));
+  const run = async (paths: string, until: (shipper: RunningShipper) => Promise<unknown>) => {
+    const { shipper } = await startTestShipper({ LOUPE_DATA_DIR: dir, LOUPE_URL: platform.url, LOUPE_SHIPPER_PATHS: paths });
+    try {
+      await until(shipper);
+    } finally {
+      await shipper.stop();
+    }
+  };
+  await run(`json:${join(dir, 'in', '*.log')}`, () => waitFor('3 events', async () => ((await storedCount(platform.url, 'logs-orders-')) >= 3 ? true : undefined)));
+  await run(`json:${join(dir, 'elsewhere', '*.log')}`, async (shipper) => {
+    await waitFor('the file no glob names to be read to its end and closed', () => (shipper.status().files.some((file) => file.path === path) ? undefined : true));
+    // Some scans after that, where a file out of every glob's sight used to be forgotten.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  });
+  appendFileSync(path, jsonLine('orders', 3));
+  await run(`json:${join(dir, 'in', '*.log')}`, async (shipper) => {
+    await waitFor('the appended line', async () => ((await storedCount(platform.url, 'logs-orders-')) >= 4 ? true : undefined));
+    await shipperIdle(shipper);
+  });
+  const events = await searchAll(platform.url, 'service.name:orders');
+  assert.deepEqual(events.map((event) => event['event.sequence']).sort(), [0, 1, 2, 3]);
 });

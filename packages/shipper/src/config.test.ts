@@ -46,3 +46,34 @@ test('an unreadable registry stops the start with SHIPPER_REGISTRY_CORRUPT inste
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a setting past what the shipper can use stops the start with CONFIG_INVALID naming the range, not a Node error later', () => {
+  assert.throws(() => loadShipperConfig({ LOUPE_SHIPPER_PORT: '99999' }), { code: 'CONFIG_INVALID', message: 'LOUPE_SHIPPER_PORT="99999" must be a whole number from 0 to 65535' });
+  assert.throws(() => loadShipperConfig({ LOUPE_SHIPPER_BATCH_BYTES: '1e15' }), { code: 'CONFIG_INVALID', message: /^LOUPE_SHIPPER_BATCH_BYTES="1e15" must be a whole number from 1024 to \d+$/ });
+  assert.throws(() => loadShipperConfig({ LOUPE_SHIPPER_MAX_LINE_BYTES: '99999999999' }), { code: 'CONFIG_INVALID', message: /^LOUPE_SHIPPER_MAX_LINE_BYTES=/ });
+  // Node fires a timer longer than 2^31-1 ms at once: metrics every millisecond, retries without backoff.
+  for (const name of ['LOUPE_SHIPPER_METRICS_MS', 'LOUPE_SHIPPER_RETRY_MAX_MS', 'LOUPE_SHIPPER_POLL_MS', 'LOUPE_SHIPPER_BATCH_WAIT_MS']) {
+    assert.throws(() => loadShipperConfig({ [name]: '3000000000' }), { code: 'CONFIG_INVALID', message: new RegExp(`^${name}="3000000000" must be a whole number from \\d+ to 2147483647$`) });
+  }
+});
+
+test('LOUPE_SHIPPER_PATHS with a mistyped parser name or a parser without a path stops the start instead of tailing nothing', () => {
+  assert.throws(() => loadShipperConfig({ LOUPE_SHIPPER_PATHS: 'postgres:/var/log/postgresql/*.log' }), {
+    code: 'CONFIG_INVALID', message: 'LOUPE_SHIPPER_PATHS names the parser "postgres" in "postgres:/var/log/postgresql/*.log": use one of json, postgresql, rabbitmq, plain, e.g. postgresql:/var/log/postgresql/*.log',
+  });
+  assert.throws(() => loadShipperConfig({ LOUPE_SHIPPER_PATHS: '/var/log/app.log, json:' }), { code: 'CONFIG_INVALID', message: /"json:" without a path after the parser/ });
+});
+
+test('a registry whose entries are not what the shipper wrote stops the start with SHIPPER_REGISTRY_CORRUPT naming the entry and field', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'loupe-registry-'));
+  try {
+    mkdirSync(join(dir, 'shipper'));
+    const write = (files: unknown[]) => writeFileSync(join(dir, 'shipper', 'registry.json'), JSON.stringify({ version: 1, files }));
+    write([null]);
+    assert.throws(() => Registry.open(join(dir, 'shipper')), { code: 'SHIPPER_REGISTRY_CORRUPT', message: /\(file 1: not an object\); move it away/ });
+    write([{ fileId: 'x', path: '/var/log/a.log' }]);
+    assert.throws(() => Registry.open(join(dir, 'shipper')), { code: 'SHIPPER_REGISTRY_CORRUPT', message: /\(file 1: "dev" is not text\)/ });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -53,6 +53,20 @@ export interface ShipperConfig {
   retryMaxMs: number;
 }
 
+/** The longest wait a Node timer can take (about 24.8 days); longer ones fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+/** Largest batch: the platform (and Elasticsearch) refuse bodies over 100 MiB by default. */
+const MAX_BATCH_BYTES = 64 * 1024 * 1024;
+/** Longest line kept whole: the read buffer holds two of them. */
+const MAX_LINE_BYTES = 64 * 1024 * 1024;
+
+/** An integer setting with an upper bound, so a typo such as an extra zero is refused at start rather than failing later. */
+function boundedSetting(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const value = integerSetting(env, name, fallback, min);
+  if (value > max) throw new LoupeError('CONFIG_INVALID', `${name}="${env[name]}" must be a whole number from ${min} to ${max}`);
+  return value;
+}
+
 function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, allowed: readonly T[], fallback: T): T {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -65,8 +79,14 @@ function inputsFrom(raw: string | undefined, workshopLogDir: string): InputPatte
   return raw.split(',').map((item) => item.trim()).filter((item) => item !== '').map((item) => {
     const colon = item.indexOf(':');
     const prefix = colon > 0 ? item.slice(0, colon) : '';
-    if ((parserNames as readonly string[]).includes(prefix)) return { glob: resolve(item.slice(colon + 1)), parser: prefix as ParserName };
-    return { glob: resolve(item) };
+    const known = (parserNames as readonly string[]).includes(prefix);
+    // `xml:/var/log/*.log` is a parser name mistyped, not a folder called "xml:": say so instead of tailing nothing.
+    if (!known && /^[a-z][a-z0-9-]+$/i.test(prefix)) {
+      throw new LoupeError('CONFIG_INVALID', `LOUPE_SHIPPER_PATHS names the parser "${prefix}" in "${item}": use one of ${parserNames.join(', ')}, e.g. postgresql:/var/log/postgresql/*.log`);
+    }
+    const glob = known ? item.slice(colon + 1).trim() : item;
+    if (glob === '') throw new LoupeError('CONFIG_INVALID', `LOUPE_SHIPPER_PATHS has "${item}" without a path after the parser: write ${prefix}:/path/to/*.log`);
+    return known ? { glob: resolve(glob), parser: prefix as ParserName } : { glob: resolve(glob) };
   });
 }
 
@@ -99,18 +119,18 @@ export function loadShipperConfig(env: NodeJS.ProcessEnv = process.env): Shipper
     platformUrl,
     inputs: inputsFrom(env.LOUPE_SHIPPER_PATHS, workshopLogDir),
     startAt: oneOf(env, 'LOUPE_SHIPPER_START_AT', ['beginning', 'end'], 'beginning'),
-    port: integerSetting(env, 'LOUPE_SHIPPER_PORT', 9281, 0),
-    batchMaxBytes: integerSetting(env, 'LOUPE_SHIPPER_BATCH_BYTES', 2 * 1024 * 1024, 1024),
-    batchWaitMs: integerSetting(env, 'LOUPE_SHIPPER_BATCH_WAIT_MS', 1000, 1),
-    maxInFlightBatches: integerSetting(env, 'LOUPE_SHIPPER_IN_FLIGHT', 2, 1),
+    port: boundedSetting(env, 'LOUPE_SHIPPER_PORT', 9281, 0, 65_535),
+    batchMaxBytes: boundedSetting(env, 'LOUPE_SHIPPER_BATCH_BYTES', 2 * 1024 * 1024, 1024, MAX_BATCH_BYTES),
+    batchWaitMs: boundedSetting(env, 'LOUPE_SHIPPER_BATCH_WAIT_MS', 1000, 1, MAX_TIMER_MS),
+    maxInFlightBatches: boundedSetting(env, 'LOUPE_SHIPPER_IN_FLIGHT', 2, 1, 64),
     bufferMaxBytes: integerSetting(env, 'LOUPE_SHIPPER_BUFFER_BYTES', 256 * 1024 * 1024, 1024 * 1024),
     compression: compressionFor(oneOf(env, 'LOUPE_SHIPPER_COMPRESSION', ['auto', 'gzip', 'none'], 'auto'), platformUrl),
-    maxLineBytes: integerSetting(env, 'LOUPE_SHIPPER_MAX_LINE_BYTES', 1_000_000, 1024),
-    pollMs: integerSetting(env, 'LOUPE_SHIPPER_POLL_MS', 250, 10),
-    scanMs: integerSetting(env, 'LOUPE_SHIPPER_SCAN_MS', 1000, 10),
-    multilineWaitMs: integerSetting(env, 'LOUPE_SHIPPER_MULTILINE_WAIT_MS', 2000, 0),
-    closeInactiveMs: integerSetting(env, 'LOUPE_SHIPPER_CLOSE_INACTIVE_MS', 5000, 0),
-    metricsIntervalMs: integerSetting(env, 'LOUPE_SHIPPER_METRICS_MS', 30_000, 100),
-    retryMaxMs: integerSetting(env, 'LOUPE_SHIPPER_RETRY_MAX_MS', 30_000, 10),
+    maxLineBytes: boundedSetting(env, 'LOUPE_SHIPPER_MAX_LINE_BYTES', 1_000_000, 1024, MAX_LINE_BYTES),
+    pollMs: boundedSetting(env, 'LOUPE_SHIPPER_POLL_MS', 250, 10, MAX_TIMER_MS),
+    scanMs: boundedSetting(env, 'LOUPE_SHIPPER_SCAN_MS', 1000, 10, MAX_TIMER_MS),
+    multilineWaitMs: boundedSetting(env, 'LOUPE_SHIPPER_MULTILINE_WAIT_MS', 2000, 0, MAX_TIMER_MS),
+    closeInactiveMs: boundedSetting(env, 'LOUPE_SHIPPER_CLOSE_INACTIVE_MS', 5000, 0, MAX_TIMER_MS),
+    metricsIntervalMs: boundedSetting(env, 'LOUPE_SHIPPER_METRICS_MS', 30_000, 100, MAX_TIMER_MS),
+    retryMaxMs: boundedSetting(env, 'LOUPE_SHIPPER_RETRY_MAX_MS', 30_000, 10, MAX_TIMER_MS),
   };
 }

@@ -1,5 +1,5 @@
 import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fsyncDirectory, writeFileDurably } from './durable-write.js';
 
@@ -73,6 +73,23 @@ export class DiskBuffer {
 
   read(segment: Segment): Promise<Buffer> {
     return readFile(segment.path);
+  }
+
+  /**
+   * Takes a segment that can never be sent (unreadable, or not gzip: damaged on disk) out of
+   * the buffer, so it no longer holds up the ones behind it; renamed to `<name>.corrupt` and
+   * kept for inspection. Returns where it is now.
+   */
+  async setAside(segment: Segment): Promise<string> {
+    const index = this.segments.indexOf(segment);
+    if (index !== -1) {
+      this.segments.splice(index, 1);
+      this.bytes -= segment.bytes;
+    }
+    const kept = `${segment.path}.corrupt`;
+    await rename(segment.path, kept);
+    fsyncDirectory(this.dir);
+    return kept;
   }
 
   /** Removes a segment the platform acknowledged. */

@@ -68,6 +68,9 @@ export class EventAssembler implements LineSink {
   }
 
   line(bytes: Buffer, start: number, end: number, offset: number, next: number, originalBytes?: number): void {
+    // NUL bytes before a line are a hole, not text: a writer that kept its offset after a
+    // copy-truncate, or a crash after the file was extended. The line after them is read as it is.
+    while (start < end && bytes[start] === 0) start++;
     if (end > start && bytes[end - 1] === CARRIAGE_RETURN) end--;
     if (!this.parser.multiline) {
       if (isBlank(bytes, start, end)) this.progressTo(next);

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LoupeError } from '@loupe/schema';
 import { writeFileDurably } from './durable-write.js';
-import type { ParserName } from './parsers/parser.js';
+import { parserNames, type ParserName } from './parsers/parser.js';
 
 /** What the shipper remembers of one file, across restarts. */
 export interface FileEntry {
@@ -38,6 +38,26 @@ export interface FileEntry {
 }
 
 const FILE_NAME = 'registry.json';
+
+const textFields = ['fileId', 'path', 'dev', 'ino', 'birthtimeNs', 'fingerprint', 'service'] as const;
+const countFields = ['generation', 'fingerprintBytes', 'offset', 'carriedTs', 'stampedUntil'] as const;
+
+/** What is wrong with one entry read from disk, or undefined when it has every field the shipper uses. */
+function entryProblem(entry: unknown): string | undefined {
+  if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) return 'not an object';
+  const fields = entry as Record<string, unknown>;
+  for (const name of textFields) if (typeof fields[name] !== 'string') return `"${name}" is not text`;
+  for (const name of countFields) {
+    const value = fields[name];
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) return `"${name}" is not a whole number ≥ 0`;
+  }
+  if (!(parserNames as readonly string[]).includes(fields.parser as string)) return `"parser" is not one of ${parserNames.join(', ')}`;
+  if (typeof fields.carriedFromLine !== 'boolean' || typeof fields.finished !== 'boolean') return '"carriedFromLine" or "finished" is not true or false';
+  if (!Array.isArray(fields.cuts) || !fields.cuts.every((cut) => Number.isSafeInteger(cut))) return '"cuts" is not a list of offsets';
+  const isStamp = (stamp: unknown) => Array.isArray(stamp) && stamp.length === 2 && stamp.every((n) => Number.isSafeInteger(n));
+  if (!Array.isArray(fields.stamps) || !fields.stamps.every(isStamp)) return '"stamps" is not a list of [offset, time] pairs';
+  return undefined;
+}
 const SAVE_DELAY_MS = 250;
 
 /**
@@ -76,7 +96,13 @@ export class Registry {
     } catch (error) {
       throw new LoupeError('SHIPPER_REGISTRY_CORRUPT', `The offsets registry ${registry.path} cannot be read (${(error as Error).message}); move it away to read every file again from the start (the platform drops the lines it already has)`);
     }
-    for (const entry of files) registry.byFileId.set(entry.fileId, entry);
+    files.forEach((entry, index) => {
+      const problem = entryProblem(entry);
+      if (problem) {
+        throw new LoupeError('SHIPPER_REGISTRY_CORRUPT', `The offsets registry ${registry.path} cannot be read (file ${index + 1}: ${problem}); move it away to read every file again from the start (the platform drops the lines it already has)`);
+      }
+      registry.byFileId.set(entry.fileId, entry);
+    });
     return registry;
   }
 

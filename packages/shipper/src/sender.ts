@@ -1,12 +1,14 @@
 import { promisify } from 'node:util';
-import { gzip as gzipCallback } from 'node:zlib';
+import { gunzip as gunzipCallback, gzip as gzipCallback } from 'node:zlib';
 import type { Logger } from '@loupe/log';
 import { backoffDelayMs } from './backoff.js';
 import type { BodyEncoding, DiskBuffer, Segment } from './disk-buffer.js';
 import type { BulkClient, BulkOutcome } from './post-bulk.js';
 import type { ShipperCounters } from './shipper-metrics.js';
+import { halvesOf } from './split-body.js';
 
 const gzip = promisify(gzipCallback);
+const gunzip = promisify(gunzipCallback);
 
 /** A batch ready to go: `durable()` moves its files' offsets once it is acknowledged or on disk. */
 export interface SealedBatch {
@@ -181,7 +183,8 @@ export class Sender {
       this.sendingSegments.add(segment);
       let waitMs: number;
       try {
-        const outcome = await this.options.client.post(await this.options.buffer.read(segment), segment.encoding);
+        const outcome = await this.sendSegment(segment);
+        if (outcome === 'set aside') continue;
         if (outcome.delivered) {
           attempt = 0;
           this.delivered(outcome, segment.events, segment.bytes);
@@ -196,6 +199,57 @@ export class Sender {
       }
       await this.sleep(waitMs);
     }
+  }
+
+  /**
+   * Sends one segment: in halves when the platform finds it too large (413), and set aside
+   * when it cannot be read or is not the gzip it should be, rather than retried for ever.
+   */
+  private async sendSegment(segment: Segment): Promise<BulkOutcome | 'set aside'> {
+    let body: Buffer;
+    try {
+      body = await this.options.buffer.read(segment);
+    } catch (error) {
+      return this.setAside(segment, `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    }
+    const outcome = await this.options.client.post(body, segment.encoding);
+    if (outcome.delivered || (outcome.status !== 400 && outcome.status !== 413)) return outcome;
+    let plain = body;
+    if (segment.encoding === 'gzip') {
+      try {
+        plain = await gunzip(body);
+      } catch (error) {
+        return this.setAside(segment, `is not valid gzip (${(error as Error).message})`);
+      }
+    }
+    return outcome.status === 413 ? this.postInHalves(plain) : outcome;
+  }
+
+  /** Posts a body the platform refused as too large in two halves, each cut again while it is refused so. */
+  private async postInHalves(plain: Buffer): Promise<BulkOutcome> {
+    const halves = halvesOf(plain);
+    if (!halves) return this.options.client.post(await this.encode(plain), this.encoding);
+    let rejected = 0;
+    let firstRejection: string | undefined;
+    for (const half of halves) {
+      let outcome = await this.options.client.post(await this.encode(half), this.encoding);
+      if (!outcome.delivered && outcome.status === 413 && halvesOf(half)) outcome = await this.postInHalves(half);
+      // The halves already taken are sent again with the rest later; the store drops them by `_id`.
+      if (!outcome.delivered) return outcome;
+      rejected += outcome.rejected;
+      firstRejection ??= outcome.firstRejection;
+    }
+    return { delivered: true, rejected, ...(firstRejection !== undefined && { firstRejection }) };
+  }
+
+  private async setAside(segment: Segment, reason: string): Promise<'set aside'> {
+    const kept = await this.options.buffer.setAside(segment).then((path) => `it is kept as ${path} for inspection`, (error: Error) => `it could not be renamed either (${error.message})`);
+    this.options.log.error(`The disk buffer segment ${segment.path} ${reason}: its ${segment.events} events cannot be sent and are not in the store; ${kept}`, {
+      'shipper.buffer.segment': segment.path, 'shipper.buffer.events': segment.events,
+    });
+    this.options.counters.eventsSetAside += segment.events;
+    this.onRoom?.();
+    return 'set aside';
   }
 
   private sleep(ms: number): Promise<void> {

@@ -9,12 +9,14 @@ export interface ShipperCounters {
   retries: number;
   /** Bodies written to the disk buffer because the platform could not take them. */
   batchesBuffered: number;
+  /** Events in disk buffer segments found damaged (unreadable, not gzip) and set aside as `.corrupt` files. */
+  eventsSetAside: number;
   /** Body bytes sent (as on the wire, compressed when gzip is on). */
   bytesSent: number;
 }
 
 export function newCounters(): ShipperCounters {
-  return { eventsShipped: 0, eventsRejected: 0, batchesShipped: 0, retries: 0, batchesBuffered: 0, bytesSent: 0 };
+  return { eventsShipped: 0, eventsRejected: 0, batchesShipped: 0, retries: 0, batchesBuffered: 0, eventsSetAside: 0, bytesSent: 0 };
 }
 
 export interface FileStatus {

@@ -116,8 +116,25 @@ export async function startShipper(config: ShipperConfig, log?: Logger): Promise
 
   // The status port first: when it is taken, the start fails before any file is opened.
   const app = await buildStatusApp({ log: logger, status });
-  const address = await app.listen({ host: '127.0.0.1', port: config.port });
-  files.resume();
+  let address: string;
+  try {
+    address = await app.listen({ host: '127.0.0.1', port: config.port });
+  } catch (error) {
+    await app.close();
+    if (!log) await logger.close();
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    throw new Error(`The shipper's status port 127.0.0.1:${config.port} is in use (another shipper on the same machine?): stop it, or set LOUPE_SHIPPER_PORT to another port (0 picks a free one)`);
+  }
+  try {
+    files.resume();
+  } catch (error) {
+    // Nothing may keep the process alive after a failed start: it would hang instead of exiting with the message.
+    files.close();
+    client.close();
+    await app.close();
+    if (!log) await logger.close();
+    throw error;
+  }
   const resumed = files.tailers.length;
   if (buffer.size > 0) {
     logger.info(`The disk buffer holds ${buffer.size} batches (${buffer.bytes} bytes) from before the restart: sending them first`);

@@ -1,4 +1,4 @@
-import { closeSync } from 'node:fs';
+import { closeSync, existsSync } from 'node:fs';
 import type { Logger } from '@loupe/log';
 import type { BulkBatch } from './bulk-batch.js';
 import type { ShipperConfig } from './config.js';
@@ -55,7 +55,12 @@ export class TailedFiles {
     for (const entry of entries) {
       const file = inPlace.get(entry) ?? findRenamed(entry) ?? findCopy(entry, entry.offset, taken);
       if (!file) {
-        this.log.warn(`${entry.path} is gone: if it had lines after byte ${entry.offset}, they were not shipped`, { 'log.file.path': entry.path });
+        const there = observePath(entry.path);
+        if (there && inodeKey(there) === inodeKey(entry)) {
+          this.log.warn(`${entry.path} was truncated or overwritten while the shipper was stopped: it is read as a new file; lines written after byte ${entry.offset} before that were not shipped`, { 'log.file.path': entry.path });
+        } else {
+          this.log.warn(`${entry.path} is gone: if it had lines after byte ${entry.offset}, they were not shipped`, { 'log.file.path': entry.path });
+        }
         this.registry.remove(entry);
         continue;
       }
@@ -78,7 +83,9 @@ export class TailedFiles {
     const named = new Set<FileTailer>();
     const seen = new Set<string>();
     for (const { glob, parser } of this.globs) {
-      for (const { path, rotated } of expandGlob(glob)) {
+      const matches = expandGlob(glob);
+      if (this.firstScan && matches.length === 0) this.noMatch(glob);
+      for (const { path, rotated } of matches) {
         const observation = observePath(path);
         if (!observation) continue;
         const key = inodeKey(observation);
@@ -101,14 +108,23 @@ export class TailedFiles {
       }
     }
     for (const tailer of this.tailers) tailer.live = named.has(tailer);
-    // A finished file no glob finds any more was deleted (or moved out of sight): forget it.
+    // A finished file no glob finds any more is forgotten once it is gone from its path. One still
+    // there keeps its entry: globs changed for one run must not make the next run read it twice.
     for (const [key, { entry }] of this.finished) {
       if (seen.has(key)) continue;
+      const there = observePath(entry.path);
+      if (there && inodeKey(there) === key) continue;
       this.finished.delete(key);
       this.registry.remove(entry);
     }
     for (const key of this.copies) if (!seen.has(key)) this.copies.delete(key);
     this.firstScan = false;
+  }
+
+  /** Says once, at start, that a glob names no file yet (often a typo in LOUPE_SHIPPER_PATHS, or a folder not made yet). */
+  private noMatch(glob: Glob): void {
+    const folder = existsSync(glob.base) ? '' : ` (the folder ${glob.base} does not exist)`;
+    this.log.info(`No file matches ${glob.pattern} yet${folder}: it is looked for again every ${this.config.scanMs} ms; check LOUPE_SHIPPER_PATHS if files are expected there`, { 'log.file.path': glob.pattern });
   }
 
   private rename(entry: FileEntry, path: string): void {
@@ -161,7 +177,8 @@ export class TailedFiles {
       entry.path = file.observation.path;
       this.registry.changed();
     }
-    this.finished.set(inodeKey(entry), { entry, size: file.observation.size });
+    // Its offset, not its size: a file that grew while the shipper was stopped is read on from there at the next scan.
+    this.finished.set(inodeKey(entry), { entry, size: entry.offset });
   }
 
   close(): void {

@@ -1,3 +1,4 @@
+import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
 import { getJson } from '../platform-client.js';
 
@@ -24,13 +25,20 @@ export const journeyCommand: Command = {
   summary: 'Show every event of one order across all services and days, with time in each status (R29)',
   usage: 'loupe journey ORDER_ID [--json]',
   async run(argv) {
-    const orderId = argv.find((a) => !a.startsWith('--'));
-    if (!orderId) {
-      console.error(`Usage: ${journeyCommand.usage}`);
+    let parsed;
+    try {
+      parsed = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
+    } catch (error) {
+      console.error(`loupe journey: ${(error as Error).message}\nUsage: ${journeyCommand.usage}`);
+      return 2;
+    }
+    const [orderId, ...extra] = parsed.positionals;
+    if (!orderId || extra.length > 0) {
+      console.error(`loupe journey: ${orderId ? `one order at a time, not "${extra.join(' ')}" too` : 'name the order'}\nUsage: ${journeyCommand.usage}`);
       return 2;
     }
     const journey = await getJson<JourneyBody>(`/api/journey/${encodeURIComponent(orderId)}`);
-    if (argv.includes('--json')) {
+    if (parsed.values.json) {
       console.log(JSON.stringify(journey, null, 2));
       return 0;
     }

@@ -55,6 +55,10 @@ export const runCommand: Command = {
       console.error(`loupe run: ${name ? `unknown component "${name}"` : 'name a component'}; one of ${Object.keys(components).join(', ')}`);
       return 2;
     }
+    if (argv.length > 1) {
+      console.error(`loupe run ${name}: unexpected argument "${argv[1]}"; a component takes its settings from the environment (LOUPE_*), not from arguments`);
+      return 2;
+    }
     const running = await start();
     console.log(running.describe);
     stopOnSignals(running.stop);

@@ -7,11 +7,18 @@ export const searchCommand: Command = {
   summary: 'Print events matching a KQL query as NDJSON, newest first (R28)',
   usage: "loupe search 'service.name:mes-api and log.level:error' [--from 1h] [--to now] [--limit 100] [--indices logs-*]",
   async run(argv) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: { from: { type: 'string', default: '24h' }, to: { type: 'string' }, limit: { type: 'string', default: '100' }, indices: { type: 'string' } },
-    });
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args: argv,
+        allowPositionals: true,
+        options: { from: { type: 'string', default: '24h' }, to: { type: 'string' }, limit: { type: 'string', default: '100' }, indices: { type: 'string' } },
+      });
+    } catch (error) {
+      console.error(`loupe search: ${(error as Error).message}\nUsage: ${searchCommand.usage}`);
+      return 2;
+    }
+    const { values, positionals } = parsed;
     if (positionals.length > 1) {
       console.error(`loupe search: quote the query as one argument, e.g. loupe search 'order.id:ORD-1042'`);
       return 2;

@@ -1,0 +1,86 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cli } from './cli.fixture.js';
+
+/** `loupe ARGS` in its own process with only the given settings, as a person types it. */
+function loupe(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [cli, ...args], { env: { PATH: process.env.PATH, ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
+    });
+  });
+}
+
+test('loupe --version prints the version, and loupe help COMMAND prints that command\'s usage', async () => {
+  const version = await loupe(['--version']);
+  assert.equal(version.code, 0, version.stderr);
+  assert.match(version.stdout, /^loupe \d+\.\d+\.\d+\n$/);
+  const help = await loupe(['help', 'search']);
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /^Usage: loupe search 'service\.name:mes-api/);
+  const unknown = await loupe(['help', 'serach']);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /^loupe help: unknown command "serach"/);
+});
+
+test('a mistyped option or a second order id is a usage error: exit 2, what was wrong and the usage, no stack trace', async () => {
+  const search = await loupe(['search', 'log.level:error', '--form', '1h']);
+  assert.equal(search.code, 2);
+  assert.match(search.stderr, /^loupe search: Unknown option '--form'.*\nUsage: loupe search /s);
+  const missing = await loupe(['search', '*', '--limit']);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /^loupe search: Option '--limit <value>' argument missing\nUsage: /);
+  const journey = await loupe(['journey', 'ORD-1', 'ORD-2']);
+  assert.equal(journey.code, 2);
+  assert.match(journey.stderr, /^loupe journey: one order at a time, not "ORD-2" too\nUsage: loupe journey ORDER_ID/);
+  const run = await loupe(['run', 'shipper', '--port=1']);
+  assert.equal(run.code, 2);
+  assert.match(run.stderr, /^loupe run shipper: unexpected argument "--port=1"; a component takes its settings from the environment/);
+  for (const answer of [search, missing, journey, run]) assert.doesNotMatch(answer.stderr, /\n\s+at /);
+});
+
+test('a LOUPE_URL that is not an http address is named as the problem, not reported as an unreachable platform', async () => {
+  for (const url of ['localhost:9280', 'ftp://logs.workshop']) {
+    const answer = await loupe(['search', '*'], { LOUPE_URL: url });
+    assert.equal(answer.code, 1);
+    assert.equal(answer.stderr, `loupe: LOUPE_URL="${url}" is not an http:// or https:// address: set it to the platform's, e.g. http://127.0.0.1:9280\n`);
+  }
+});
+
+test('loupe search piped into a reader that stops early (| head) ends quietly', async (t) => {
+  const events = Array.from({ length: 5_000 }, (_, i) => ({ '@timestamp': '2026-11-21T08:00:00.000Z', message: `event ${i} ${'x'.repeat(200)}` }));
+  const server = createServer((_request, response) => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ events })));
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  t.after(() => server.close());
+  const child = spawn(process.execPath, [cli, 'search', '*'], { env: { PATH: process.env.PATH, LOUPE_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}` } });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+  await once(child.stdout, 'data');
+  child.stdout.destroy();
+  const [code] = await once(child, 'exit') as [number | null];
+  assert.equal(stderr, '');
+  assert.equal(code, 0);
+});
+
+test('loupe run shipper whose status port is taken exits 1 saying so, instead of hanging or printing a Node error', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'loupe-usage-'));
+  const taken = createServer();
+  taken.listen(0, '127.0.0.1');
+  await once(taken, 'listening');
+  t.after(() => {
+    taken.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const port = (taken.address() as AddressInfo).port;
+  const answer = await loupe(['run', 'shipper'], { LOUPE_DATA_DIR: dir, LOUPE_SHIPPER_PORT: String(port) });
+  assert.equal(answer.code, 1);
+  assert.match(answer.stderr, new RegExp(`^loupe: The shipper's status port 127\\.0\\.0\\.1:${port} is in use \\(another shipper on the same machine\\?\\): stop it, or set LOUPE_SHIPPER_PORT`));
+});
