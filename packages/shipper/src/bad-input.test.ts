@@ -35,14 +35,18 @@ async function setUp(t: TestContext, env: Record<string, string> = {}, options: 
   return { platform, shipper, lines, logFile };
 }
 
-/** A proxy to the platform that refuses, as too large (413), any `_bulk` body of more than `maxEvents` events. */
-async function smallBodyProxy(t: TestContext, platformUrl: string, maxEvents: number): Promise<string> {
+/**
+ * A proxy to the platform that notes the size of each `_bulk` body it passes on (in
+ * `bodySizes`, uncompressed), and refuses as too large (413) any of more than `maxEvents` events.
+ */
+async function bulkProxy(t: TestContext, platformUrl: string, { maxEvents = Infinity, bodySizes = [] as number[] }): Promise<string> {
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', async () => {
       const raw = Buffer.concat(chunks);
       const body = request.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw;
+      bodySizes.push(body.length);
       if (body.toString().split('\n').filter(Boolean).length / 2 > maxEvents) {
         response.writeHead(413, { 'content-type': 'application/json' }).end('{"error":{"code":"INGEST_BODY_TOO_LARGE","message":"send smaller batches"}}');
         return;
@@ -155,7 +159,7 @@ test('R23 a damaged disk buffer segment (not gzip, or unreadable) is set aside w
 
 test('R23 a batch the platform refuses as too large (413) is sent in halves, each line stored once', async (t) => {
   // A platform that takes at most 40 events a request, as one with a small LOUPE_MAX_BODY_BYTES would.
-  const { platform, lines, logFile } = await setUp(t, {}, { front: (platformUrl) => smallBodyProxy(t, platformUrl, 40) });
+  const { platform, lines, logFile } = await setUp(t, {}, { front: (platformUrl) => bulkProxy(t, platformUrl, { maxEvents: 40 }) });
   let text = '';
   for (let sequence = 0; sequence < 300; sequence++) text += jsonLine('halved', sequence);
   writeFileSync(logFile('halved'), text);
@@ -164,6 +168,19 @@ test('R23 a batch the platform refuses as too large (413) is sent in halves, eac
   assert.equal(new Set(events.map((event) => event['event.sequence'])).size, 300);
   assert.equal(events.length, 300);
   assert.ok(lines.records().some((line) => line['call.status_code'] === 413), 'the 413 was seen and logged');
+});
+
+test('R23 short plain-text lines, which grow many times over as JSON documents, make batches near LOUPE_SHIPPER_BATCH_BYTES, and each is stored once', async (t) => {
+  const bodySizes: number[] = [];
+  const batchBytes = 65_536;
+  const { platform, logFile } = await setUp(t, { LOUPE_SHIPPER_BATCH_BYTES: String(batchBytes) }, { front: (platformUrl) => bulkProxy(t, platformUrl, { bodySizes }) });
+  // 20,000 two-byte lines: 40 KB read, ~3 MB of batches.
+  writeFileSync(logFile('terse'), 'x\n'.repeat(20_000));
+  await waitFor('20,000 events', async () => ((await storedCount(platform.url, 'logs-terse-')) >= 20_000 ? true : undefined));
+  assert.equal(await storedCount(platform.url, 'logs-terse-'), 20_000);
+  assert.ok(bodySizes.length >= 20, `${bodySizes.length} batches`);
+  // A batch is sealed once it reaches its size, so it can pass it by a read's worth.
+  assert.ok(Math.max(...bodySizes) < 3 * batchBytes, `the largest batch was ${Math.max(...bodySizes)} bytes`);
 });
 
 test('R23 a file the shipper read stays known while one run is started with other LOUPE_SHIPPER_PATHS: the next run with the right ones does not ship it again', async (t) => {

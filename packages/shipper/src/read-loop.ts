@@ -3,11 +3,14 @@ import { BulkBatch } from './bulk-batch.js';
 import type { ShipperConfig } from './config.js';
 import type { Registry } from './registry.js';
 import type { Sender } from './sender.js';
+import type { FileTailer } from './file-tailer.js';
 import type { TailedFiles } from './tailed-files.js';
 
 /** Bytes read from a file at a time: big reads, split on newline bytes without decoding. */
 const CHUNK_BYTES = 4 * 1024 * 1024;
 const MIN_READ_BYTES = 65_536;
+/** A file's first read, which finds out how much its lines grow in a batch, and the smallest read after it. */
+const MIN_GROWN_READ_BYTES = 1024;
 /** While reading waits for room it is woken when room frees up; this is only the longest nap. */
 const PAUSED_RECHECK_MS = 250;
 
@@ -27,6 +30,12 @@ export class ReadLoop {
   private wake: (() => void) | undefined;
   private lastScan = 0;
   private pausedByFullBuffer = false;
+  /**
+   * Per file, the batch bytes its last read made per byte read: JSON lines barely grow, but a
+   * short plain-text line becomes a JSON document with an action line, up to ~100 times its
+   * size, so its reads are cut to match and batches stay near their size.
+   */
+  private readonly growth = new WeakMap<FileTailer, number>();
 
   constructor(
     private readonly config: ShipperConfig,
@@ -90,8 +99,12 @@ export class ReadLoop {
       if (!this.sender.canAccept()) break;
       if (tailer.check() === 'truncated') this.files.truncated(tailer, this.batch);
       // Reads no more than the batch has room for, so batches stay near their size.
-      const room = Math.min(this.scratch.length, Math.max(MIN_READ_BYTES, this.config.batchMaxBytes - this.batch.length));
+      const growth = this.growth.get(tailer);
+      const wanted = growth === undefined ? MIN_GROWN_READ_BYTES : Math.max(MIN_READ_BYTES, this.config.batchMaxBytes - this.batch.length) / growth;
+      const room = Math.min(this.scratch.length, Math.max(MIN_GROWN_READ_BYTES, Math.floor(wanted)));
+      const before = this.batch.length;
       const bytes = tailer.read(this.scratch, this.batch, room);
+      if (bytes > 0) this.growth.set(tailer, Math.max(1, (this.batch.length - before) / bytes));
       total += bytes;
       if (bytes === 0) tailer.idle(this.batch, now);
       if (this.batch.length >= this.config.batchMaxBytes) await this.seal();
