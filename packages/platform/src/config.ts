@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { booleanSetting, integerSetting, LoupeError } from '@loupe/schema';
+import { booleanSetting, integerSetting, LoupeError, MAX_TIMER_MS } from '@loupe/schema';
 import { defaultIndexLayout, type IndexLayout } from './store/index-names.js';
 import { defaultIngestLimits, type IngestLimits } from './ingest/ingest-limits.js';
 
@@ -33,6 +33,12 @@ export interface PlatformConfig {
    * interval, for the fewest, largest inserts.
    */
   loadWhenIdle: boolean;
+  /**
+   * LOUPE_SEARCH_READERS: searches that run at once (default 3), so a heavy one does not hold
+   * up the rest; LOUPE_SEARCH_TIMEOUT_MS: how long one may run before it is stopped and
+   * answered 503 SEARCH_TIMEOUT (default 30,000).
+   */
+  readers: { size: number; timeoutMs: number };
 }
 
 function layoutFrom(raw: string | undefined): IndexLayout {
@@ -57,5 +63,6 @@ export function loadPlatformConfig(env: NodeJS.ProcessEnv = process.env): Platfo
     ingestWorkers: integerSetting(env, 'LOUPE_INGEST_WORKERS', Math.max(1, Math.min(4, availableParallelism())), 0),
     loadIntervalMs: integerSetting(env, 'LOUPE_LOAD_INTERVAL_MS', 1000, 0),
     loadWhenIdle: booleanSetting(env, 'LOUPE_LOAD_WHEN_IDLE', true),
+    readers: { size: integerSetting(env, 'LOUPE_SEARCH_READERS', 3, 1), timeoutMs: integerSetting(env, 'LOUPE_SEARCH_TIMEOUT_MS', 30_000, 100, MAX_TIMER_MS) },
   };
 }

@@ -23,6 +23,7 @@ export async function startPlatform(config: PlatformConfig, log?: Logger): Promi
     tmpDir: join(config.dataDir, 'tmp'),
     loadIntervalMs: config.loadIntervalMs,
     loadWhenIdle: config.loadWhenIdle,
+    readers: config.readers,
     onLoadError: (error) => logger.error(`Loading acknowledged events into the store failed; they are kept on disk and tried again: ${(error as Error).message}`, { 'error.type': (error as Error).name }),
   });
   const app = await buildPlatformApp({ config, log: logger, store });

@@ -4,6 +4,6 @@ export {
   eventCatalogue, eventNames, type EventCatalogue, type EventName, type EventParams, type EventSpec, type FieldSpec, type FieldType,
 } from './events.js';
 export { LoupeError, type ErrorBody } from './errors.js';
-export { booleanSetting, integerSetting } from './settings.js';
+export { booleanSetting, integerSetting, MAX_TIMER_MS } from './settings.js';
 export { freePort } from './free-port.js';
 export { utf8Text } from './utf8-text.js';

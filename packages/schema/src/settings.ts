@@ -1,13 +1,20 @@
 import { LoupeError } from './errors.js';
 
+/** The longest wait a Node timer can take (about 24.8 days); longer ones fire at once. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /**
  * A whole-number setting from the environment, for every program's `config.ts`: the fallback
- * when unset or empty, `CONFIG_INVALID` naming the variable when it is not a whole number ≥ min.
+ * when unset or empty, `CONFIG_INVALID` naming the variable when it is not a whole number
+ * from min (to max, when given).
  */
-export function integerSetting(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
+export function integerSetting(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max?: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
+  if (max !== undefined && !(Number.isInteger(value) && value >= min && value <= max)) {
+    throw new LoupeError('CONFIG_INVALID', `${name}="${raw}" must be a whole number from ${min} to ${max}`);
+  }
   if (!Number.isInteger(value) || value < min) throw new LoupeError('CONFIG_INVALID', `${name}="${raw}" must be a whole number ≥ ${min}`);
   return value;
 }

@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { integerSetting, LoupeError } from '@loupe/schema';
+import { integerSetting, LoupeError, MAX_TIMER_MS } from '@loupe/schema';
 import { parserNames, type ParserName } from './parsers/parser.js';
 
 /** One `LOUPE_SHIPPER_PATHS` entry: a glob, and the parser its files get (chosen by file name when absent). */
@@ -53,19 +53,10 @@ export interface ShipperConfig {
   retryMaxMs: number;
 }
 
-/** The longest wait a Node timer can take (about 24.8 days); longer ones fire at once. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 /** Largest batch: the platform (and Elasticsearch) refuse bodies over 100 MiB by default. */
 const MAX_BATCH_BYTES = 64 * 1024 * 1024;
 /** Longest line kept whole: the read buffer holds two of them. */
 const MAX_LINE_BYTES = 64 * 1024 * 1024;
-
-/** An integer setting with an upper bound, so a typo such as an extra zero is refused at start rather than failing later. */
-function boundedSetting(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
-  const value = integerSetting(env, name, fallback, min);
-  if (value > max) throw new LoupeError('CONFIG_INVALID', `${name}="${env[name]}" must be a whole number from ${min} to ${max}`);
-  return value;
-}
 
 function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, allowed: readonly T[], fallback: T): T {
   const raw = env[name];
@@ -119,18 +110,18 @@ export function loadShipperConfig(env: NodeJS.ProcessEnv = process.env): Shipper
     platformUrl,
     inputs: inputsFrom(env.LOUPE_SHIPPER_PATHS, workshopLogDir),
     startAt: oneOf(env, 'LOUPE_SHIPPER_START_AT', ['beginning', 'end'], 'beginning'),
-    port: boundedSetting(env, 'LOUPE_SHIPPER_PORT', 9281, 0, 65_535),
-    batchMaxBytes: boundedSetting(env, 'LOUPE_SHIPPER_BATCH_BYTES', 2 * 1024 * 1024, 1024, MAX_BATCH_BYTES),
-    batchWaitMs: boundedSetting(env, 'LOUPE_SHIPPER_BATCH_WAIT_MS', 1000, 1, MAX_TIMER_MS),
-    maxInFlightBatches: boundedSetting(env, 'LOUPE_SHIPPER_IN_FLIGHT', 2, 1, 64),
+    port: integerSetting(env, 'LOUPE_SHIPPER_PORT', 9281, 0, 65_535),
+    batchMaxBytes: integerSetting(env, 'LOUPE_SHIPPER_BATCH_BYTES', 2 * 1024 * 1024, 1024, MAX_BATCH_BYTES),
+    batchWaitMs: integerSetting(env, 'LOUPE_SHIPPER_BATCH_WAIT_MS', 1000, 1, MAX_TIMER_MS),
+    maxInFlightBatches: integerSetting(env, 'LOUPE_SHIPPER_IN_FLIGHT', 2, 1, 64),
     bufferMaxBytes: integerSetting(env, 'LOUPE_SHIPPER_BUFFER_BYTES', 256 * 1024 * 1024, 1024 * 1024),
     compression: compressionFor(oneOf(env, 'LOUPE_SHIPPER_COMPRESSION', ['auto', 'gzip', 'none'], 'auto'), platformUrl),
-    maxLineBytes: boundedSetting(env, 'LOUPE_SHIPPER_MAX_LINE_BYTES', 1_000_000, 1024, MAX_LINE_BYTES),
-    pollMs: boundedSetting(env, 'LOUPE_SHIPPER_POLL_MS', 250, 10, MAX_TIMER_MS),
-    scanMs: boundedSetting(env, 'LOUPE_SHIPPER_SCAN_MS', 1000, 10, MAX_TIMER_MS),
-    multilineWaitMs: boundedSetting(env, 'LOUPE_SHIPPER_MULTILINE_WAIT_MS', 2000, 0, MAX_TIMER_MS),
-    closeInactiveMs: boundedSetting(env, 'LOUPE_SHIPPER_CLOSE_INACTIVE_MS', 5000, 0, MAX_TIMER_MS),
-    metricsIntervalMs: boundedSetting(env, 'LOUPE_SHIPPER_METRICS_MS', 30_000, 100, MAX_TIMER_MS),
-    retryMaxMs: boundedSetting(env, 'LOUPE_SHIPPER_RETRY_MAX_MS', 30_000, 10, MAX_TIMER_MS),
+    maxLineBytes: integerSetting(env, 'LOUPE_SHIPPER_MAX_LINE_BYTES', 1_000_000, 1024, MAX_LINE_BYTES),
+    pollMs: integerSetting(env, 'LOUPE_SHIPPER_POLL_MS', 250, 10, MAX_TIMER_MS),
+    scanMs: integerSetting(env, 'LOUPE_SHIPPER_SCAN_MS', 1000, 10, MAX_TIMER_MS),
+    multilineWaitMs: integerSetting(env, 'LOUPE_SHIPPER_MULTILINE_WAIT_MS', 2000, 0, MAX_TIMER_MS),
+    closeInactiveMs: integerSetting(env, 'LOUPE_SHIPPER_CLOSE_INACTIVE_MS', 5000, 0, MAX_TIMER_MS),
+    metricsIntervalMs: integerSetting(env, 'LOUPE_SHIPPER_METRICS_MS', 30_000, 100, MAX_TIMER_MS),
+    retryMaxMs: integerSetting(env, 'LOUPE_SHIPPER_RETRY_MAX_MS', 30_000, 10, MAX_TIMER_MS),
   };
 }

@@ -17,6 +17,7 @@ import { ORDER_DAYS, OrderDayMemory, prepareOrderDays } from './order-indices.js
 import { fieldExpression, filteredUnion, selectIndices } from './search-sql.js';
 import { STORAGE_COMPATIBILITY_VERSION, supportsZstdColumns } from './storage-format.js';
 import { readColumnsSql } from './table-sql.js';
+import { ReaderPool, type ReaderPoolOptions } from './reader-pool.js';
 import { readyBatches } from './ready-files.js';
 import { WriteQueue } from './write-queue.js';
 
@@ -39,6 +40,8 @@ export interface DuckDbStoreOptions {
   loadWhenIdle?: boolean;
   /** Told when acknowledged batches failed to load (they are kept and tried again). */
   onLoadError?: (error: unknown) => void;
+  /** Read connections and how long one read may run (see reader-pool.ts). */
+  readers?: ReaderPoolOptions;
 }
 
 /** Acknowledged rows waiting past which they are loaded at once. */
@@ -46,7 +49,7 @@ const MAX_WAITING_ROWS = 100_000;
 
 const MAX_LIMIT = 10_000;
 
-/** The embedded store: one DuckDB table per index, one writer with group commit (write-queue.ts), one reader. */
+/** The embedded store: one DuckDB table per index, one writer with group commit (write-queue.ts), a pool of readers. */
 export class DuckDbStore implements LogStore {
   private readonly newestStored = new Map<string, number>();
   private readonly orderDays = new OrderDayMemory();
@@ -57,7 +60,7 @@ export class DuckDbStore implements LogStore {
     private readonly sources: IndexSources,
     private readonly instance: DuckDBInstance,
     private readonly writer: DuckDBConnection,
-    private readonly reader: DuckDBConnection,
+    private readonly readers: ReaderPool,
     private readonly options: DuckDbStoreOptions,
   ) {
     this.writes = new WriteQueue((batches) => appendStaged(this.writer, batches, this.appendOptions()), {
@@ -81,12 +84,12 @@ export class DuckDbStore implements LogStore {
     // stopped mid-batch were never acknowledged, so they are not needed; ready files were.
     for (const file of readdirSync(options.tmpDir)) if (file.startsWith(STAGING_PREFIX)) rmSync(join(options.tmpDir, file), { force: true });
     const coldDir = options.coldDir ?? (options.path === ':memory:' ? join(options.tmpDir, 'cold') : join(dirname(options.path), 'cold'));
-    const store = new DuckDbStore(new IndexSources(coldDir), instance, await instance.connect(), await instance.connect(), options);
+    const store = new DuckDbStore(new IndexSources(coldDir), instance, await instance.connect(), await ReaderPool.open(instance, options.readers), options);
     store.zstdAttrs = await supportsZstdColumns(store.writer);
     await prepareOrderDays(store.writer);
     await finishColdMoves(store.writer, store.sources);
-    const tables = await store.reader.runAndReadAll(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' AND table_type = 'BASE TABLE'`);
-    for (const [name] of tables.getRows()) if (!String(name).startsWith('_')) store.sources.hot.add(String(name));
+    const tables = await store.read(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' AND table_type = 'BASE TABLE'`, []);
+    for (const { table_name: name } of tables) if (!String(name).startsWith('_')) store.sources.hot.add(String(name));
     await addOrderKeys(store.writer, store.sources.hot);
     await store.writes.recover(await readyBatches(store.writer, options.tmpDir));
     return store;
@@ -206,15 +209,14 @@ export class DuckDbStore implements LogStore {
     await this.writes.close();
     await this.writer.run('CHECKPOINT').catch(() => undefined);
     this.writer.closeSync();
-    this.reader.closeSync();
+    this.readers.close();
     this.instance.closeSync();
   }
 
   private readonly relationOf = (index: string): string => this.sources.relation(index);
 
-  private async read(sql: string, params: unknown[]): Promise<Record<string, unknown>[]> {
-    const reader = await this.reader.runAndReadAll(sql, params as never);
-    return reader.getRowObjects() as Record<string, unknown>[];
+  private read(sql: string, params: unknown[]): Promise<Record<string, unknown>[]> {
+    return this.readers.read(sql, params);
   }
 }
 
