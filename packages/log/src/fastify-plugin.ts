@@ -38,7 +38,8 @@ function clientError(error: FastifyError): { status: number; code: string; messa
   if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return { status: 400, code: 'INVALID_JSON', message: 'The body is empty but Content-Type says JSON' };
   if (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY') return { status: 400, code: 'INVALID_JSON', message: `The body is not valid JSON: ${error.message}` };
   const status = error.statusCode ?? 500;
-  if (status >= 400 && status < 500) return { status, code: error.code ?? 'BAD_REQUEST', message: error.message };
+  // Fastify's own codes (FST_ERR_…) are not Loupe's: the message keeps the detail.
+  if (status >= 400 && status < 500) return { status, code: 'BAD_REQUEST', message: error.message };
   return undefined;
 }
 

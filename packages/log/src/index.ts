@@ -3,6 +3,7 @@ export type { EventMethods } from './event-methods.js';
 export { RotatingFile, DEFAULT_MAX_FILES, DEFAULT_MAX_SIZE_BYTES, type RotatingFileOptions } from './rotating-file.js';
 export { installTraceContext, runInSpan, contextWithNewSpan, injectTraceHeaders, extractTraceContext, traceparentOf, activeTraceIds } from './trace-context.js';
 export { loupeFastifyPlugin, type LoupeFastifyOptions } from './fastify-plugin.js';
+export { frameworkErrorOptions } from './framework-errors.js';
 export { withRetry, describeFailure, type CallDescription, type RetryOptions } from './retry.js';
 export { instrumentQueries, describeQuery, type InstrumentedQuery, type QueryLogOptions, type QueryShape } from './db-query.js';
 export { publishWithLog, consumeWithLog, maskedPayload, type MessageDescription, type ConsumedMessage, type ConsumeOutcome } from './messaging.js';

@@ -1,7 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import { loupeFastifyPlugin, type Logger } from '@loupe/log';
+import { frameworkErrorOptions, loupeFastifyPlugin, type Logger } from '@loupe/log';
 import type { PlatformConfig } from './config.js';
-import { clientError, frameworkError, MAX_PARAM_LENGTH } from './http-errors.js';
 import { elasticsearchCompat } from './ingest/elasticsearch-compat.js';
 import { ingestRoutes } from './ingest/ingest-routes.js';
 import { Ingestor } from './ingest/ingestor.js';
@@ -18,7 +17,8 @@ export interface PlatformDeps {
 export async function buildPlatformApp({ config, log, store }: PlatformDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: false, bodyLimit: config.limits.maxBodyBytes,
-    routerOptions: { maxParamLength: MAX_PARAM_LENGTH }, frameworkErrors: frameworkError, clientErrorHandler: clientError,
+    // Path parameters up to 1,000 characters: order ids, trace ids, index names of up to 200.
+    ...frameworkErrorOptions(log, 1_000),
   });
   const ingestor = new Ingestor(store, { layout: config.layout }, config.ingestWorkers);
   app.addHook('onClose', () => ingestor.close());

@@ -77,7 +77,7 @@ test('requests the APIs cannot take are answered 4xx with {error: {code, message
     const served = w.lines.shop.events('http-request').find((line) => line['url.path'] === '/orders/%E0%A4%A');
     assert.equal(served?.['http.response.status_code'], 400);
     const long = await shop.call<ApiError>('GET', `/orders/ORD-${'1'.repeat(200)}`);
-    assert.deepEqual([long.status, long.body.error.code], [400, 'BAD_REQUEST']);
+    assert.deepEqual([long.status, long.body.error.code], [414, 'BAD_REQUEST']);
   });
 
   await t.test('a request that is not HTTP gets a JSON 400 before the connection closes', async () => {

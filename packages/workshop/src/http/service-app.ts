@@ -1,7 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import { loupeFastifyPlugin, type Logger } from '@loupe/log';
+import { frameworkErrorOptions, loupeFastifyPlugin, type Logger } from '@loupe/log';
 import { describeRoutes } from './openapi.js';
-import { answerClientError, answerDatabaseOutages, answerFrameworkError, refuseNulCharacters } from './refuse-bad-requests.js';
+import { answerDatabaseOutages, refuseNulCharacters } from './refuse-bad-requests.js';
 
 export interface ServiceAppOptions {
   /** `service.name`, also answered by `GET /health`. */
@@ -21,14 +21,14 @@ export interface ServiceAppOptions {
 /**
  * The Fastify instance every workshop API starts from: Loupe's logging plugin (R1, R17,
  * R21), an OpenAPI description at `GET /openapi.json`, `GET /health`, and the APIs' error
- * body for what Fastify and Node refuse before a route runs, for NUL characters and for a
- * lost database (see refuse-bad-requests.ts). The caller registers its routes on it;
- * nothing listens.
+ * body for what Fastify and Node refuse before a route runs (`frameworkErrorOptions`), for
+ * NUL characters and for a lost database (see refuse-bad-requests.ts). The caller registers
+ * its routes on it; nothing listens.
  */
 export async function createServiceApp(options: ServiceAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: false, bodyLimit: options.bodyLimitBytes ?? 64 * 1024, trustProxy: options.trustProxy ?? false,
-    frameworkErrors: answerFrameworkError(options.log), clientErrorHandler: answerClientError,
+    ...frameworkErrorOptions(options.log),
   });
   await app.register(loupeFastifyPlugin, { log: options.log, quietPaths: ['/health'], ...(options.adminToken && { adminToken: options.adminToken }) });
   app.addHook('preValidation', refuseNulCharacters);
