@@ -45,6 +45,8 @@ test('R28 times and cursors beyond what a date can hold answer 400, not 500', ()
     [`/api/search?after=${cursor([1e300, 'x'])}`, 'SEARCH_BAD_CURSOR'],
     [`/api/search?after=${cursor([-1e20, 'x'])}`, 'SEARCH_BAD_CURSOR'],
     [`/api/search?after=${cursor([1.5, 'x'])}`, 'SEARCH_BAD_CURSOR'],
+    // More top values than the store returns is refused, not cut short silently.
+    ['/api/top-values?field=service.name&limit=5000', 'SEARCH_BAD_LIMIT'],
   ];
   for (const [path, code] of cases) {
     const answer = await get<ErrorBody>(platform, path);

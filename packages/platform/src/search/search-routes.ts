@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LoupeError } from '@loupe/schema';
 import { explainKql, kqlToElasticsearch, parseKql } from '../kql/index.js';
-import type { LogStore } from '../store/log-store.js';
+import { MAX_TOP_VALUES, type LogStore } from '../store/log-store.js';
 import { orderJourney } from './journey.js';
 import { liveTail } from './live-tail.js';
 import { decodeCursor, encodeCursor, parseInterval, parseTimeParam } from './time-params.js';
@@ -51,10 +51,10 @@ function rangeOf(params: Params, now: number) {
   return { from, to };
 }
 
-function limitOf(value: string | undefined, fallback: number): number {
+function limitOf(value: string | undefined, fallback: number, max = 10_000): number {
   if (value === undefined) return fallback;
   const limit = Number(value);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new LoupeError('SEARCH_BAD_LIMIT', 'limit must be a whole number from 1 to 10000');
+  if (!Number.isInteger(limit) || limit < 1 || limit > max) throw new LoupeError('SEARCH_BAD_LIMIT', `limit must be a whole number from 1 to ${max}`);
   return limit;
 }
 
@@ -86,7 +86,7 @@ export async function searchRoutes(app: FastifyInstance, options: { store: LogSt
   app.get('/api/top-values', async (request) => {
     const params = readParams(request);
     if (!params.field) throw new LoupeError('SEARCH_NO_FIELD', 'field= names the field whose top values you want, e.g. field=service.name');
-    const values = await store.topValues({ query: parseKql(params.q ?? ''), ...rangeOf(params, Date.now()), indices: params.indices, field: params.field, limit: limitOf(params.limit, 10) });
+    const values = await store.topValues({ query: parseKql(params.q ?? ''), ...rangeOf(params, Date.now()), indices: params.indices, field: params.field, limit: limitOf(params.limit, 10, MAX_TOP_VALUES) });
     return { field: params.field, values };
   });
 

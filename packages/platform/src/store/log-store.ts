@@ -55,10 +55,14 @@ export interface HistogramBucket {
   key?: string | null;
 }
 
+/** The most values one top-values request returns. */
+export const MAX_TOP_VALUES = 1000;
+
 export interface TopValuesRequest extends TimeRange {
   query: KqlNode;
   indices?: string;
   field: string;
+  /** 1 to `MAX_TOP_VALUES` (default 10). */
   limit?: number;
 }
 

@@ -3,8 +3,10 @@ import { dirname, join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { LoupeError } from '@loupe/schema';
 import { indexDay, matchesIndexPattern } from '../index-names.js';
-import type {
-  AppendResult, HistogramBucket, HistogramRequest, IndexInfo, JourneyEvents, JourneyRequest, LogStore, SearchPage, SearchRequest, TopValuesRequest,
+import {
+  MAX_TOP_VALUES,
+  type AppendResult, type HistogramBucket, type HistogramRequest, type IndexInfo, type JourneyEvents, type JourneyRequest, type LogStore, type SearchPage,
+  type SearchRequest, type TopValuesRequest,
 } from '../log-store.js';
 import { toRecord, type StoredEvent } from '../stored-event.js';
 import { appendStaged, type AppendOptions } from './append-batch.js';
@@ -158,7 +160,7 @@ export class DuckDbStore implements LogStore {
     const indices = selectIndices(this.sources.names(), request.indices, request);
     const union = filteredUnion(indices, this.relationOf, `${expression} AS value`, request.query, request);
     if (!union.sql) return [];
-    const limit = Math.min(Math.max(1, request.limit ?? 10), 1000);
+    const limit = Math.min(Math.max(1, request.limit ?? 10), MAX_TOP_VALUES);
     const rows = await this.read(`SELECT value, CAST(count(*) AS DOUBLE) AS n FROM (${union.sql}) WHERE value IS NOT NULL GROUP BY value ORDER BY n DESC, value LIMIT ${limit}`, union.params);
     return rows.map((row) => ({ value: typeof row.value === 'bigint' ? Number(row.value) : row.value, count: Number(row.n) }));
   }
