@@ -56,7 +56,7 @@ test('a default ring model in gold 585 weighs what a jeweller expects (3–6 g) 
   assert.ok(quote.total > 20_000 && quote.total < 50_000, `${quote.total} RUB`);
 });
 
-test('open, empty, wrongly scaled and absurdly heavy models are refused with 422 and a reason', () => {
+test('open, empty, wrongly scaled, absurdly heavy and absurdly light models are refused with 422 and a reason', () => {
   assert.throws(() => calculateQuote({ ...cube, closed: false }), { code: 'PRICING_MODEL_OPEN', status: 422 });
   assert.throws(() => calculateQuote({ ...cube, volumeMm3: 0 }), { code: 'PRICING_MODEL_EMPTY', status: 422 });
   assert.throws(() => calculateQuote({ ...cube, scale: 0 }), { code: 'PRICING_BAD_SCALE', status: 422 });
@@ -64,6 +64,9 @@ test('open, empty, wrongly scaled and absurdly heavy models are refused with 422
   const analysis = analyseStl(toBinaryStl(cubeMesh(100)));
   assert.throws(() => calculateQuote({ ...cube, volumeMm3: analysis.volume }), (error: Error & { code?: string }) =>
     error.code === 'PRICING_TOO_HEAVY' && /10400 g of Silver 925.*units \(millimetres\)/.test(error.message));
+  // A ring drawn in metres: 2 cm across becomes 0.02 mm, a speck of metal.
+  assert.throws(() => calculateQuote({ ...cube, volumeMm3: 8e-6 }), (error: Error & { code?: string }) =>
+    error.code === 'PRICING_TOO_LIGHT' && /0 g of Silver 925 \(0\.000008 mm³\), less than the 0\.1 g that can be cast/.test(error.message));
 });
 
 test('overrides change only what they name', () => {

@@ -33,6 +33,8 @@ export interface PricingConfig {
   polishingPerCm2: number;
   /** Refuse to quote pieces heavier than this (a wrong scale or units in metres, not a ring). */
   maxMetalGrams: number;
+  /** Refuse to quote pieces lighter than this (units in metres or inches read as millimetres: no piece can be cast that small). */
+  minMetalGrams: number;
 }
 
 /**
@@ -65,6 +67,8 @@ export const defaultPricingConfig: PricingConfig = {
   labourPerPiece: { ring: 2_500, pendant: 3_000 },
   polishingPerCm2: 60,
   maxMetalGrams: 300,
+  // The lightest cast pieces, small stud earrings, weigh a few tenths of a gram.
+  minMetalGrams: 0.1,
 };
 
 /** What the price is computed from: the model's analysis and the order's options. */
@@ -132,7 +136,7 @@ export type PartialPricingConfig = Partial<Omit<PricingConfig, 'metals' | 'labou
 /**
  * An itemised quote: metal by weight, casting allowance, complexity, labour and polishing.
  * Throws 422 PRICING_MODEL_OPEN for a surface with holes, PRICING_MODEL_EMPTY for no volume,
- * PRICING_TOO_HEAVY above `maxMetalGrams`.
+ * PRICING_TOO_HEAVY above `maxMetalGrams`, PRICING_TOO_LIGHT below `minMetalGrams`.
  */
 export function calculateQuote(input: PricingInput, config: PricingConfig = defaultPricingConfig): Quote {
   if (!input.closed) {
@@ -152,6 +156,13 @@ export function calculateQuote(input: PricingInput, config: PricingConfig = defa
     throw new LoupeError(
       'PRICING_TOO_HEAVY',
       `Order ${input.orderId} would need ${metalGrams} g of ${metal.label}, more than the ${config.maxMetalGrams} g limit; check the model's units (millimetres) and scale`,
+      422,
+    );
+  }
+  if (metalGrams < config.minMetalGrams) {
+    throw new LoupeError(
+      'PRICING_TOO_LIGHT',
+      `Order ${input.orderId} would need ${metalGrams} g of ${metal.label} (${round(volumeMm3, 6)} mm³), less than the ${config.minMetalGrams} g that can be cast; check the model's units (millimetres) and scale`,
       422,
     );
   }
