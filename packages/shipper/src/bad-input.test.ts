@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { PlatformInProcess, searchAll, shipperIdle, startTestShipper, storedCount, waitFor } from './shipper.fixture.js';
+import { freePort, PlatformInProcess, searchAll, shipperIdle, startTestShipper, storedCount, waitFor } from './shipper.fixture.js';
 import type { RunningShipper } from './shipper.js';
 
 function jsonLine(service: string, sequence: number, message = `${service} line ${sequence}`): string {
@@ -168,6 +168,28 @@ test('R23 a batch the platform refuses as too large (413) is sent in halves, eac
   assert.equal(new Set(events.map((event) => event['event.sequence'])).size, 300);
   assert.equal(events.length, 300);
   assert.ok(lines.records().some((line) => line['call.status_code'] === 413), 'the 413 was seen and logged');
+});
+
+test('R23 while the platform is away the status says so with the last error and its time; once it is back, every line is stored and the status says it is reachable', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'loupe-bad-input-'));
+  const port = await freePort();
+  const { shipper } = await startTestShipper({ LOUPE_DATA_DIR: dir, LOUPE_URL: `http://127.0.0.1:${port}` });
+  const later: { platform?: PlatformInProcess } = {};
+  t.after(async () => {
+    await shipper.stop();
+    await later.platform?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  mkdirSync(join(dir, 'logs', 'away'), { recursive: true });
+  writeFileSync(join(dir, 'logs', 'away', 'away.log'), jsonLine('away', 1) + jsonLine('away', 2));
+  const down = await waitFor('the shipper to find the platform away', () => (shipper.status().lastError !== undefined ? shipper.status() : undefined));
+  assert.equal(down.platformReachable, false);
+  assert.match(down.lastError!, /ECONNREFUSED|connect/i);
+  assert.ok(Math.abs(Date.parse(down.lastErrorAt!) - Date.now()) < 60_000, `lastErrorAt ${down.lastErrorAt} is a recent ISO time`);
+  const platform = later.platform = await PlatformInProcess.start(join(dir, 'platform'), port);
+  await waitFor('2 events', async () => ((await storedCount(platform.url, 'logs-away-')) >= 2 ? true : undefined));
+  await waitFor('the status to say reachable', () => (shipper.status().platformReachable ? true : undefined));
+  assert.equal(shipper.status().lastErrorAt, down.lastErrorAt, 'the last error stays on record');
 });
 
 test('R23 short plain-text lines, which grow many times over as JSON documents, make batches near LOUPE_SHIPPER_BATCH_BYTES, and each is stored once', async (t) => {

@@ -44,6 +44,7 @@ const RETRY_LOG_INTERVAL_MS = 30_000;
 export class Sender {
   reachable = true;
   lastError: string | undefined;
+  lastErrorAt: string | undefined;
   private readonly queued: SealedBatch[] = [];
   private inFlight = 0;
   private spilling = 0;
@@ -285,6 +286,7 @@ export class Sender {
   private failed(outcome: Extract<BulkOutcome, { delivered: false }>, attempt: number): void {
     this.options.counters.retries++;
     this.lastError = outcome.reason;
+    this.lastErrorAt = new Date().toISOString();
     const fields = { 'call.target': 'http', 'call.method': 'POST', 'call.endpoint': this.options.client.endpoint, 'call.attempt': attempt, 'call.status_code': outcome.status, 'error.message': outcome.reason };
     if (this.reachable) {
       this.reachable = false;

@@ -40,7 +40,9 @@ export interface ShipperStatus {
   platformUrl: string;
   /** Whether the last request to the platform succeeded. */
   platformReachable: boolean;
+  /** The last failed request to the platform, and when (ISO 8601): kept after it recovers, as a record. */
   lastError?: string;
+  lastErrorAt?: string;
   counters: ShipperCounters;
   buffer: { bytes: number; segments: number; maxBytes: number; dir: string };
   /** Batches being sent from memory. */

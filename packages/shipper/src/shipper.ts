@@ -101,7 +101,7 @@ export async function startShipper(config: ShipperConfig, log?: Logger): Promise
     return {
       platformUrl: config.platformUrl,
       platformReachable: sender.reachable,
-      ...(sender.lastError !== undefined && { lastError: sender.lastError }),
+      ...(sender.lastError !== undefined && { lastError: sender.lastError, lastErrorAt: sender.lastErrorAt }),
       counters: { ...counters },
       buffer: { bytes: buffer.bytes, segments: buffer.size, maxBytes: config.bufferMaxBytes, dir: buffer.dir },
       inFlightBatches: sender.inFlightBatches,

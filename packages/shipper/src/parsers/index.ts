@@ -37,12 +37,12 @@ export function defaultParserFor(path: string, workshopLogDir: string): ParserNa
   return 'plain';
 }
 
-/** `service.name` for text events: the workshop's folder per service, else the file name without `.log` and rotation suffix. */
+/** `service.name` for text events: the workshop's folder per service, else the file name without its extension (`.log`, `.txt`, `.out` …) and rotation suffix. */
 export function serviceFromPath(path: string, workshopLogDir: string): string {
   if (isUnder(path, workshopLogDir)) {
     const first = relative(workshopLogDir, path).split(sep)[0];
     if (first && first !== basename(path)) return first;
   }
-  const stem = basename(path).replace(/(\.\d+)+$/, '').replace(/\.log$/, '');
+  const stem = basename(path).replace(/(\.\d+)+$/, '').replace(/\.[a-z]{1,4}$/i, '');
   return stem || basename(dirname(path)) || 'unknown';
 }

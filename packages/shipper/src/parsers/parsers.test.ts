@@ -8,7 +8,7 @@ import { BulkBatch } from '../bulk-batch.js';
 import { fileIdOf, fingerprintOf, observeDescriptor } from '../file-identity.js';
 import { FileTailer } from '../file-tailer.js';
 import { Registry, type FileEntry } from '../registry.js';
-import { defaultParserFor, type ParserName } from './index.js';
+import { defaultParserFor, serviceFromPath, type ParserName } from './index.js';
 
 const testdata = fileURLToPath(new URL('../../testdata/', import.meta.url));
 const levels = new Set(['trace', 'debug', 'info', 'warn', 'error', 'fatal']);
@@ -101,6 +101,14 @@ test('R23 PostgreSQL and RabbitMQ logs are recognised by their file names; works
   assert.equal(defaultParserFor('/srv/data/logs/mes-api/mes-api.log', '/srv/data/logs'), 'json');
   assert.equal(defaultParserFor('/srv/data/logs/mes-api/mes-api.log.3', '/srv/data/logs'), 'json');
   assert.equal(defaultParserFor('/var/log/nginx/access.log', '/srv/data/logs'), 'plain');
+});
+
+test('R23 a text file outside the workshop folders is named for its file, without extension or rotation suffix', () => {
+  assert.equal(serviceFromPath('/srv/data/logs/mes-api/mes-api.log.3', '/srv/data/logs'), 'mes-api');
+  assert.equal(serviceFromPath('/var/log/nginx/access.log.2', '/srv/data/logs'), 'access');
+  assert.equal(serviceFromPath('/opt/app/notes.txt', '/srv/data/logs'), 'notes');
+  assert.equal(serviceFromPath('/opt/tomcat/logs/catalina.out', '/srv/data/logs'), 'catalina');
+  assert.equal(serviceFromPath('/var/log/rabbitmq/rabbit@localhost.log', '/srv/data/logs'), 'rabbit@localhost');
 });
 
 test('R23 a PostgreSQL or RabbitMQ line that does not follow the format is shipped as plain text tagged _parse_failure', () => {
