@@ -14,9 +14,9 @@ export function explainKql(node: KqlNode): string {
     case 'not': return explainNot(node.child);
     case 'exists': return `${node.field} exists`;
     case 'range': return `${node.field} ${rangeWords[node.op]} ${/^[+-]?\d+(?:\.\d+)?$/.test(node.value) ? node.value : quote(node.value)}`;
-    case 'text': return `the message ${node.wildcard ? 'matches' : 'contains'} ${quote(node.value)}`;
+    case 'text': return `the message ${messageTerms(node)}`;
     case 'match':
-      if (node.field === freeTextField) return `the message ${node.wildcard ? 'matches' : 'contains'} ${quote(node.value)}`;
+      if (node.field === freeTextField) return `the message ${messageTerms(node)}`;
       return `${node.field} ${node.wildcard ? 'matches' : 'is'} ${quote(node.value)}`;
   }
 }
@@ -24,10 +24,17 @@ export function explainKql(node: KqlNode): string {
 function explainNot(child: KqlNode): string {
   if (child.kind === 'exists') return `${child.field} does not exist`;
   if (child.kind === 'text' || (child.kind === 'match' && child.field === freeTextField)) {
-    return `the message does not ${child.wildcard ? 'match' : 'contain'} ${quote(child.value)}`;
+    return `the message does not ${messageTerms(child, true)}`;
   }
   if (child.kind === 'match') return `${child.field} ${child.wildcard ? 'does not match' : 'is not'} ${quote(child.value)}`;
   return `not (${explainKql(child)})`;
+}
+
+/** `contains "timeout"`, or for unquoted words (which may occur in any order) `contains all of "a", "b"`. */
+function messageTerms(node: { value: string; wildcard: boolean; phrase: boolean }, negated = false): string {
+  const verb = node.wildcard ? (negated ? 'match' : 'matches') : negated ? 'contain' : 'contains';
+  const words = node.phrase ? [node.value] : node.value.split(/\s+/).filter((word) => word !== '');
+  return words.length > 1 ? `${verb} all of ${words.map(quote).join(', ')}` : `${verb} ${quote(node.value)}`;
 }
 
 function quote(value: string): string {

@@ -13,12 +13,20 @@ const fieldPattern = /^[A-Za-z_@][A-Za-z0-9_.@-]*$/;
 
 /**
  * Parses Kibana Query Language into a `KqlNode`. Follows Kibana's grammar (precedence
- * not > and > or, `field:(a or b)` value groups, `field:*`, ranges, escapes) with two
- * deliberate choices: unquoted free-text words written side by side (`error timeout`)
- * must all occur in the message (AND, what log users expect; Kibana hands the run to a
- * match query, which ORs the words), and `and`/`or`/`not` are always operators unless
- * escaped or quoted. Unquoted words after `field:` stay one value (`error.type:Disk Full`
- * is the value "Disk Full"), as in Kibana. Throws only `KqlSyntaxError`.
+ * not > and > or, `field:(a or b)` value groups, `field:*`, ranges, escapes) with these
+ * deliberate differences:
+ * - free text (a value without a field) searches the message only, where Kibana searches
+ *   every field; unquoted words side by side (`error timeout`) must all occur (AND, what
+ *   log users expect; Kibana hands the run to a match query, which ORs the words);
+ * - `and`/`or`/`not` are always operators unless escaped or quoted (Kibana reads
+ *   `message:or` as the word), and `\not` is the word "not" (Kibana: a newline and "ot");
+ * - no wildcards in field names (`service.*:x`, `*:x`), so every field a query reads can
+ *   be checked against the user's field privileges, and no nested queries (`a:{ b:1 }`):
+ *   fields are stored flat, so `a.b:1` says the same; both are refused with a message;
+ * - more lenient: `not(a:1)`, `(a:1)or(b:2)` and `not not a:1`, which Kibana refuses,
+ *   are read as written.
+ * Unquoted words after `field:` stay one value (`error.type:Disk Full` is the value
+ * "Disk Full"), as in Kibana. Throws only `KqlSyntaxError`.
  */
 export function parseKql(query: string, options: ParseKqlOptions = {}): KqlNode {
   // Callers pass request bodies straight through; anything but a string is the user's mistake too.
@@ -101,6 +109,13 @@ class Parser {
     this.checkField(fieldToken);
     const field = fieldToken.value;
     const after = `"${field}:"`;
+    if (next.type === 'brace' && next.value === '{') {
+      throw new KqlSyntaxError(
+        'KQL_SYNTAX',
+        `Nested queries such as ${field}:{ … } are not supported (column ${next.start + 1}); Loupe stores fields flat, so write ${field}.name:value instead`,
+        next.start + 1,
+      );
+    }
     return next.type === '(' ? this.parseValueGroup(field, after, depth) : this.parseValue(field, after);
   }
 
@@ -203,10 +218,19 @@ class Parser {
 
   private checkField(token: Token): void {
     if (!token.wildcard && fieldPattern.test(token.value)) return;
+    const column = token.start + 1;
+    const shown = shorten(this.query.slice(token.start, token.end));
+    if (token.wildcard) {
+      throw new KqlSyntaxError(
+        'KQL_BAD_FIELD',
+        `"${shown}" at column ${column} has a wildcard; Loupe does not expand field names as Kibana does (so field privileges can be checked): name each field, joined with or, or search the message without a field`,
+        column,
+      );
+    }
     throw new KqlSyntaxError(
       'KQL_BAD_FIELD',
-      `"${shorten(token.value)}" at column ${token.start + 1} is not a field name; use letters, digits, "_", "@", "-" and dots, starting with a letter, "_" or "@"`,
-      token.start + 1,
+      `"${shorten(token.value)}" at column ${column} is not a field name; use letters, digits, "_", "@", "-" and dots, starting with a letter, "_" or "@"`,
+      column,
     );
   }
 

@@ -13,7 +13,7 @@ test('Elasticsearch: fields, levels and free text become a bool of term and matc
     bool: {
       must: [
         { term: { 'service.name': 'mes-api' } },
-        { term: { 'log.level': 'error' } },
+        { term: { 'log.level': { value: 'error', case_insensitive: true } } },
         { match_phrase: { message: 'timeout' } },
       ],
     },
@@ -43,6 +43,16 @@ test('Elasticsearch: or, not, wildcards, exists and ranges', () => {
   assert.deepEqual(es('"connection refused"'), { match_phrase: { message: 'connection refused' } });
 });
 
+test('Elasticsearch: renders as kqlToSql compares: dates as a range, levels ignoring case, message words in any order', () => {
+  // Kibana, too, turns field:date into gte and lte, so a day means the whole day.
+  assert.deepEqual(es('@timestamp:2026-11-21'), { range: { '@timestamp': { gte: '2026-11-21', lte: '2026-11-21' } } });
+  assert.deepEqual(es('log.level:ERR*'), { wildcard: { 'log.level': { value: 'ERR*', case_insensitive: true } } });
+  assert.deepEqual(es('message:calculation price*'), {
+    bool: { must: [{ match_phrase: { message: 'calculation' } }, { wildcard: { message: { value: 'price*', case_insensitive: true } } }] },
+  });
+  assert.deepEqual(es('message:"calculation price"'), { match_phrase: { message: 'calculation price' } });
+});
+
 test('explain reads the query as a sentence', () => {
   assert.equal(explain('service.name:mes-api and log.level:error and timeout'), 'service.name is "mes-api" and log.level is "error" and the message contains "timeout"');
   assert.equal(
@@ -52,6 +62,7 @@ test('explain reads the query as a sentence', () => {
   assert.equal(explain('order.id:ORD-10* or not order.id:* or @timestamp < "2026-11-21"'), 'order.id matches "ORD-10*" or order.id does not exist or @timestamp is less than "2026-11-21"');
   assert.equal(explain('a:1 and b:2 or not (c:3 or d:4)'), '(a is "1" and b is "2") or not (c is "3" or d is "4")');
   assert.equal(explain('not "disk full" and message:*refused*'), 'the message does not contain "disk full" and the message matches "*refused*"');
+  assert.equal(explain('message:calculation price and not message:"disk full"'), 'the message contains all of "calculation", "price" and the message does not contain "disk full"');
   assert.equal(explain(''), 'every log line');
 });
 

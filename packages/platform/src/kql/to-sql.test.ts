@@ -65,6 +65,16 @@ test('free text and message: search the message, ignoring case; side-by-side wor
   assert.deepEqual(await search('"30000 MS"'), [4]);
 });
 
+test('unquoted words on the message occur in any order, as Kibana\'s match query finds them; a quoted phrase keeps its order', async () => {
+  assert.deepEqual(await search('message:calculation price'), [4, 5]);
+  assert.deepEqual(await search('message:"calculation price"'), []);
+  assert.deepEqual(await search('message:price calculation'), [4, 5]);
+  assert.deepEqual(await search('message:ms price*'), [4]);
+  // Elasticsearch makes no terms of an empty phrase on a text field, so it finds nothing.
+  assert.deepEqual(await search('""'), []);
+  assert.deepEqual(await search('message:" " or not message:""'), allIds);
+});
+
 test('numeric ranges on typed columns', async () => {
   assert.deepEqual(await search('http.response.status_code >= 500'), [10, 23]);
   assert.deepEqual(await search('http.response.status_code >= 400 and http.response.status_code < 500'), [8, 18, 19, 28]);

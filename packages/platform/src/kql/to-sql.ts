@@ -55,7 +55,7 @@ class SqlRenderer {
       case 'or': return node.children.length === 0 ? 'FALSE' : `(${node.children.map((child) => this.render(child)).join(' OR ')})`;
       case 'not': return `((${this.render(node.child)}) IS NOT TRUE)`;
       case 'exists': return `${this.resolve(node.field).sql} IS NOT NULL`;
-      case 'text': return this.contains(this.resolve(freeTextField), node.value, node.wildcard);
+      case 'text': return this.words(this.resolve(freeTextField), node.value, node.wildcard, node.phrase);
       case 'match': return this.match(node);
       case 'range': return this.range(node);
     }
@@ -89,6 +89,18 @@ class SqlRenderer {
   }
 
   /**
+   * Unquoted words on a text field must all occur, in any order: Kibana's match query finds
+   * them in any order too (and ORs them; Loupe wants all, as for free text). A quoted phrase stays one.
+   */
+  private words(target: Target, value: string, wildcard: boolean, phrase: boolean): string {
+    // As in Elasticsearch, whose analyser makes no terms of an empty phrase: it matches nothing, not every line.
+    if (value.trim() === '') return 'FALSE';
+    const words = phrase ? [value] : value.split(/\s+/).filter((word) => word !== '');
+    if (words.length === 1) return this.contains(target, words[0]!, wildcard);
+    return `(${words.map((word) => this.contains(target, word, wildcard)).join(' AND ')})`;
+  }
+
+  /**
    * Case-insensitive "contains"; a wildcard at either end of the value is already "anything".
    * A plain term is `contains(lower(…), lower(…))`: DuckDB runs a generic matcher for
    * `ILIKE … ESCAPE`, about five times slower over a day of messages.
@@ -107,7 +119,7 @@ class SqlRenderer {
   private match(node: KqlMatch): string {
     const target = this.resolve(node.field);
     const { sql, type } = target;
-    if (type === 'text') return this.contains(target, node.value, node.wildcard);
+    if (type === 'text') return this.words(target, node.value, node.wildcard, node.phrase);
     if (node.wildcard) {
       if (type === 'timestamp') throw badValue(node.field, node.value, 'a date without wildcards');
       const like = type === 'keyword-lowercase' ? 'ILIKE' : 'LIKE';

@@ -15,7 +15,8 @@ export interface Token {
 
 // Kibana's SpecialCharacter rule: these end an unquoted word unless escaped.
 const special = new Set(['\\', '(', ')', ':', '<', '>', '"', '*', '{', '}']);
-const whitespace = new Set([' ', '\t', '\r', '\n']);
+// Kibana's Space rule, the no-break space included (it arrives when a query is pasted from a web page).
+const whitespace = new Set([' ', '\t', '\r', '\n', '\u00a0']);
 const keywords = new Map<string, TokenType>([['and', 'and'], ['or', 'or'], ['not', 'not']]);
 const escapedWhitespace: Record<string, string> = { t: '\t', r: '\r', n: '\n' };
 
@@ -49,16 +50,20 @@ function readOperator(query: string, at: number): Token | undefined {
   return token('range', at, at + op.length, op);
 }
 
-/** A double-quoted phrase: `\"` and `\\` are escapes, `\t \r \n` whitespace, any other backslash is literal (as in Kibana). */
+/** A double-quoted phrase: `\"` and `\\` are escapes, `\t \r \n` whitespace, `\uXXXX` a character; any other backslash is literal (as in Kibana). */
 function readQuoted(query: string, start: number): Token {
   let value = '';
   for (let i = start + 1; i < query.length; i++) {
     const char = query[i]!;
     if (char === '"') return token('quoted', start, i + 1, value);
     const next = query[i + 1];
+    const unicode = char === '\\' ? readUnicode(query, i) : undefined;
     if (char === '\\' && (next === '"' || next === '\\')) value += query[++i];
     else if (char === '\\' && next !== undefined && next in escapedWhitespace) value += escapedWhitespace[query[++i]!];
-    else value += char;
+    else if (unicode !== undefined) {
+      value += unicode;
+      i += 5;
+    } else value += char;
   }
   throw new KqlSyntaxError('KQL_SYNTAX', `Expected a closing " for the phrase opened at column ${start + 1}`, start + 1);
 }
@@ -100,16 +105,24 @@ function endsWord(char: string): boolean {
 function readEscape(query: string, at: number): [string, number] {
   const next = query[at + 1];
   if (next !== undefined && special.has(next)) return [next, at + 2];
-  // `\not` is the word "not" when the word ends there; `\nothing` is a newline and "othing".
-  const keyword = /^(?:and|or|not)(?=$|[\s\\():<>"*{}])/i.exec(query.slice(at + 1, at + 5));
-  if (keyword) return [keyword[0], at + 1 + keyword[0].length];
+  // Kibana reads `\not` as a newline and "ot"; Loupe reads the word "not", which is what its messages tell users to write.
+  if (/^not(?=$|[\s\\():<>"*{}])/.test(query.slice(at + 1, at + 5))) return ['not', at + 4];
   if (next !== undefined && next in escapedWhitespace) return [escapedWhitespace[next]!, at + 2];
-  const unicode = /^u([0-9a-fA-F]{4})/.exec(query.slice(at + 1, at + 6));
-  if (unicode) return [String.fromCharCode(parseInt(unicode[1]!, 16)), at + 6];
+  const unicode = readUnicode(query, at);
+  if (unicode !== undefined) return [unicode, at + 6];
+  // As in Kibana, an escaped keyword need not end the word: `\andrew` is "andrew".
+  const keyword = /^(?:and|or|not)/i.exec(query.slice(at + 1, at + 4));
+  if (keyword) return [keyword[0], at + 1 + keyword[0].length];
   const shown = next === undefined ? 'a backslash at the end of the query' : `"\\${next}"`;
   throw new KqlSyntaxError(
     'KQL_SYNTAX',
     `Unexpected ${shown} at column ${at + 1}; a backslash escapes one of \\ ( ) : < > " * { }, the words and/or/not, \\t, \\r, \\n or \\uXXXX`,
     at + 1,
   );
+}
+
+/** The character a `\uXXXX` escape at `at` stands for, if there is one. */
+function readUnicode(query: string, at: number): string | undefined {
+  const unicode = /^u([0-9a-fA-F]{4})/.exec(query.slice(at + 1, at + 6));
+  return unicode ? String.fromCharCode(parseInt(unicode[1]!, 16)) : undefined;
 }

@@ -51,6 +51,20 @@ test('R28 KQL over HTTP: fields, free text, ranges, time range, newest first', a
   }
 });
 
+test('R28 KQL as Kibana reads it: message words in any order, a whole day, escapes in phrases', async () => {
+  const platform = await startTestPlatform();
+  try {
+    await ingest(platform, orderLife());
+    const range = `&from=${encodeURIComponent(at(-60))}&to=${encodeURIComponent(at(60 * 48))}`;
+    const actions = async (kql: string) => (await get<{ events: Record<string, unknown>[] }>(platform, `/api/search?q=${encodeURIComponent(kql)}${range}`)).body.events.map((e) => e['event.action']);
+    assert.deepEqual(await actions('message:attempts failed'), ['call-failed']);
+    assert.deepEqual(await actions('message:"attempts failed"'), []);
+    assert.deepEqual(await actions('"failed after \\u0033 attempts"'), ['call-failed']);
+  } finally {
+    await platform.close();
+  }
+});
+
 test('R28 a value matches a field that holds it in an array, as in Elasticsearch', async () => {
   const platform = await startTestPlatform();
   try {
