@@ -1,19 +1,48 @@
 /**
- * A time written in a query, as the span it names: `2026-11-21T10:00:00Z` and `now-1h`
- * name an instant (`start === end`); `2026-11-21` and `now/d` name a whole day
- * (`end` is the first instant after it), so `<= 2026-11-21` includes the whole day.
+ * A time written in a query, as the span it names: `2026-11-21T10:00:00Z`, `now-1h` and
+ * epoch milliseconds name an instant (`start === end`); `2026`, `2026-11`, `2026-11-21` and
+ * `now/d` name a whole year, month or day (`end` is the first instant after it), so
+ * `<= 2026-11-21` includes the whole day. Date math also starts from a date, as in
+ * Elasticsearch: `2026-11-21||+1d`, `2026-11-21T10:00:00Z||-1h/h`.
  * Both are `YYYY-MM-DD HH:MM:SS.ffffff` strings in UTC, ready to cast to TIMESTAMP.
  */
 export interface TimeSpan { start: string; end: string }
 
 const isoPattern = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
-const mathPattern = /^now((?:[+-]\d+[yMwdhHms])*)(?:\/([yMwdhHms]))?$/;
+const yearMonthPattern = /^(\d{4})(?:-(\d{2}))?$/;
+/** Epoch milliseconds, as Elasticsearch's `epoch_millis`: more digits than a year has. */
+const epochPattern = /^-?\d{5,15}$/;
+const mathPattern = /^(?:now|(.+?)\|\|)((?:[+-]\d+[yMwdhHms])*)(?:\/([yMwdhHms]))?$/;
 const unitMs: Record<string, number> = { w: 604_800_000, d: 86_400_000, h: 3_600_000, H: 3_600_000, m: 60_000, s: 1000 };
 
-/** Parses ISO 8601 (date, date-time, with or without offset; UTC if none) or `now-1h`-style date math. */
+/** Parses ISO 8601 (year, month, date, date-time, with or without offset; UTC if none), epoch milliseconds or date math. */
 export function parseTimeSpan(text: string, now: Date): TimeSpan | undefined {
   const value = text.trim();
-  return parseIso(value) ?? parseDateMath(value, now);
+  return parseIso(value) ?? parseYearMonth(value) ?? parseEpoch(value) ?? parseDateMath(value, now);
+}
+
+function parseYearMonth(text: string): TimeSpan | undefined {
+  const match = yearMonthPattern.exec(text);
+  if (!match) return undefined;
+  const month = match[2] === undefined ? undefined : Number(match[2]);
+  if (month !== undefined && (month < 1 || month > 12)) return undefined;
+  const start = new Date(Date.UTC(Number(match[1]), (month ?? 1) - 1, 1));
+  if (Number(match[1]) < 100) start.setUTCFullYear(Number(match[1]));
+  const end = new Date(start.getTime());
+  shift(end, 1, month === undefined ? 'y' : 'M');
+  return span(start, end);
+}
+
+function parseEpoch(text: string): TimeSpan | undefined {
+  if (!epochPattern.test(text)) return undefined;
+  const instant = new Date(Number(text));
+  return span(instant, instant);
+}
+
+/** The instant a date-math anchor names: the start of the span it names (`2026-11-21||+1d` is the next midnight). */
+function anchorOf(text: string): Date | undefined {
+  const anchor = parseIso(text) ?? parseYearMonth(text) ?? parseEpoch(text);
+  return anchor && new Date(`${anchor.start.replace(' ', 'T').slice(0, 23)}Z`);
 }
 
 function parseIso(text: string): TimeSpan | undefined {
@@ -44,11 +73,13 @@ function offsetMs(offset: string | undefined): number {
 function parseDateMath(text: string, now: Date): TimeSpan | undefined {
   const match = mathPattern.exec(text);
   if (!match) return undefined;
-  const date = new Date(now.getTime());
-  for (const [, sign, amount, unit] of match[1]!.matchAll(/([+-])(\d+)([yMwdhHms])/g)) {
+  const anchor = match[1] === undefined ? now : anchorOf(match[1]);
+  if (!anchor) return undefined;
+  const date = new Date(anchor.getTime());
+  for (const [, sign, amount, unit] of match[2]!.matchAll(/([+-])(\d+)([yMwdhHms])/g)) {
     shift(date, (sign === '-' ? -1 : 1) * Number(amount), unit!);
   }
-  const roundTo = match[2];
+  const roundTo = match[3];
   if (roundTo === undefined) return span(date, date);
   roundDown(date, roundTo);
   const end = new Date(date.getTime());

@@ -95,6 +95,17 @@ test('timestamp ranges: instants, offsets, whole days and date math', async () =
   assert.deepEqual(await search('@timestamp <= now-2h/h', { now }), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20]);
 });
 
+test('timestamp ranges as Elasticsearch reads them too: years, months, epoch milliseconds and date math from a date', async () => {
+  assert.deepEqual(await search('@timestamp:2026-11'), allIds);
+  assert.deepEqual(await search('@timestamp:2026'), allIds);
+  assert.deepEqual(await search('@timestamp < 2026-11 or @timestamp >= 2026-12'), []);
+  assert.deepEqual(await search('@timestamp >= 2027'), []);
+  assert.deepEqual(await search(`@timestamp >= ${Date.parse('2026-11-21T10:00:00Z')}`), [21, 22, 23, 24, 25, 26, 27, 28, 29, 30]);
+  assert.deepEqual(await search('@timestamp >= "2026-11-21T09:00:00Z||+1h"'), [21, 22, 23, 24, 25, 26, 27, 28, 29, 30]);
+  assert.deepEqual(await search('@timestamp >= "2026-11-20||+1d" and @timestamp < 2026-11-21||+1d'), allIds);
+  await assert.rejects(search('@timestamp >= 2026-13'), { code: 'KQL_BAD_VALUE' });
+});
+
 test('not also keeps lines without the field, as Kibana does', async () => {
   assert.deepEqual(await search('not service.name:mes-api'), [1, 7, 8, 9, 10, 11, 15, 16, 17, 18, 19, 20, 22, 23, 25, 27, 28, 29]);
   assert.deepEqual(await search('not order.id:ORD-1042'), except(1, 2, 3, 4, 5, 6, 24, 30));

@@ -163,7 +163,7 @@ class SqlRenderer {
   private toTime(field: string, value: string): TimeSpan {
     const time = parseTimeSpan(value, this.now);
     if (time) return time;
-    throw badValue(field, value, 'a date such as 2026-11-21, 2026-11-21T10:00:00Z or now-1h');
+    throw badValue(field, value, 'a date such as 2026-11-21, 2026-11, 2026-11-21T10:00:00Z, epoch milliseconds, now-1h or 2026-11-21||+1d');
   }
 
   /** A span that covers a period (a day, `now/d`) compares as a whole: `<= 2026-11-21` includes all of that day. */
