@@ -28,7 +28,8 @@ test('while PostgreSQL is unreachable the APIs answer 503 DB_UNAVAILABLE, log R3
   const list = await shop.call<ApiError>('GET', '/orders');
   const create = await shop.call<ApiError>('POST', '/orders', { json: { product: 'ring', metal: 'gold-585', ringSizeMm: 18 } });
   const upload = await new ApiClient(w.urls.files).call<ApiError>('POST', '/models', { raw: toBinaryStl(cubeMesh(10)), contentType: 'application/octet-stream' });
-  for (const [name, response] of Object.entries({ list, create, upload })) {
+  const cancel = await shop.call<ApiError>('POST', `/orders/${order.id}/cancel`);
+  for (const [name, response] of Object.entries({ list, create, upload, cancel })) {
     assert.equal(response.status, 503, name);
     assert.equal(response.body.error.code, 'DB_UNAVAILABLE', name);
     assert.match(response.body.error.message, /database cannot be reached right now; try again in a few seconds \(request req-/);
@@ -37,7 +38,9 @@ test('while PostgreSQL is unreachable the APIs answer 503 DB_UNAVAILABLE, log R3
   assert.ok(failed.length >= 2, 'R3: the statements failed after all retries');
   assert.equal(failed[0]?.['log.level'], 'error');
   assert.equal(w.lines.shop.events('unhandled-error').length + w.lines.files.events('unhandled-error').length, 0, 'an outage is not an unhandled error');
-  assert.deepEqual(w.lines.shop.events('http-request').slice(-2).map((line) => line['http.response.status_code']), [503, 503]);
+  assert.deepEqual(w.lines.shop.events('http-request').slice(-3).map((line) => line['http.response.status_code']), [503, 503, 503]);
+  const [cancelFailed] = w.lines.shop.events('order-change-failed');
+  assert.deepEqual([cancelFailed?.['log.level'], cancelFailed?.['order.id'], cancelFailed?.['http.response.status_code']], ['error', order.id, 503], 'the failed cancel is an ERROR with its order');
 
   proxy.resume();
   const after = await shop.call<{ orders: { id: string }[] }>('GET', '/orders');

@@ -43,23 +43,21 @@ export function toUser(row: UserRow): User {
   };
 }
 
-/** Customers are `CUS-n`, staff `OPR-n`: an id says which kind of person it is in every log line. */
+/**
+ * Customers are `CUS-n`, staff `OPR-n`: an id says which kind of person it is in every log line.
+ * A login already taken is 409 USER_EXISTS. The INSERT skips it (ON CONFLICT) rather than failing:
+ * a customer registering twice is not a database error, and must not log one (R15).
+ */
 export async function createUser(db: Database, user: NewUser, hashing?: PasswordHashOptions): Promise<User> {
   const passwordHash = await hashPassword(user.password, hashing);
   const prefix = user.role === 'customer' ? `'CUS-' || nextval('customer_number_seq')` : `'OPR-' || nextval('staff_number_seq')`;
-  try {
-    const { rows } = await db.query<UserRow>(
-      `INSERT INTO users (id, role, login, password_hash, name, phone, address)
-       VALUES (${prefix}, $1, $2, $3, $4, $5, $6) RETURNING ${USER_COLUMNS}`,
-      [user.role, user.login, passwordHash, user.name, user.phone ?? null, user.address ?? null],
-    );
-    return toUser(rows[0]!);
-  } catch (error) {
-    if ((error as { code?: string }).code === '23505') {
-      throw new LoupeError('USER_EXISTS', 'An account with this login already exists; log in or choose another login', 409);
-    }
-    throw error;
-  }
+  const { rows } = await db.query<UserRow>(
+    `INSERT INTO users (id, role, login, password_hash, name, phone, address)
+     VALUES (${prefix}, $1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING ${USER_COLUMNS}`,
+    [user.role, user.login, passwordHash, user.name, user.phone ?? null, user.address ?? null],
+  );
+  if (!rows[0]) throw new LoupeError('USER_EXISTS', 'An account with this login already exists; log in or choose another login', 409);
+  return toUser(rows[0]);
 }
 
 /** The user with this login (case-insensitive) and one of `roles`, with the stored password hash. */

@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { frameworkErrorOptions, loupeFastifyPlugin, type Logger } from '@loupe/log';
 import { describeRoutes } from './openapi.js';
 import { answerDatabaseOutages, refuseNulCharacters } from './refuse-bad-requests.js';
+import { logOrderFailures } from './log-order-failures.js';
 
 export interface ServiceAppOptions {
   /** `service.name`, also answered by `GET /health`. */
@@ -22,7 +23,8 @@ export interface ServiceAppOptions {
  * The Fastify instance every workshop API starts from: Loupe's logging plugin (R1, R17,
  * R21), an OpenAPI description at `GET /openapi.json`, `GET /health`, and the APIs' error
  * body for what Fastify and Node refuse before a route runs (`frameworkErrorOptions`), for
- * NUL characters and for a lost database (see refuse-bad-requests.ts). The caller registers
+ * NUL characters and for a lost database (see refuse-bad-requests.ts), and a line with its
+ * `order.id` for a failed change to an order (log-order-failures.ts). The caller registers
  * its routes on it; nothing listens.
  */
 export async function createServiceApp(options: ServiceAppOptions): Promise<FastifyInstance> {
@@ -33,6 +35,7 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Fast
   await app.register(loupeFastifyPlugin, { log: options.log, quietPaths: ['/health'], ...(options.adminToken && { adminToken: options.adminToken }) });
   app.addHook('preValidation', refuseNulCharacters);
   app.addHook('onRoute', answerDatabaseOutages);
+  app.addHook('onError', logOrderFailures(options.log));
   describeRoutes(app, { title: options.title, description: options.description });
   const started = Date.now();
   app.get('/health', {

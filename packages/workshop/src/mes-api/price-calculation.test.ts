@@ -34,6 +34,10 @@ test('a model with holes passes upload but cannot be priced: MODEL_REJECTED with
   assert.deepEqual(steps, ['QUEUED', 'ANALYSING', 'CALCULATING', 'FAILED']);
   const [finished] = w.lines.mes.events('price-calculation-finished');
   assert.deepEqual([finished?.['pricing.status'], finished?.['model.polygon_count'], finished?.['pricing.cost']], ['FAILED', 764, undefined]);
+  const [why, ...more] = w.lines.mes.events('price-calculation-failed');
+  assert.equal(more.length, 0);
+  assert.deepEqual([why?.['log.level'], why?.['order.id'], why?.['customer.id'], why?.['error.code']], ['error', order.id, finished?.['customer.id'], 'PRICING_MODEL_OPEN']);
+  assert.equal(why?.['error.message'], rejected!.rejectionReason, 'the reason the customer sees is in MES\'s log');
 
   assert.equal((await shop.call('POST', `/orders/${order.id}/model`, { form: modelForm(toBinaryStl(ring)) })).status, 201);
   await waitFor(async () => (await shop.call<{ status: string }>('GET', `/orders/${order.id}`)).body.status === 'PRICE_QUOTED', { what: 'the repaired model to be priced' });

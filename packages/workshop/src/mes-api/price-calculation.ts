@@ -58,6 +58,12 @@ export async function priceOrder(deps: PriceCalculationDeps, messageId: string, 
     });
     log.priceCalculationStatusChanged({ orderId, from: status, to: 'FAILED' });
     finished('FAILED', polygonCount);
+    // R8 has no field for why; support needs it next to the order, not only in the message to CRM.
+    // ERROR, as the records ask for errors of price calculation.
+    log.error(`Price calculation for order ${orderId} failed: ${reason}`, {
+      'event.action': 'price-calculation-failed', 'event.outcome': 'failure', 'order.id': orderId, 'customer.id': customerId,
+      'pricing.status': 'FAILED', 'error.code': code, 'error.message': reason,
+    });
   };
 
   if (status !== 'ANALYSING') await moveTo('ANALYSING');
