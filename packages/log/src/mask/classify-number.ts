@@ -44,6 +44,17 @@ function localPhone(run: DigitRun): boolean {
   return run.parenthesis || groupedAs(run, [3, 3, 2, 2], [3, 3, 4], [3, 7]);
 }
 
+/**
+ * Unix times in seconds from November 2023 to March 2030 (`exp 1732184130`): one in ten would
+ * pass the INN check. Only INNs of regions 17 and 18 look the same, and a keyword still marks them.
+ */
+const UNIX_TIME_FROM = '1700000000';
+const UNIX_TIME_UNTIL = '1900000000';
+
+function looksLikeUnixTime(digits: string): boolean {
+  return digits >= UNIX_TIME_FROM && digits < UNIX_TIME_UNTIL;
+}
+
 function byContext(run: DigitRun): NumberKind | undefined {
   const n = run.digits.length;
   switch (run.context()) {
@@ -72,7 +83,7 @@ export function classifyDigitRun(run: DigitRun): NumberKind | undefined {
   if (n === 10) {
     if (run.spacesOnly && groupedAs(run, [4, 6], [2, 2, 6])) return 'passport';
     if (localPhone(run)) return 'phone';
-    return contiguous && isValidInn(digits) ? 'inn' : undefined;
+    return contiguous && !looksLikeUnixTime(digits) && isValidInn(digits) ? 'inn' : undefined;
   }
   if (n === 12) return contiguous && isValidInn(digits) ? 'inn' : undefined;
   if (n >= 13 && n <= 19 && '23456'.includes(digits[0]!) && hasCardLayout(run) && passesLuhn(digits)) return 'card';

@@ -32,12 +32,33 @@ function wordBefore(text: string, end: number): number | undefined {
   let start = end;
   while (start > 0 && end - start < MAX_KEY_LENGTH && isKeyChar(text.charCodeAt(start - 1))) start--;
   if (start === end || (start > 0 && isKeyChar(text.charCodeAt(start - 1)))) return undefined;
-  return isLetter(text.charCodeAt(start)) ? start : undefined;
+  // A command-line option: `--password=…`.
+  while (start < end && text.charCodeAt(start) === 0x2d) start++;
+  return start < end && isLetter(text.charCodeAt(start)) ? start : undefined;
 }
 
 /** A form field written `user[password]` is the dotted key `user.password`. */
 function keyOf(raw: string): string {
   return raw.replace(/\[/g, '.').replace(/\]/g, '');
+}
+
+const ENCODED_BRACKET = /%5[BbDd]/g;
+const MAX_ENCODED_KEY_LENGTH = 96;
+
+/**
+ * A form field whose brackets a browser percent-encoded (`user%5Bpassword%5D=`), read as
+ * `user.password`; `end` is just after its `%5D`. `undefined` when it is not one.
+ */
+function encodedFormKey(text: string, end: number): string | undefined {
+  let start = end - 3;
+  while (start > 0 && end - start < MAX_ENCODED_KEY_LENGTH && (isKeyChar(text.charCodeAt(start - 1)) || text.charCodeAt(start - 1) === 0x25)) start--;
+  if (start > 0 && (isKeyChar(text.charCodeAt(start - 1)) || text.charCodeAt(start - 1) === 0x25)) return undefined;
+  const raw = text.slice(start, end).replace(ENCODED_BRACKET, (bracket) => (bracket[2] === 'B' || bracket[2] === 'b' ? '[' : ']'));
+  return raw.includes('%') || !isLetter(raw.charCodeAt(0)) ? undefined : keyOf(raw);
+}
+
+function endsWithEncodedBracket(text: string, end: number): boolean {
+  return end >= 3 && text.charCodeAt(end - 3) === 0x25 && text.charCodeAt(end - 2) === 0x35 && (text.charCodeAt(end - 1) | 0x20) === 0x64;
 }
 
 /** Where the word that ends just before a single space at `end` starts, or `undefined`. */
@@ -59,6 +80,10 @@ function keyKindBefore(text: string, at: number): KeyKind | undefined {
   const quote = end > 0 ? text.charCodeAt(end - 1) : 0;
   if (quote === 0x22 || quote === 0x27) end--;
   if (end > 0 && text.charCodeAt(end - 1) === 0x5c) end--;
+  if (endsWithEncodedBracket(text, end)) {
+    const key = encodedFormKey(text, end);
+    return key === undefined ? undefined : classifyKey(key);
+  }
   const start = wordBefore(text, end);
   if (start === undefined) return undefined;
   const last = text.slice(start, end);

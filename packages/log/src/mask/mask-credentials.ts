@@ -1,5 +1,7 @@
 import { caseForms } from './case-forms.js';
 import { rewriteMatches, type Decision } from './rewrite.js';
+import { EMPTY_VALUE } from './mask-key-values.js';
+import { classifyKey } from './sensitive-keys.js';
 import { isMaskToken, MaskToken } from './tokens.js';
 
 /**
@@ -82,9 +84,36 @@ const maskJwt = whole(MaskToken.jwt);
 const maskWholeKey = whole(MaskToken.secret);
 const maskPrefixedKey = (match: RegExpExecArray, text: string): Decision => (startsInsideWord(match, text) ? match.index + 1 : maskWholeKey(match));
 
+/**
+ * A command-line option naming a secret, then its value after blanks: `--password hunter2`,
+ * `--api-key '9f86 d081'` (with `=` it is a key-value pair). Found from the `--`, which few
+ * log lines hold; the option's name is classified as a key is.
+ */
+const OPTION_THEN_VALUE = /--(?<name>[A-Za-z][\w-]{0,47})[ \t]+(?:(?<quote>['"])(?<quoted>[^'"\n]{1,256})\k<quote>|(?<value>[^\s'"]+))/g;
+
+const CYRILLIC_LETTER = /[Ѐ-ӿ]/;
+
+function maskOptionValue(match: RegExpExecArray, text: string): Decision {
+  // The pre-check finds an option after a blank or a punctuation mark, not inside a word.
+  if (startsInsideWord(match, text) || (match.index > 0 && CYRILLIC_LETTER.test(text[match.index - 1]!))) return match.index + 2;
+  const { name, quoted, value } = match.groups!;
+  const kind = classifyKey(name!);
+  if (kind !== 'secret' && kind !== 'credential') return match.index + 2;
+  const secret = quoted ?? value!;
+  // `--password --verbose`: the option has no value here (the program asks for it).
+  if (secret.startsWith('-') || isMaskToken(secret) || EMPTY_VALUE.test(secret)) return match.index + 2;
+  const end = match.index + match[0].length - (quoted === undefined ? 0 : 1);
+  return { start: end - secret.length, end, text: MaskToken.secret };
+}
+
+function maskCommandLineSecrets(text: string): string {
+  return rewriteMatches(text, OPTION_THEN_VALUE, maskOptionValue);
+}
+
 /** Masks every credential recognisable by its shape. */
 export function maskCredentials(text: string): string {
   let out = text;
+  if (out.includes('--')) out = maskCommandLineSecrets(out);
   if (out.includes('://')) out = rewriteMatches(out, URL_PASSWORD, maskUrlPassword);
   out = rewriteMatches(out, WORD_THEN_VALUE, maskWordThenValue);
   if (out.includes('eyJ')) out = rewriteMatches(out, JWT, maskJwt);

@@ -1,6 +1,6 @@
 import { FULL_NAME, ANY_NAME, NAME_END } from './person-name.js';
 import { nextSeparator, sensitiveKeyBefore, separatorCursor } from './key-before-separator.js';
-import type { KeyKind } from './sensitive-keys.js';
+import { networkAddressEnd, type KeyKind } from './sensitive-keys.js';
 import { maskTokenAt, MaskToken } from './tokens.js';
 
 /**
@@ -32,13 +32,13 @@ export const textToken: Record<KeyKind, string> = {
 const MAX_GAP = 3;
 
 /** Values that hold nothing to hide, left as they are so a line stays readable. */
-const EMPTY_VALUE = /^(?:null|undefined|true|false|none|nil|n\/a|-+|\*+|x{3,}|<[\w -]*>|\[[\w -]*\])$/i;
+export const EMPTY_VALUE = /^(?:null|undefined|true|false|none|nil|n\/a|-+|\*+|x{3,}|<[\w -]*>|\[[\w -]*\])$/i;
 
 /** Authorization schemes whose credential is one word; any other scheme's parameters run to the end of the line. */
 const AUTH_SCHEME = /(Bearer|Basic|Token|ApiKey|Key|JWT|Digest|Negotiate|NTLM|OAuth|HOBA|Mutual|AWS4-HMAC-SHA256)[ \t]+/iy;
 const ONE_WORD_SCHEMES = /^(?:bearer|basic|token|apikey|key|jwt|negotiate|ntlm)$/i;
 
-const DIGITS_VALUE = /\+?\(?\d(?:[\d ()-]*\d)?/y;
+const DIGITS_VALUE = /(?:\+|%2[Bb])?\(?\d(?:[\d \u00a0()-]*\d)?/y;
 const FULL_NAME_VALUE = new RegExp(`${FULL_NAME}${NAME_END}`, 'y');
 const ANY_NAME_VALUE = new RegExp(`${ANY_NAME}${NAME_END}`, 'y');
 
@@ -83,11 +83,21 @@ function stickyMatchEnd(pattern: RegExp, text: string, from: number): number | u
   return pattern.test(text) ? pattern.lastIndex : undefined;
 }
 
+/** A value that starts with ten digits or more in one piece is that number: `phone=+79123456789 200` ends before the status. */
+function firstWholeNumberEnd(text: string, start: number, end: number): number {
+  let at = text.charCodeAt(start) === 0x2b ? start + 1 : text.charCodeAt(start) === 0x25 ? start + 3 : start;
+  const digitsFrom = at;
+  while (at < end && text.charCodeAt(at) >= 48 && text.charCodeAt(at) <= 57) at++;
+  return at - digitsFrom >= 10 ? at : end;
+}
+
 /** Where an unquoted value of `kind` ends; `undefined` when the value is not of that kind. */
 function unquotedEnd(text: string, start: number, kind: KeyKind, separator: string): number | undefined {
   switch (kind) {
-    case 'card': case 'passport': case 'inn': case 'snils': case 'phone':
-      return stickyMatchEnd(DIGITS_VALUE, text, start);
+    case 'card': case 'passport': case 'inn': case 'snils': case 'phone': {
+      const end = stickyMatchEnd(DIGITS_VALUE, text, start);
+      return end === undefined ? undefined : firstWholeNumberEnd(text, start, end);
+    }
     case 'personName': case 'nameCue':
       return stickyMatchEnd(ANY_NAME_VALUE, text, start);
     case 'maybeName':
@@ -111,9 +121,11 @@ function valueSpan(text: string, at: number, kind: KeyKind): Span | undefined {
   for (let gap = 0; gap < MAX_GAP && isGap(text.charCodeAt(start)); gap++) start++;
   const escaped = text.charCodeAt(start) === 0x5c && (text[start + 1] === '"' || text[start + 1] === "'");
   const quote = text[escaped ? start + 1 : start];
-  if (maskTokenAt(text, quote === '"' || quote === "'" ? start + (escaped ? 2 : 1) : start)) return undefined;
-  if (quote === '"' || quote === "'") {
-    const from = start + (escaped ? 2 : 1);
+  const quoted = quote === '"' || quote === "'";
+  const from = quoted ? start + (escaped ? 2 : 1) : start;
+  if (maskTokenAt(text, from)) return undefined;
+  if (kind === 'address' && networkAddressEnd(text, from) !== -1) return undefined;
+  if (quoted) {
     const end = closingQuote(text, from, quote, escaped);
     // A quoted `"customer":"CUST-1042"` is an id, not a name: the whole value must look like one.
     if (kind === 'maybeName' && stickyMatchEnd(FULL_NAME_VALUE, text, from) !== end) return undefined;

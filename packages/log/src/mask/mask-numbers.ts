@@ -11,8 +11,11 @@ import { MaskToken } from './tokens.js';
  * `10.0.0.15`, `2026-11-21T10:15:30`) is never a candidate.
  */
 
-const SEPARATOR = '(?:[ \\-]|[ \\-]?\\(|\\)[ \\-]?)';
-const DIGIT_RUN = new RegExp(`(?<![\\w+\\-]|\\d[.,:])(?:\\+ ?)?\\(?\\d(?:${SEPARATOR}?\\d){7,18}(?!\\w|[.,:\\-]\\d)`, 'g');
+// A no-break space is a space: form fields and `Intl.NumberFormat('ru-RU')` write them.
+const SEPARATOR = '(?:[ \\u00a0\\-]|[ \\u00a0\\-]?\\(|\\)[ \\u00a0\\-]?)';
+/** A leading plus, also percent-encoded in a query string (`?q=%2B79123456789`). */
+const PLUS = '(?:\\+ ?|%2[Bb])';
+const DIGIT_RUN = new RegExp(`(?<![\\w+\\-]|\\d[.,:])${PLUS}?\\(?\\d(?:${SEPARATOR}?\\d){7,18}(?!\\w|[.,:\\-]\\d)`, 'g');
 
 /** Fewest digits a number R22 masks can have (`+44 20 7946` style international numbers). */
 const MIN_DIGITS = 8;
@@ -53,6 +56,12 @@ interface RunLayout {
   readonly longestGroup: number;
 }
 
+/** Characters of the run's leading plus: 1 for `+`, 3 for `%2B`, 0 without one. */
+function plusLength(run: string): number {
+  const first = run.charCodeAt(0);
+  return first === 0x2b ? 1 : first === 0x25 ? 3 : 0;
+}
+
 function layoutOf(run: string): RunLayout {
   const sizes: number[] = [];
   const starts: number[] = [];
@@ -62,7 +71,7 @@ function layoutOf(run: string): RunLayout {
   let notSpaceAt = run.length;
   let longestGroup = 0;
   let start = -1;
-  for (let i = run.charCodeAt(0) === 0x2b ? 1 : 0; i <= run.length; i++) {
+  for (let i = plusLength(run); i <= run.length; i++) {
     const code = i < run.length ? run.charCodeAt(i) : 0;
     if (isDigit(code)) {
       if (start === -1) start = i;
@@ -78,7 +87,7 @@ function layoutOf(run: string): RunLayout {
     }
     if (i === run.length) break;
     if ((code === 0x28 || code === 0x29) && parenthesisAt === run.length) parenthesisAt = i;
-    if (code !== 0x20 && notSpaceAt === run.length) notSpaceAt = i;
+    if (code !== 0x20 && code !== 0xa0 && notSpaceAt === run.length) notSpaceAt = i;
   }
   return { sizes, starts, ends, digits, parenthesisAt, notSpaceAt, longestGroup };
 }
@@ -97,6 +106,15 @@ function mayClassify(digitCount: number, plus: boolean): boolean {
 }
 
 /**
+ * Most digits a phone with a plus can have: 11 for a Russian `+7` number, and no more than its
+ * first group when that is a whole number already (`+79123456789 200` is a phone and a status).
+ */
+function maxPlusDigits(layout: RunLayout): number {
+  if (layout.digits.charCodeAt(0) === 0x37) return 11;
+  return layout.sizes[0]! >= 10 ? layout.sizes[0]! : 15;
+}
+
+/**
  * The longest leading part of the run that is a number R22 masks: `8 912 345 67 89 12` is a
  * phone followed by a quantity. When no part is, scanning resumes at the run's second group,
  * so `qty 2 89123456789` still finds the phone. Every such number has a group of three digits
@@ -107,12 +125,13 @@ function maskDigitRun(match: RegExpExecArray, text: string): Decision {
   const layout = layoutOf(run);
   const { sizes, starts, ends } = layout;
   if (layout.longestGroup < 3) return match.index + starts[starts.length - 1]!;
-  const plus = run.charCodeAt(0) === 0x2b;
+  const plus = plusLength(run) > 0;
   let context: NumberKind | undefined | null = null;
   const readContext = (): NumberKind | undefined => (context === null ? (context = contextBefore(text, match.index)) : context);
   let digitCount = layout.digits.length;
+  const maxDigits = plus ? maxPlusDigits(layout) : Infinity;
   for (let count = sizes.length; count >= 1 && digitCount >= MIN_DIGITS; digitCount -= sizes[--count]!) {
-    if (!mayClassify(digitCount, plus)) continue;
+    if (!mayClassify(digitCount, plus) || digitCount > maxDigits) continue;
     const end = ends[count - 1]!;
     const kind = classifyDigitRun({
       digits: layout.digits.slice(0, digitCount),

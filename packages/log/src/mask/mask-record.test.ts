@@ -133,3 +133,39 @@ test('a __proto__ key from JSON stays a plain field', () => {
   assert.equal(Object.getPrototypeOf(masked), Object.prototype);
   assert.equal(JSON.stringify(masked), '{"__proto__":{"phone":"[PHONE]"},"message":"call [PHONE]"}');
 });
+
+test('plural, one-word and split password, token and key fields are redacted whole', () => {
+  const masked = maskRecord({
+    refreshTokens: ['c2VjcmV0LXRva2Vu'],
+    completion_tokens: 211,
+    secrets: { db: 'hunter2' },
+    apiKeys: ['9f86d081'],
+    passwords: ['a', 'b'],
+    pass_word: 'hunter2',
+    passWord: 'hunter2',
+    env: { PGPASSWORD: 'hunter2', JSESSIONID: '8F3A1C2B9D' },
+    password_hash: '$2b$10$abc',
+  });
+  assert.deepEqual(masked, {
+    refreshTokens: ['[REDACTED]'],
+    completion_tokens: 211,
+    secrets: { db: '[REDACTED]' },
+    apiKeys: ['[REDACTED]'],
+    passwords: ['[REDACTED]', '[REDACTED]'],
+    pass_word: '[REDACTED]',
+    passWord: '[REDACTED]',
+    env: { PGPASSWORD: '[REDACTED]', JSESSIONID: '[REDACTED]' },
+    password_hash: '$2b$10$abc',
+  });
+});
+
+test('Russian phone keys in the genitive and a phone in a URL query are masked', () => {
+  assert.deepEqual(maskRecord({ номер_телефона: '345-67-89', 'Номер телефона': '912-34-56', 'url.full': 'https://shop/api/customers?phone=%2B79123456789&page=2' }),
+    { номер_телефона: '[PHONE]', 'Номер телефона': '[PHONE]', 'url.full': 'https://shop/api/customers?phone=[PHONE]&page=2' });
+});
+
+test('a network address under an address key is kept', () => {
+  const record = { server: { address: '::', family: 'IPv6', port: 3000 }, upstream: { address: '10.0.0.7:5672' }, address: '127.0.0.1' };
+  assert.equal(maskRecord(record), record);
+  assert.deepEqual(maskRecord({ address: 'Казань, ул. Баумана, 12' }), { address: '[ADDRESS]' });
+});

@@ -4,7 +4,7 @@ import { countMaskFailure } from './mask-stats.js';
 import { maskText } from './mask-text.js';
 import { ANY_NAME, FULL_NAME } from './person-name.js';
 import { textToken } from './mask-key-values.js';
-import { classifyKey, type KeyKind } from './sensitive-keys.js';
+import { classifyKey, networkAddressEnd, type KeyKind } from './sensitive-keys.js';
 import { isMaskToken, MaskToken } from './tokens.js';
 
 /**
@@ -34,6 +34,7 @@ function maskKeyed(value: unknown, kind: KeyKind): unknown {
   if (value === null || value === undefined || typeof value === 'boolean' || value === '') return value;
   if (typeof value === 'string') {
     if (isMaskToken(value) || isEncryptedValue(value)) return value;
+    if (kind === 'address' && networkAddressEnd(value, 0) === value.length) return value;
     if (kind === 'maybeName') return WHOLE_FULL_NAME.test(value.trim()) ? MaskToken.name : maskText(value);
     if (kind === 'nameCue') return WHOLE_NAME.test(value.trim()) ? MaskToken.name : maskText(value);
     if (kind === 'credential') {

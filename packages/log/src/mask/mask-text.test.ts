@@ -96,3 +96,66 @@ test('maskText never throws, whatever it is given', () => {
   assert.equal(maskText(42 as unknown as string), 42);
   assert.equal(maskText('\u0000\uD800 +7 912 345 67 89 \uFFFF'), '\u0000\uD800 [PHONE] \uFFFF');
 });
+
+test('a password, token or key given as a command-line option is masked, with a space or an equals sign', () => {
+  assert.equal(maskText('spawn pg_dump --host db --password hunter2 --dbname orders'), 'spawn pg_dump --host db --password [SECRET] --dbname orders');
+  assert.equal(maskText('exec loupe run shipper --api-key=9f86d081 --verbose'), 'exec loupe run shipper --api-key=[SECRET] --verbose');
+  assert.equal(maskText("psql --password 'p@ss word' -c select"), "psql --password '[SECRET]' -c select");
+  assert.equal(maskText('rabbitmqctl add_user loupe --token abc123'), 'rabbitmqctl add_user loupe --token [SECRET]');
+  assert.equal(maskText('npm run build -- --watch --password-file /run/secrets/db'), 'npm run build -- --watch --password-file /run/secrets/db');
+  assert.equal(maskText('usage: loupe run shipper --api-key <key> --password ***'), 'usage: loupe run shipper --api-key <key> --password ***');
+});
+
+test('password keys written in one word, in two halves or in the plural are recognised', () => {
+  assert.equal(maskText('env PGPASSWORD=hunter2 MYSQLPASSWORD=x'), 'env PGPASSWORD=[SECRET] MYSQLPASSWORD=[SECRET]');
+  assert.equal(maskText('form pass_word=hunter2&passWord=hunter3'), 'form pass_word=[SECRET]&passWord=[SECRET]');
+  assert.equal(maskText('Cookie header missing, JSESSIONID=8F3A1C2B9D PHPSESSID=abc12'), 'Cookie header missing, JSESSIONID=[SECRET] PHPSESSID=[SECRET]');
+  assert.equal(maskText('password_hash=$2b$10$abc has_password=true'), 'password_hash=$2b$10$abc has_password=true');
+});
+
+test('a percent-encoded form key and a percent-encoded plus before a phone are read', () => {
+  assert.equal(maskText('POST /login body user%5Bpassword%5D=hunter2&user%5Bemail%5D=x'), 'POST /login body user%5Bpassword%5D=[SECRET]&user%5Bemail%5D=[EMAIL]');
+  assert.equal(maskText('GET /customers?phone=%2B79123456789&page=2'), 'GET /customers?phone=[PHONE]&page=2');
+  assert.equal(maskText('GET /customers/search?q=%2B79123456789 200'), 'GET /customers/search?q=[PHONE] 200');
+  assert.equal(maskText('GET /search?q=%2B1042&page=2'), 'GET /search?q=%2B1042&page=2');
+});
+
+test('a phone key in Russian, in the genitive, is recognised', () => {
+  assert.equal(maskText('Номер телефона: 912-34-56'), 'Номер телефона: [PHONE]');
+  assert.equal(maskText('нет телефона: 345-67-89, перезвонить'), 'нет телефона: [PHONE], перезвонить');
+});
+
+test('a phone written with no-break spaces is masked; a price written with them stays', () => {
+  assert.equal(maskText('call +7\u00a0912\u00a0345-67-89 now'), 'call [PHONE] now');
+  assert.equal(maskText('звонок 8\u00a0912\u00a0345\u00a067\u00a089'), 'звонок [PHONE]');
+  assert.equal(maskText('total 1\u00a0250\u00a0000,00 ₽ for 12\u00a0500\u00a0000 polygons'), 'total 1\u00a0250\u00a0000,00 ₽ for 12\u00a0500\u00a0000 polygons');
+});
+
+test('a street named before an abbreviated type is part of the address', () => {
+  assert.equal(maskText('доставка по адресу г. Санкт-Петербург, Невский пр., д. 28, кв. 5'), 'доставка по адресу [ADDRESS]');
+  assert.equal(maskText('доставка на Ленинский просп., 12 завтра'), 'доставка на [ADDRESS] завтра');
+});
+
+test('a Unix time in seconds is not an INN unless a keyword says so', () => {
+  // Each of these passes the INN check digit, as one in ten 10-digit numbers does.
+  for (const seconds of ['1732184132', '1732184140', '1800000001']) {
+    assert.equal(maskText(`token exp ${seconds} checked`), `token exp ${seconds} checked`, seconds);
+  }
+  assert.equal(maskText('ИНН 1732184132'), 'ИНН [INN]');
+  assert.equal(maskText('supplier 1655000010 added'), 'supplier [INN] added');
+});
+
+test('a phone with a plus does not swallow the number after it', () => {
+  assert.equal(maskText('GET /customers?phone=+79123456789 200 12ms'), 'GET /customers?phone=[PHONE] 200 12ms');
+  assert.equal(maskText('call +7 912 345 67 89 12 pcs'), 'call [PHONE] 12 pcs');
+  assert.equal(maskText('sms to +447946095812 200 queued'), 'sms to [PHONE] 200 queued');
+  assert.equal(maskText('call +44 20 7946 0958 now'), 'call [PHONE] now');
+});
+
+test('an IP address or host and port after an address key is not a postal address', () => {
+  assert.equal(maskText('IP-адрес: 10.0.0.15, порт 5432'), 'IP-адрес: 10.0.0.15, порт 5432');
+  assert.equal(maskText('remote address: 192.168.10.24:51234 closed'), 'remote address: 192.168.10.24:51234 closed');
+  assert.equal(maskText('Server address: [::1]:8080'), 'Server address: [::1]:8080');
+  assert.equal(maskText('address=db.internal:5432'), 'address=db.internal:5432');
+  assert.equal(maskText('адрес: Казань, ул. Баумана, 12'), 'адрес: [ADDRESS]');
+});

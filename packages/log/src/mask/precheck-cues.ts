@@ -20,7 +20,10 @@ function anyCase(word: string): string {
  * mask-numbers.ts needs eight digits or more. The character before must not be a word
  * character, a dash or a plus, so `ORD-2026-000123`, a UUID or a trace id never start one.
  */
-const NUMBER = `[\\d()+]${'[\\d ()\\-+]'.repeat(7)}`;
+const NUMBER = `[\\d()+]${'[\\d \\u00a0()\\-+]'.repeat(7)}`;
+
+/** A command-line option (`--password hunter2`): `maskCredentials` reads its name and value. */
+const OPTION = '--[A-Za-z]';
 
 /**
  * Words `maskCredentials` reads a value after (`Bearer x`, `secret 9f86…`, `cvv 123`), in any
@@ -49,7 +52,7 @@ export interface CueScan {
 /** The cues every rule but the e-mail, key-value, Cyrillic and passport ones needs, each after a character of `boundary`. */
 function cueScan(boundary: string): CueScan {
   const source = (cues: readonly string[]) => new RegExp(`${boundary}(?:${cues.join('|')})`, 'g');
-  const cues = [NUMBER, ...CREDENTIAL_WORDS, ...KEY_PREFIXES];
+  const cues = [NUMBER, OPTION, ...CREDENTIAL_WORDS, ...KEY_PREFIXES];
   return { withCapitals: source([...cues, NAME_OR_STREET]), withoutCapitals: source(cues) };
 }
 
@@ -66,16 +69,19 @@ export const CUES_AFTER_NON_LETTERS = cueScan('[^\\w+\\-Ѐ-ӿ]');
 export const CYRILLIC_BEFORE_LATIN = /[Ѐ-ӿ][\d()+A-Za-z]/;
 
 /** The same cues at the very start of the text, where no character precedes them. */
-export const CUES_AT_START = new RegExp([NUMBER, ...CREDENTIAL_WORDS, ...KEY_PREFIXES].join('|'), 'y');
+export const CUES_AT_START = new RegExp([NUMBER, OPTION, ...CREDENTIAL_WORDS, ...KEY_PREFIXES].join('|'), 'y');
 
 /**
  * The cue scan takes no plus for a boundary, so that a number's own plus (`+7 912…`) is read as
  * part of it; a credential word or a key prefix right after one (`+token abc…`) is found here.
  */
-export const CUES_AFTER_PLUS = new RegExp(`\\+(?:${[...CREDENTIAL_WORDS, ...KEY_PREFIXES].join('|')})`);
+export const CUES_AFTER_PLUS = new RegExp(`\\+(?:${[OPTION, ...CREDENTIAL_WORDS, ...KEY_PREFIXES].join('|')})`);
 
 /** What `maskNames` and `maskAddresses` look for in English before running their rules: a title, a street type. */
 export const ENGLISH_NAME_OR_STREET = new RegExp(`${ENGLISH_NAME_HINT}|${ENGLISH_ADDRESS_HINT}`);
+
+/** Percent-encoded in a query string: an `@` (`ivan%40mail.ru`), a plus before a phone (`?q=%2B79123456789`). */
+export const PERCENT_ENCODED = /%(?:40|2[Bb]\d)/;
 
 /** The passport keyword, which `maskSplitPassports` looks for anywhere. */
 export const LATIN_PASSPORT = /[Pp]assport|PASSPORT/;

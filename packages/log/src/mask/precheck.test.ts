@@ -61,3 +61,12 @@ test('keys that end in a digit are read: a card security code or an address line
   assert.equal(maskText('address_line1=221B'), 'address_line1=[ADDRESS]');
   assert.equal(maskText('sha256=9f86d081 at 14:00'), 'sha256=9f86d081 at 14:00');
 });
+
+test('a command-line option and a percent-encoded plus are found wherever they stand', () => {
+  assert.equal(maskText('--password hunter2'), '--password [SECRET]');
+  assert.equal(maskText('args:+--token abc123'), 'args:+--token [SECRET]');
+  assert.equal(maskText('запуск --password hunter2'), 'запуск --password [SECRET]');
+  assert.equal(maskText('запуск--password hunter2'), 'запуск--password hunter2');
+  assert.equal(maskText('телефон%2B79123456789'), 'телефон[PHONE]');
+  assert.equal(mayContainPersonalData('progress 50% done, 20% left'), false);
+});

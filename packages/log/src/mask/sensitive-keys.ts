@@ -26,9 +26,12 @@ export type KeyKind =
 
 const kinds: ReadonlyArray<readonly [KeyKind, string]> = [
   ['secret', `(?:${[
-    'password', 'passwd', 'passphrase', 'pass', 'pwd', 'secret', 'client_?secret', 'token',
-    '(?:api|private|secret|access|signing|encryption|master|license|client)_?key',
-    'session_?(?:id|token|key)', 'credentials?', 'cvv2?', 'cvc2?', 'pin', 'pin_?code', 'otp',
+    // `PGPASSWORD`, `MYSQLPASSWORD`: environment names glue the owner to the word.
+    '[a-z]*pass_?words?', '[a-z]*passwd', 'passphrase', 'pass', 'pwd', 'secrets?', 'client_?secret', 'token',
+    // A bare `tokens` is as often a count (`completion_tokens=211`) as a list of them.
+    '(?:access|refresh|auth|bearer|device|push|api|session)_?tokens',
+    '(?:api|private|secret|access|signing|encryption|master|license|client)_?keys?',
+    'session_?(?:id|token|key)', '(?:j|php)sess(?:ion)?id', 'connect_sid', 'credentials?', 'cvv2?', 'cvc2?', 'pin', 'pin_?code', 'otp',
     'пароль', 'токен', 'секрет', 'ключ', 'api_ключ', 'пин', 'пин_код',
   ].join('|')})(?:_(?:confirmation|confirm|repeat|again|new|old|plain|plaintext|clear))?`],
   ['credential', 'authorization|proxy_authorization'],
@@ -37,7 +40,7 @@ const kinds: ReadonlyArray<readonly [KeyKind, string]> = [
   ['passport', 'passport|passport_?(?:number|no|num|series)|паспорт|серия_паспорта|номер_паспорта'],
   ['inn', 'inn|tax_?id|taxpayer_?id|инн'],
   ['snils', 'snils|снилс'],
-  ['phone', 'phones?|phone_?(?:number|no|num)|mobile|mobile_phone|msisdn|tel|telephone|телефон|тел|моб|мобильный'],
+  ['phone', 'phones?|phone_?(?:number|no|num)|mobile|mobile_phone|msisdn|tel|telephone|телефон[аы]?|тел|моб|мобильный'],
   ['email', 'emails?|e_mail|email_?address|почта|эл_почта|электронная_почта'],
   ['address', 'address(?:es)?|street|street_address|address_?line_?\\d?|(?:postal|home|shipping|billing|delivery)_?address|адрес|адрес_доставки'],
   ['personName', [
@@ -54,6 +57,18 @@ const KEY_KIND = new RegExp(`(?:^|_)(?:${kinds.map(([kind, words]) => `(?<${kind
 
 /** ECS network fields named `*.address` hold IPs and host names, not postal addresses. */
 const NETWORK_PARENTS = /(?:^|_)(?:client|server|source|destination|host|observer|network|url|ip|mac|remote|local|bind|listen|peer|socket|proxy|broker|upstream)_(?:address(?:es)?)$/;
+
+/** An IPv4 or IPv6 address, or a host with a port, maybe with a port: what a network `address` holds. */
+const NETWORK_ADDRESS = /(?:\d{1,3}(?:\.\d{1,3}){3}|\[[\dA-Fa-f:.]{2,45}\]|[\dA-Fa-f]{0,4}(?::[\dA-Fa-f]{0,4}){2,7}|localhost|[a-z\d-]{1,63}(?:\.[a-z\d-]{1,63}){1,8}(?=:\d))(?::\d{1,5})?(?![\w.:-])/y;
+
+/**
+ * The end of the network address that starts `text` at `from`, or -1: `IP-адрес: 10.0.0.15`,
+ * `remote address: [::1]:8080` and `{ address: '::', port: 3000 }` name no postal address.
+ */
+export function networkAddressEnd(text: string, from: number): number {
+  NETWORK_ADDRESS.lastIndex = from;
+  return NETWORK_ADDRESS.test(text) ? NETWORK_ADDRESS.lastIndex : -1;
+}
 
 /** Parents under which `name` is a person's name (`customer.name`), or may be one (`user.name` is a login in ECS). */
 const PERSON_PARENTS = /^(?:customer|client|recipient|buyer|contact|cardholder|person|employee|клиент|покупатель|получатель)$/;
