@@ -40,6 +40,9 @@ test('R28 times and cursors beyond what a date can hold answer 400, not 500', ()
   const cases: Array<[string, string]> = [
     ['/api/search?to=99999999999999999999', 'SEARCH_BAD_TIME'],
     ['/api/search?from=now-99999999999d', 'SEARCH_BAD_TIME'],
+    // Date.parse's leniency: "1" would be the year 2001, "May 3" a day in 2001.
+    ['/api/search?from=1', 'SEARCH_BAD_TIME'],
+    ['/api/search?from=May%203', 'SEARCH_BAD_TIME'],
     ['/api/histogram?to=99999999999999999999', 'SEARCH_BAD_TIME'],
     ['/api/top-values?field=service.name&from=99999999999d', 'SEARCH_BAD_TIME'],
     [`/api/search?after=${cursor([1e300, 'x'])}`, 'SEARCH_BAD_CURSOR'],

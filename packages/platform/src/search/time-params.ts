@@ -2,6 +2,7 @@ import { LoupeError } from '@loupe/schema';
 
 const UNITS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 const relative = /^(?:now-)?(\d+)([smhdw])$/;
+const isoTime = /^\d{4}(?:-\d{2}(?:-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?)?)?$/i;
 
 /** 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z: the instants a search range, a cursor and the store can hold. */
 const MIN_TIME_MS = -62_135_596_800_000;
@@ -32,6 +33,8 @@ function readTime(text: string, now: number): number | undefined {
   const match = relative.exec(text);
   if (match) return now - Number(match[1]) * UNITS[match[2]!]!;
   if (/^\d{10,}$/.test(text)) return Number(text);
+  // ISO 8601 only: Date.parse also reads "1" as the year 2001 and "May 3" as a date in 2001.
+  if (!isoTime.test(text)) return undefined;
   const parsed = Date.parse(text);
   return Number.isFinite(parsed) ? parsed : undefined;
 }
