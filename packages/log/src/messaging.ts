@@ -43,6 +43,9 @@ export interface ConsumedMessage extends MessageDescription {
   /** The message's headers, where the producer's `traceparent` travels. */
   headers?: Record<string, unknown>;
   queue?: string;
+  /** This delivery (from 1) and the deliveries the queue allows, for the R13 line when it fails. */
+  attempt?: number;
+  maxAttempts?: number;
 }
 
 /**
@@ -60,7 +63,10 @@ export async function consumeWithLog(log: Logger, message: ConsumedMessage, hand
       return outcome;
     } catch (error) {
       const failure = describeFailure(error);
-      log.messageFailed({ ...base, operation: 'consume', errorCode: failure.errorCode ?? 'CONSUME_FAILED', errorMessage: failure.errorMessage });
+      const attempts = message.attempt === undefined ? {} : {
+        attempt: message.attempt, ...(message.maxAttempts !== undefined && { attemptsLeft: Math.max(0, message.maxAttempts - message.attempt) }),
+      };
+      log.messageFailed({ ...base, operation: 'consume', errorCode: failure.errorCode ?? 'CONSUME_FAILED', errorMessage: failure.errorMessage, ...attempts });
       return 'retry';
     }
   });

@@ -195,6 +195,9 @@ export const eventCatalogue = {
       routingKey: optional(F.messageRoutingKey, 'string'),
       errorCode: required(F.errorCode, 'string'),
       errorMessage: required(F.errorMessage, 'string'),
+      /** A consumed message's delivery, and the deliveries left before it is dead-lettered. */
+      attempt: optional(F.callAttempt, 'number'),
+      attemptsLeft: optional(F.callAttemptsLeft, 'number'),
     },
   },
   dbQueryExecuted: {

@@ -23,7 +23,10 @@ export async function runHandler(
   policy: DeliveryPolicy,
 ): Promise<Verdict> {
   let failure: unknown;
-  const described = { messageId: message.id, routingKey: message.routingKey, orderId: message.orderId, headers: message.headers, queue, payload: message.body };
+  const described = {
+    messageId: message.id, routingKey: message.routingKey, orderId: message.orderId, headers: message.headers, queue, payload: message.body,
+    attempt: message.attempt, maxAttempts: policy.maxAttempts,
+  };
   const outcome = await consumeWithLog(log, described, async () => {
     try {
       await handler(message);

@@ -97,6 +97,7 @@ for (const backend of queueBackends) {
       const failed = ctx.lines.events('message-failed');
       assert.equal(failed.length, 3, 'each failed attempt is an R13 line');
       assert.equal(failed[0]?.['error.message'], 'model file is corrupt');
+      assert.deepEqual(failed.map((line) => [line['call.attempt'], line['call.attempts_left']]), [[1, 2], [2, 1], [3, 0]], 'each R13 line says which delivery failed and how many are left');
       const deadLettered = ctx.lines.events('message-dead-lettered');
       assert.equal(deadLettered.length, 1);
       assert.equal(deadLettered[0]?.['log.level'], 'warn');
