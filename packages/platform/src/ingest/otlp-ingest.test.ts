@@ -5,7 +5,9 @@ import { BatchLogRecordProcessor, LoggerProvider, type LogRecordExporter } from 
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { OTLPLogExporter as OtlpJsonLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { OTLPLogExporter as OtlpProtobufLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
-import { startTestPlatform } from '../platform.fixture.js';
+import { ProtobufLogsSerializer } from '@opentelemetry/otlp-transformer';
+import { startTestPlatform, type TestPlatform } from '../platform.fixture.js';
+import { anyString, attribute, body, request as protobufRequest, severity } from './otlp/otlp-protobuf.fixture.js';
 
 async function exportTo(exporter: LogRecordExporter, service: string, orderId: string): Promise<void> {
   const provider = new LoggerProvider({
@@ -49,6 +51,102 @@ test('R24 a broken OTLP body gets 400 with the reason, a wrong content type 415'
     assert.equal(((await broken.json()) as { error: { code: string } }).error.code, 'OTLP_DECODE');
     const wrongType = await fetch(`${platform.url}/v1/logs`, { method: 'POST', body: 'x', headers: { 'content-type': 'text/plain' } });
     assert.equal(wrongType.status, 415);
+  } finally {
+    await platform.close();
+  }
+});
+
+async function searchEvents(platform: TestPlatform, query: string): Promise<Record<string, unknown>[]> {
+  const response = await fetch(`${platform.url}/api/search?q=${encodeURIComponent(query)}&from=1h`);
+  return ((await response.json()) as { events: Record<string, unknown>[] }).events;
+}
+
+async function postLogs(platform: TestPlatform, body: string | Uint8Array, contentType: string): Promise<Response> {
+  return fetch(`${platform.url}/v1/logs`, { method: 'POST', body, headers: { 'content-type': contentType } });
+}
+
+test('R24 an OTLP LogRecord with neither timeUnixNano nor observedTimeUnixNano (0: unknown) is stored, stamped on arrival', async () => {
+  const platform = await startTestPlatform();
+  try {
+    const before = new Date().toISOString();
+    const json = await postLogs(platform, JSON.stringify({
+      resourceLogs: [{
+        resource: { attributes: [{ key: 'service.name', value: { stringValue: 'clockless-json' } }] },
+        scopeLogs: [{ logRecords: [{ timeUnixNano: '0', severityNumber: 9, body: { stringValue: 'Heartbeat from line 3' } }] }],
+      }],
+    }), 'application/json');
+    assert.equal(json.status, 200);
+    assert.deepEqual(await json.json(), {});
+    const protobuf = await postLogs(platform, protobufRequest('clockless-proto', [...severity(17, 'ERROR'), ...body(anyString('Spindle stalled on line 3'))]), 'application/x-protobuf');
+    assert.equal(protobuf.status, 200);
+    assert.equal(protobuf.headers.get('content-type'), 'application/x-protobuf');
+    assert.deepEqual(ProtobufLogsSerializer.deserializeResponse(new Uint8Array(await protobuf.arrayBuffer())), {});
+    const after = new Date().toISOString();
+
+    for (const [service, message, level] of [['clockless-json', 'Heartbeat from line 3', 'info'], ['clockless-proto', 'Spindle stalled on line 3', 'error']]) {
+      const events = await searchEvents(platform, `service.name:${service}`);
+      assert.equal(events.length, 1, service);
+      assert.equal(events[0]!.message, message);
+      assert.equal(events[0]!['log.level'], level);
+      assert.equal(events[0]!['otel.time_unix_nano'], undefined);
+      const stamped = String(events[0]!['@timestamp']);
+      assert.ok(stamped >= before && stamped <= after, `${service} stamped ${stamped}, on arrival between ${before} and ${after}`);
+    }
+  } finally {
+    await platform.close();
+  }
+});
+
+test('R24 OTLP/JSON written with proto field names and a SeverityNumber name is stored as its lowerCamelCase form is', async () => {
+  const platform = await startTestPlatform();
+  try {
+    const response = await postLogs(platform, JSON.stringify({
+      resource_logs: [{
+        resource: { attributes: [{ key: 'service.name', value: { string_value: 'proto-names' } }, { key: 'process.pid', value: { int_value: '4242' } }] },
+        scope_logs: [{
+          scope: { name: 'quality-gate' },
+          log_records: [{
+            time_unix_nano: '1795256130123456789', observed_time_unix_nano: '1795256130124000000',
+            severity_number: 'SEVERITY_NUMBER_ERROR', severity_text: 'Failure',
+            trace_id: '4bf92f3577b34da6a3ce929d0e0e4736', span_id: '00f067aa0ba902b7', event_name: 'quality.check_failed',
+            body: { string_value: 'Tolerance check failed for ORD-5151' },
+            attributes: [{ key: 'order.id', value: { string_value: 'ORD-5151' } }],
+          }],
+        }],
+      }],
+    }), 'application/json');
+    assert.equal(response.status, 200);
+    assert.deepEqual(await response.json(), {});
+    const found = await fetch(`${platform.url}/api/search?q=${encodeURIComponent('order.id:ORD-5151')}&from=2026-11-21T00:00:00Z&to=2026-11-22T00:00:00Z`);
+    const [event, ...others] = ((await found.json()) as { events: Record<string, unknown>[] }).events;
+    assert.equal(others.length, 0);
+    assert.equal(event?.['@timestamp'], '2026-11-21T10:15:30.123Z');
+    assert.equal(event?.['otel.time_unix_nano'], '1795256130123456789');
+    assert.equal(event?.['log.level'], 'error');
+    assert.equal(event?.message, 'Tolerance check failed for ORD-5151');
+    assert.equal(event?.['service.name'], 'proto-names');
+    assert.equal(event?.['process.pid'], 4242);
+    assert.equal(event?.['trace.id'], '4bf92f3577b34da6a3ce929d0e0e4736');
+    assert.equal(event?.['span.id'], '00f067aa0ba902b7');
+    assert.equal(event?.['event.name'], 'quality.check_failed');
+  } finally {
+    await platform.close();
+  }
+});
+
+test('R24 the OTel attribute client.address holding an IP also fills ECS client.ip, as the data model appendix maps them', async () => {
+  const platform = await startTestPlatform();
+  try {
+    const response = await postLogs(platform, protobufRequest('shop-api',
+      [...severity(9), ...attribute('client.address', anyString('203.0.113.7')), ...body(anyString('Order ORD-5152 placed'))],
+      [...severity(9), ...attribute('client.address', anyString('gateway.internal')), ...body(anyString('Order ORD-5153 placed'))],
+    ), 'application/x-protobuf');
+    assert.equal(response.status, 200);
+    const byIp = await searchEvents(platform, 'client.ip:203.0.113.7');
+    assert.deepEqual(byIp.map((event) => [event.message, event['client.address']]), [['Order ORD-5152 placed', '203.0.113.7']]);
+    const [byName] = await searchEvents(platform, 'message:"Order ORD-5153 placed"');
+    assert.equal(byName?.['client.address'], 'gateway.internal');
+    assert.equal(byName?.['client.ip'], undefined);
   } finally {
     await platform.close();
   }

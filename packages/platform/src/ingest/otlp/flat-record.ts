@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { F, isLogLevel } from '@loupe/schema';
 
 /** One decoded LogRecord: a flat object with dotted keys, ECS names where ECS has one. */
@@ -24,6 +25,7 @@ export const OtlpField = {
   timeUnixNano: 'otel.time_unix_nano',
   eventName: 'event.name',
   observedTime: 'event.created',
+  clientAddress: 'client.address',
 } as const;
 
 const LEVEL_BY_SEVERITY = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
@@ -88,12 +90,12 @@ export function completeRecord(record: FlatRecord, fields: LogRecordFields): str
   if (fields.problem !== '') return fields.problem;
   const hasTime = fields.timeMilliseconds >= 0;
   const hasObservedTime = fields.observedMilliseconds >= 0;
-  if (!hasTime && !hasObservedTime) return 'the LogRecord has neither timeUnixNano nor observedTimeUnixNano';
 
   const body = fields.body;
   if (isKeyValueMap(body)) copySchemaFields(record, '', body);
   if (body !== undefined && body !== null) record[F.message] = typeof body === 'string' ? body : messageOf(body);
-  record[F.timestamp] = timestampFormat.format(hasTime ? fields.timeMilliseconds : fields.observedMilliseconds);
+  // OTLP's 0 means "unknown", not a bad record: with neither time the pipeline stamps it on arrival, as any timeless line.
+  if (hasTime || hasObservedTime) record[F.timestamp] = timestampFormat.format(hasTime ? fields.timeMilliseconds : fields.observedMilliseconds);
   if (hasTime) record[OtlpField.timeUnixNano] = nanosString(fields.timeMilliseconds, fields.timeSubMillisecondNanos);
   if (hasObservedTime) record[OtlpField.observedTime] = observedTimeFormat.format(fields.observedMilliseconds);
   const level = levelOf(fields.severityText, fields.severityNumber);
@@ -101,6 +103,9 @@ export function completeRecord(record: FlatRecord, fields: LogRecordFields): str
   if (fields.traceId !== '') record[F.traceId] = fields.traceId;
   if (fields.spanId !== '') record[F.spanId] = fields.spanId;
   if (fields.eventName !== '') record[OtlpField.eventName] = fields.eventName;
+  // The data model appendix maps ECS client.ip to OTel's client.address, which may also hold a host name.
+  const clientAddress = record[OtlpField.clientAddress];
+  if (typeof clientAddress === 'string' && record[F.clientIp] === undefined && isIP(clientAddress) !== 0) record[F.clientIp] = clientAddress;
   return '';
 }
 

@@ -40,7 +40,7 @@ test('a JSON body of the wrong shape above the LogRecords is refused with its JS
   );
 });
 
-test('a LogRecord of the wrong shape is rejected with its index and JSON path, and the others are kept', () => {
+test('a LogRecord of the wrong shape is rejected with its index and JSON path, and the others are kept, one with no time too', () => {
   const result = decode(request(
     { timeUnixNano: time, body: { stringValue: 'kept' } },
     { timeUnixNano: time, traceId: 'xyz' },
@@ -53,13 +53,12 @@ test('a LogRecord of the wrong shape is rejected with its index and JSON path, a
   ));
   const at = 'resourceLogs[0].scopeLogs[0].logRecords';
   assert.deepEqual(result, {
-    records: [{ ...base, message: 'kept' }],
+    records: [{ ...base, message: 'kept' }, { 'service.name': 'mes-api', 'otel.scope.name': '@loupe/mes-api', message: 'no time' }],
     rejected: [
       { index: 1, reason: `${at}[1].traceId: expected 32 hex digits, got "xyz"` },
       { index: 2, reason: `${at}[2]: expected a LogRecord object, got 42` },
       { index: 3, reason: `${at}[3].attributes[0].value.kvlistValue.values[1].value.arrayValue.values[0].boolValue: expected a boolean, got "yes"` },
       { index: 4, reason: `${at}[4].timeUnixNano: expected nanoseconds since 1970 as a decimal string or a number, got "yesterday"` },
-      { index: 5, reason: 'the LogRecord has neither timeUnixNano nor observedTimeUnixNano' },
       { index: 6, reason: `${at}[6].attributes[0].key: expected a non-empty string, got ""` },
       { index: 7, reason: `${at}[7].attributes[0].value.intValue: expected a 64-bit integer as a number or a decimal string, got "9223372036854775808"` },
     ],

@@ -3,6 +3,7 @@ import {
   LogRecordFields, MAX_NESTING_DEPTH, OtlpField, completeRecord, copyFields, doubleValue, setAttribute, setField,
   type FlatRecord, type OtlpDecodeResult,
 } from './flat-record.js';
+import { camelCaseAnyValue, member, severityNumberOf } from './json-names.js';
 
 type JsonObject = Record<string, unknown>;
 
@@ -24,8 +25,9 @@ const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
 /**
- * Decodes an ExportLogsServiceRequest in OTLP/JSON (lowerCamelCase names, ids as hex,
- * 64-bit integers as strings or numbers); see `decodeOtlpLogs`. Unknown fields are
+ * Decodes an ExportLogsServiceRequest in OTLP/JSON (lowerCamelCase names or proto field names,
+ * ids as hex, 64-bit integers as strings or numbers, enums as integers or names); see
+ * `decodeOtlpLogs`. Unknown fields are
  * ignored, as the OTLP specification requires of receivers.
  */
 export function decodeJsonLogs(text: string): OtlpDecodeResult {
@@ -117,14 +119,15 @@ function scopeOf(value: unknown, resource: FlatRecord): { base: FlatRecord; logR
 function logRecordInto(record: FlatRecord, item: JsonObject, fields: LogRecordFields): void {
   fields.reset();
   attributesInto(record, item);
-  const time = item.timeUnixNano;
+  const time = member(item, 'timeUnixNano');
   if (time !== undefined && time !== null) unixNanos(time, 'timeUnixNano', fields, false);
-  const observed = item.observedTimeUnixNano;
+  const observed = member(item, 'observedTimeUnixNano');
   if (observed !== undefined && observed !== null) unixNanos(observed, 'observedTimeUnixNano', fields, true);
-  const severityNumber = item.severityNumber;
+  const severityNumber = member(item, 'severityNumber');
   if (severityNumber !== undefined && severityNumber !== null) {
-    if (!Number.isInteger(severityNumber)) throw new ShapeError('.severityNumber', `expected an integer, got ${describe(severityNumber)}`);
-    fields.severityNumber = severityNumber as number;
+    const number = typeof severityNumber === 'string' ? severityNumberOf(severityNumber) : severityNumber;
+    if (!Number.isInteger(number)) throw new ShapeError('.severityNumber', `expected an integer or a SeverityNumber name, got ${describe(severityNumber)}`);
+    fields.severityNumber = number as number;
   }
   fields.severityText = optionalString(item, 'severityText');
   if (item.body !== undefined) {
@@ -180,7 +183,8 @@ function anyValue(value: unknown, depth: number): unknown {
   if (item.bytesValue != null) return typed(item.bytesValue, 'string', 'bytesValue');
   if (item.arrayValue != null) return arrayValue(item.arrayValue, depth);
   if (item.kvlistValue != null) return kvlistValue(item.kvlistValue, depth);
-  return null;
+  const camelCase = camelCaseAnyValue(item);
+  return camelCase === undefined ? null : anyValue(camelCase, depth);
 }
 
 function arrayValue(value: unknown, depth: number): unknown[] {
@@ -257,7 +261,7 @@ function unixNanos(value: unknown, name: string, fields: LogRecordFields, observ
 
 /** A trace or span id: hex as OTLP/JSON encodes it (not base64), lower-cased; '' when absent or all zeros. */
 function hexId(item: JsonObject, name: string, length: number): string {
-  const value = item[name];
+  const value = member(item, name);
   if (value === undefined || value === null || value === '') return '';
   if (typeof value !== 'string' || value.length !== length * 2 || !HEX_ID.test(value)) {
     throw new ShapeError(`.${name}`, `expected ${length * 2} hex digits, got ${describe(value)}`);
@@ -267,7 +271,7 @@ function hexId(item: JsonObject, name: string, length: number): string {
 }
 
 function optionalString(item: JsonObject, name: string): string {
-  const value = item[name];
+  const value = member(item, name);
   if (value === undefined || value === null) return '';
   if (typeof value !== 'string') throw new ShapeError(`.${name}`, `expected a string, got ${describe(value)}`);
   return value;
@@ -280,7 +284,7 @@ function objectOf(value: unknown, expected: string, path = ''): JsonObject {
 
 /** A repeated field: absent or null is the empty list, as in proto3 JSON. */
 function listOf(item: JsonObject, name: string, path = ''): unknown[] {
-  const value = item[name];
+  const value = member(item, name);
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) throw new ShapeError(`${path}.${name}`, `expected an array, got ${describe(value)}`);
   return value;

@@ -87,7 +87,7 @@ test('log.level is the severity text when it names a level, else the severity nu
   assert.deepEqual(levels, ['warn', 'fatal', 'notice', 'error', 'trace', undefined]);
 });
 
-test('a record with a malformed trace id or no time is rejected by index and the others are kept', () => {
+test('a record with a malformed trace id or an empty key is rejected by index and the others are kept, one with no time too', () => {
   const result = decode(request('mes-api',
     [...time(at), ...body(anyString('first'))],
     [...time(at), ...traceId('4bf92f3577'), ...body(anyString('short trace id'))],
@@ -98,11 +98,11 @@ test('a record with a malformed trace id or no time is rejected by index and the
   assert.deepEqual(result, {
     records: [
       { 'service.name': 'mes-api', ...stamped, message: 'first' },
+      { 'service.name': 'mes-api', message: 'no time at all' },
       { 'service.name': 'mes-api', '@timestamp': '2026-11-21T10:15:30.123Z', 'event.created': '2026-11-21T10:15:30.123Z', message: 'observed only' },
     ],
     rejected: [
       { index: 1, reason: 'LogRecord.trace_id is 5 bytes, expected 16' },
-      { index: 2, reason: 'the LogRecord has neither timeUnixNano nor observedTimeUnixNano' },
       { index: 3, reason: 'LogRecord.attributes has an attribute with an empty key' },
     ],
   });

@@ -9,10 +9,13 @@
  *   A kvlist body also lends the record its keys that are Loupe schema fields (`order.id`…).
  * - `@timestamp`: ISO 8601 to the millisecond from timeUnixNano, else observedTimeUnixNano;
  *   `otel.time_unix_nano` keeps timeUnixNano exactly as a decimal string; `event.created` is
- *   the observed time (ECS: when the event was first read). A record with neither is rejected.
+ *   the observed time (ECS: when the event was first read). With neither (0 is "unknown" in OTLP),
+ *   `@timestamp` is left out and the pipeline stamps the record on arrival.
  * - `log.level`: severityText lower-cased when it names a Loupe level, else from
  *   severityNumber (1–4 trace … 21–24 fatal), else severityText lower-cased.
  * - `trace.id` / `span.id`: lower-case hex, absent when empty or all zeros; `event.name`.
+ * - `client.ip`: the `client.address` attribute too when it is an IP address (ECS mapping of the
+ *   OTel logs data model appendix).
  * - int64 values: a number when exact in a double, else a decimal string; bytes as base64;
  *   NaN and ±Infinity as their names; an empty AnyValue as null. `event.dataset` is left
  *   to the pipeline.

@@ -24,11 +24,12 @@ test('a partial success reports the rejected count and message, and the OpenTele
 });
 
 test('summarizeRejections names the first rejections and counts the rest', () => {
-  const { rejected } = decodeOtlpLogs('{"resourceLogs":[{"scopeLogs":[{"logRecords":[{},{},{},{},{"timeUnixNano":"1"}]}]}]}', 'json');
+  const { rejected } = decodeOtlpLogs('{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"traceId":"a"},{"traceId":"b"},{"traceId":"c"},{"traceId":"d"},{}]}]}]}', 'json');
+  const at = 'resourceLogs[0].scopeLogs[0].logRecords';
   assert.equal(
     summarizeRejections(rejected),
-    '4 log records were rejected (log record 0: the LogRecord has neither timeUnixNano nor observedTimeUnixNano; ' +
-      'log record 1: the LogRecord has neither timeUnixNano nor observedTimeUnixNano; ' +
-      'log record 2: the LogRecord has neither timeUnixNano nor observedTimeUnixNano; and 1 more)',
+    `4 log records were rejected (log record 0: ${at}[0].traceId: expected 32 hex digits, got "a"; ` +
+      `log record 1: ${at}[1].traceId: expected 32 hex digits, got "b"; ` +
+      `log record 2: ${at}[2].traceId: expected 32 hex digits, got "c"; and 1 more)`,
   );
 });
