@@ -159,6 +159,9 @@ test('R24 gzip bodies are accepted; oversized bodies get 413, overload 429, noth
     const overloaded = await fetch(`${platform.url}/_bulk`, { method: 'POST', body: 'x'.repeat(200_000), headers: { 'content-type': 'application/x-ndjson' } });
     assert.equal(overloaded.status, 429);
     assert.equal(overloaded.headers.get('retry-after'), '1');
+    // Beats, Logstash, Vector and Fluent Bit retry a 429; the Elasticsearch clients name the error by its type.
+    const rejection = (await overloaded.json()) as { error: { code: string; type: string; reason: string } };
+    assert.deepEqual([rejection.error.code, rejection.error.type], ['INGEST_OVERLOADED', 'es_rejected_execution_exception']);
     const bomb = await fetch(`${platform.url}/_bulk`, { method: 'POST', body: gzipSync(Buffer.alloc(5_000_000, 32)), headers: { 'content-type': 'application/x-ndjson', 'content-encoding': 'gzip' } });
     assert.equal(bomb.status, 413);
     assert.equal(((await bomb.json()) as { error: { code: string } }).error.code, 'INGEST_BODY_TOO_LARGE');
