@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { frameworkErrorOptions, loupeFastifyPlugin, type Logger } from '@loupe/log';
+import { clusterUuidIn } from './cluster-uuid.js';
 import type { PlatformConfig } from './config.js';
 import { elasticsearchCompat } from './ingest/elasticsearch-compat.js';
 import { ingestRoutes } from './ingest/ingest-routes.js';
@@ -27,8 +28,8 @@ export async function buildPlatformApp({ config, log, store }: PlatformDeps): Pr
   app.addHook('onSend', async (_request, reply) => {
     reply.header('x-elastic-product', 'Elasticsearch');
   });
-  await app.register(elasticsearchCompat);
-  await app.register(ingestRoutes, { store, ingestor, limits: config.limits });
+  await app.register(elasticsearchCompat, { log, clusterUuid: clusterUuidIn(config.dataDir) });
+  await app.register(ingestRoutes, { store, ingestor, limits: config.limits, log });
   await app.register(searchRoutes, { store });
   return app;
 }

@@ -1,4 +1,5 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from '@loupe/log';
 import { LoupeError, utf8Text } from '@loupe/schema';
 import type { LogStore } from '../store/log-store.js';
 import { bulkResponseBody } from './bulk/bulk-response.js';
@@ -14,15 +15,20 @@ export interface IngestRoutesOptions {
   store: LogStore;
   ingestor: Ingestor;
   limits: IngestLimits;
+  /** Where a batch the store could not take is logged with its cause. */
+  log?: Logger;
 }
 
 /** Elasticsearch `_bulk`, OTLP/HTTP logs and plain NDJSON (R24), with body limits and back-pressure. */
 export async function ingestRoutes(app: FastifyInstance, options: IngestRoutesOptions): Promise<void> {
-  const { store, ingestor, limits } = options;
+  const { store, ingestor, limits, log } = options;
   const job = (request: FastifyRequest, protocol: IngestJob['protocol'], defaultIndex?: string): IngestJob => ({
     protocol, body: rawBody(request), encoding: contentEncoding(request), defaultIndex, maxBodyBytes: limits.maxBodyBytes, maxLineBytes: limits.maxLineBytes,
   });
   let inFlightBytes = 0;
+  // Loupe's error shape, with the `type` and `reason` Elasticsearch clients put in their messages.
+  const reason = 'Ingest is at capacity; retry after a second';
+  const overloaded = { error: { code: 'INGEST_OVERLOADED', message: reason, root_cause: [{ type: 'es_rejected_execution_exception', reason }], type: 'es_rejected_execution_exception', reason }, status: 429 };
 
   // Every body arrives as raw bytes; each route decodes its own protocol.
   app.removeAllContentTypeParsers();
@@ -32,7 +38,7 @@ export async function ingestRoutes(app: FastifyInstance, options: IngestRoutesOp
     const declared = Number(request.headers['content-length'] ?? 0);
     if (declared <= limits.maxBodyBytes && inFlightBytes + declared > limits.maxInFlightBytes) {
       reply.header('retry-after', '1');
-      return reply.status(429).send({ error: { code: 'INGEST_OVERLOADED', message: 'Ingest is at capacity; retry after a second' }, status: 429 });
+      return reply.status(429).send(overloaded);
     }
     inFlightBytes += declared;
     request.ingestBytes = declared;
@@ -40,16 +46,28 @@ export async function ingestRoutes(app: FastifyInstance, options: IngestRoutesOp
   app.addHook('onResponse', async (request) => {
     inFlightBytes -= request.ingestBytes ?? 0;
   });
+  // The store failing to take a batch (a full disk, a file it cannot write) is not the
+  // client's fault and may pass: 503 with Retry-After, which every shipper and OTLP exporter
+  // retries (OTLP must not retry a 500). Nothing of the batch was acknowledged.
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof LoupeError || error.validation || (error.statusCode !== undefined && error.statusCode < 500)) throw error;
+    log?.error(`Storing the batch of ${request.method} ${request.url.split('?', 1)[0]} failed; the client was told to send it again: ${error.message}`, {
+      'event.action': 'ingest-store-failed', 'error.type': error.name, 'error.message': error.message, 'error.stack_trace': error.stack,
+    });
+    reply.header('retry-after', '5');
+    throw new LoupeError('INGEST_STORE_FAILED', `The store could not take this batch (${error.message}); nothing of it was stored, so sending it again is safe`, 503);
+  });
 
   const bulk = async (request: FastifyRequest<{ Params: { index?: string } }>, reply: FastifyReply) => {
     const started = Date.now();
     const answer = await ingestor.ingestBulk(job(request, 'bulk', request.params.index));
     return reply.type('application/json; charset=utf-8').send(bulkResponseBody(answer, Date.now() - started));
   };
-  app.post('/_bulk', bulk);
-  app.put('/_bulk', bulk);
-  app.post('/:index/_bulk', bulk);
-  app.put('/:index/_bulk', bulk);
+  // With and without the trailing slash, as Elasticsearch: Fluent Bit posts to `/_bulk/?pipeline=…` when a pipeline is set.
+  for (const path of ['/_bulk', '/_bulk/', '/:index/_bulk', '/:index/_bulk/']) {
+    app.post(path, bulk);
+    app.put(path, bulk);
+  }
 
   app.post('/v1/logs', async (request, reply) => {
     const contentType = String(request.headers['content-type'] ?? '').split(';', 1)[0]!.trim().toLowerCase();
@@ -59,9 +77,18 @@ export async function ingestRoutes(app: FastifyInstance, options: IngestRoutesOp
     }
     const body = readBody(request, limits.maxBodyBytes);
     const decoded = decodeOtlpLogs(protobuf ? body : utf8Text(body), protobuf ? 'protobuf' : 'json');
-    const items: IngestItem[] = decoded.records.map((record) => ({ document: record, raw: JSON.stringify(record) }));
+    // LogRecords the decoder refused go to the dead-letter index with their reason, as a malformed bulk line does (R24).
+    const items: IngestItem[] = [
+      ...decoded.records.map((record) => ({ document: record, raw: JSON.stringify(record) })),
+      ...decoded.rejected.map(({ reason, raw }) => ({ raw: raw ?? '', error: { status: 400, type: 'mapper_parsing_exception', reason } })),
+    ];
+    // Each item's index in the request: the decoded records fill the places the rejected ones leave.
+    const refused = new Set(decoded.rejected.map(({ index }) => index));
+    const places: number[] = [];
+    for (let index = 0; places.length < decoded.records.length; index++) if (!refused.has(index)) places.push(index);
+    places.push(...decoded.rejected.map(({ index }) => index));
     const outcomes = await ingestItems(store, ingestor.pipeline, items, 'otlp');
-    const rejections = [...decoded.rejected, ...outcomes.flatMap((o, index) => (o.error ? [{ index, reason: o.error.reason }] : []))];
+    const rejections = outcomes.flatMap((o, i) => (o.error ? [{ index: places[i]!, reason: o.error.reason }] : [])).sort((a, b) => a.index - b.index);
     const rejected = rejections.length;
     const message = rejected > 0 ? summarizeRejections(rejections) : undefined;
     if (protobuf) return reply.type('application/x-protobuf').send(Buffer.from(encodeOtlpResponseProtobuf(rejected, message)));

@@ -151,3 +151,56 @@ test('R24 the OTel attribute client.address holding an IP also fills ECS client.
     await platform.close();
   }
 });
+
+test('R24 a LogRecord the decoder refuses is counted in partialSuccess by its place in the request and kept in the dead-letter index with its reason and JSON', async () => {
+  const platform = await startTestPlatform();
+  try {
+    const bad = { timeUnixNano: 'soon', body: { stringValue: 'price calculated' } };
+    const good = (text: string) => ({ timeUnixNano: String(BigInt(Date.now()) * 1_000_000n), body: { stringValue: text } });
+    const payload = { resourceLogs: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'mes-api' } }] }, scopeLogs: [{ logRecords: [good('first'), bad, good('third')] }] }] };
+    const response = await fetch(`${platform.url}/v1/logs`, { method: 'POST', body: JSON.stringify(payload), headers: { 'content-type': 'application/json' } });
+    assert.equal(response.status, 200);
+    const { partialSuccess } = (await response.json()) as { partialSuccess: { rejectedLogRecords: number; errorMessage: string } };
+    assert.equal(partialSuccess.rejectedLogRecords, 1);
+    assert.match(partialSuccess.errorMessage, /record 1\b|#1\b|\[1\]/);
+    const search = async (query: string, indices: string) => ((await (await fetch(`${platform.url}/api/search?q=${encodeURIComponent(query)}&from=1h&indices=${indices}`)).json()) as { events: Record<string, unknown>[] }).events;
+    assert.deepEqual((await search('service.name:mes-api', 'logs-*')).map((event) => event.message).sort(), ['first', 'third']);
+    const [letter, ...more] = await search('*', 'dead-letter-*');
+    assert.equal(more.length, 0);
+    assert.equal(letter?.['event.module'], 'otlp');
+    assert.match(String(letter?.message), /timeUnixNano/);
+    assert.equal(letter?.['event.original'], JSON.stringify(bad));
+  } finally {
+    await platform.close();
+  }
+});
+
+test('R24 when the store cannot take a batch, OTLP gets 503 with Retry-After (which exporters retry, unlike a 500) and the cause is logged', async () => {
+  const platform = await startTestPlatform();
+  try {
+    // The store's database closed under the platform: every write to it fails.
+    await platform.store.close();
+    const post = () => {
+      const payload = { resourceLogs: [{ scopeLogs: [{ logRecords: [{ timeUnixNano: String(BigInt(Date.now()) * 1_000_000n), body: { stringValue: 'x' } }] }] }] };
+      return fetch(`${platform.url}/v1/logs`, { method: 'POST', body: JSON.stringify(payload), headers: { 'content-type': 'application/json' } });
+    };
+    // A batch is acknowledged once its staging file is synced (it is loaded at the next start);
+    // once a load has failed, batches are loaded before they are acknowledged, and fail.
+    assert.equal((await post()).status, 200);
+    let response = await post();
+    for (let tries = 0; response.status === 200 && tries < 100; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      response = await post();
+    }
+    assert.equal(response.status, 503);
+    assert.equal(response.headers.get('retry-after'), '5');
+    const { error } = (await response.json()) as { error: { code: string; message: string } };
+    assert.equal(error.code, 'INGEST_STORE_FAILED');
+    assert.match(error.message, /nothing of it was stored, so sending it again is safe/);
+    const logged = platform.platformLog.records().filter((line) => line['event.action'] === 'ingest-store-failed');
+    assert.equal(logged.length, 1);
+    assert.equal(logged[0]?.['log.level'], 'error');
+  } finally {
+    await platform.app.close();
+  }
+});

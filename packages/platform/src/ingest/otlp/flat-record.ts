@@ -8,6 +8,8 @@ export type FlatRecord = Record<string, unknown>;
 export interface OtlpRejection {
   index: number;
   reason: string;
+  /** The LogRecord as it came, for the dead-letter index: its JSON, or its protobuf bytes in base64. */
+  raw?: string;
 }
 
 export interface OtlpDecodeResult {

@@ -4,7 +4,15 @@ import { decodeOtlpLogs } from './index.js';
 
 const time = '1795256130123456789';
 const stamped = { '@timestamp': '2026-11-21T10:15:30.123Z', 'otel.time_unix_nano': time };
-const decode = (body: unknown) => decodeOtlpLogs(typeof body === 'string' ? body : JSON.stringify(body), 'json');
+/** Decoded, with each rejection's raw record left out (`raw` has a test of its own). */
+const decode = (body: unknown) => withoutRaw(decodeOtlpLogs(typeof body === 'string' ? body : JSON.stringify(body), 'json'));
+const withoutRaw = <T extends { rejected: Array<{ raw?: string }> }>(result: T): T => ({ ...result, rejected: result.rejected.map(({ raw: _raw, ...rest }) => rest) });
+
+test('a rejected LogRecord keeps its JSON, for the dead-letter index (R24)', () => {
+  const bad = { timeUnixNano: 'soon', body: { stringValue: 'x' } };
+  const result = decodeOtlpLogs(JSON.stringify({ resourceLogs: [{ scopeLogs: [{ logRecords: [bad] }] }] }), 'json');
+  assert.deepEqual(result.rejected.map(({ index, raw }) => ({ index, raw })), [{ index: 0, raw: JSON.stringify(bad) }]);
+});
 const refused = (message: string) => ({ name: 'LoupeError', code: 'OTLP_DECODE', status: 400, message });
 
 /** An OTLP/JSON request of one resource (service.name = mes-api) and one scope holding `logRecords`. */

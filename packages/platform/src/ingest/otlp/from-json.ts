@@ -67,7 +67,7 @@ export function decodeJsonLogs(text: string): OtlpDecodeResult {
           problem = `${scopeAt}.logRecords[${l}]${error.path}: ${error.problem}`;
         }
         if (problem === '') result.records.push(record);
-        else result.rejected.push({ index, reason: problem });
+        else result.rejected.push({ index, reason: problem, raw: JSON.stringify(logRecords[l]) ?? '' });
       }
     }
   }

@@ -8,7 +8,11 @@ import {
 
 const at = 1795256130123456789n;
 const stamped = { '@timestamp': '2026-11-21T10:15:30.123Z', 'otel.time_unix_nano': '1795256130123456789' };
-const decode = (bytes: Uint8Array | number[]) => decodeOtlpLogs(bytes instanceof Uint8Array ? bytes : Uint8Array.from(bytes), 'protobuf');
+/** Decoded, with each rejection's raw record left out (`raw` has a test of its own). */
+const decode = (bytes: Uint8Array | number[]) => {
+  const result = decodeOtlpLogs(bytes instanceof Uint8Array ? bytes : Uint8Array.from(bytes), 'protobuf');
+  return { ...result, rejected: result.rejected.map(({ raw: _raw, ...rest }) => rest) };
+};
 const refused = (problem: string) => ({ name: 'LoupeError', code: 'OTLP_DECODE', status: 400, message: `Invalid OTLP protobuf body: ${problem}` });
 
 test('an empty protobuf body is an export of no records', () => {
@@ -126,6 +130,9 @@ test('a truncated body fails with OTLP_DECODE naming the field and the byte offs
   ));
   assert.deepEqual(decode(request('mes-api', [...tag(1, 1), 1, 2, 3])).rejected, [{ index: 0, reason: 'truncated fixed64: 8 bytes needed, 3 remain at byte offset 36' }]);
   assert.throws(() => decode([...tag(1, 2), 0x80]), refused('truncated varint at byte offset 1'));
+  // The rejected LogRecord's own bytes are kept for the dead-letter index (R24).
+  const [rejected] = decodeOtlpLogs(request('mes-api', [...tag(1, 1), 1, 2, 3]), 'protobuf').rejected;
+  assert.deepEqual(rejected?.raw, `base64:${Buffer.from([...tag(1, 1), 1, 2, 3]).toString('base64')}`);
 });
 
 test('a varint longer than 10 bytes or past 64 bits fails the request, or rejects the LogRecord holding it', () => {

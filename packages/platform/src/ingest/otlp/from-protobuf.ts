@@ -142,6 +142,7 @@ class ProtobufLogsDecoder {
    */
   private logRecord(base: FlatRecord, end: number): void {
     const index = this.recordIndex++;
+    const start = this.reader.pos;
     let problem: string;
     const record: FlatRecord = copyFields(base);
     try {
@@ -153,7 +154,7 @@ class ProtobufLogsDecoder {
       this.reader.end = end;
     }
     if (problem === '') this.result.records.push(record);
-    else this.result.rejected.push({ index, reason: problem });
+    else this.result.rejected.push({ index, reason: problem, raw: `base64:${Buffer.from(this.reader.bytes.subarray(start, end)).toString('base64')}` });
   }
 
   private logRecordFields(record: FlatRecord): void {
