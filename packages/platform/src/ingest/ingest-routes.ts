@@ -7,7 +7,7 @@ import type { IngestItem } from './ingest-item.js';
 import { ingestItems } from './ingest-items.js';
 import type { IngestLimits } from './ingest-limits.js';
 import type { Ingestor } from './ingestor.js';
-import { decodeOtlpLogs, encodeOtlpResponseProtobuf, otlpSuccessResponse, summarizeRejections } from './otlp/index.js';
+import { decodeOtlpLogs, encodeOtlpResponseProtobuf, encodeOtlpStatusProtobuf, otlpStatusJson, otlpSuccessResponse, summarizeRejections } from './otlp/index.js';
 import { contentEncoding, rawBody, readBody } from './read-body.js';
 import type { IngestJob } from './worker/prepare-ingest.js';
 
@@ -49,13 +49,16 @@ export async function ingestRoutes(app: FastifyInstance, options: IngestRoutesOp
   // The store failing to take a batch (a full disk, a file it cannot write) is not the
   // client's fault and may pass: 503 with Retry-After, which every shipper and OTLP exporter
   // retries (OTLP must not retry a 500). Nothing of the batch was acknowledged.
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error instanceof LoupeError || error.validation || (error.statusCode !== undefined && error.statusCode < 500)) throw error;
+  const storeFailed = (error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyError | LoupeError => {
+    if (error instanceof LoupeError || error.validation || (error.statusCode !== undefined && error.statusCode < 500)) return error;
     log?.error(`Storing the batch of ${request.method} ${request.url.split('?', 1)[0]} failed; the client was told to send it again: ${error.message}`, {
       'event.action': 'ingest-store-failed', 'error.type': error.name, 'error.message': error.message, 'error.stack_trace': error.stack,
     });
     reply.header('retry-after', '5');
-    throw new LoupeError('INGEST_STORE_FAILED', `The store could not take this batch (${error.message}); nothing of it was stored, so sending it again is safe`, 503);
+    return new LoupeError('INGEST_STORE_FAILED', `The store could not take this batch (${error.message}); nothing of it was stored, so sending it again is safe`, 503);
+  };
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    throw storeFailed(error, request, reply);
   });
 
   const bulk = async (request: FastifyRequest<{ Params: { index?: string } }>, reply: FastifyReply) => {
@@ -69,9 +72,19 @@ export async function ingestRoutes(app: FastifyInstance, options: IngestRoutesOp
     app.put(path, bulk);
   }
 
-  app.post('/v1/logs', async (request, reply) => {
-    const contentType = String(request.headers['content-type'] ?? '').split(';', 1)[0]!.trim().toLowerCase();
-    const protobuf = contentType === 'application/x-protobuf' || contentType === 'application/protobuf';
+  // OTLP wants a google.rpc.Status for every 4xx and 5xx, in the request's encoding.
+  const otlpErrorHandler = (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const failure = storeFailed(error, request, reply);
+    const status = failure instanceof LoupeError ? failure.status : (failure.statusCode ?? 500);
+    const code = failure instanceof LoupeError ? failure.code : failure.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'BODY_TOO_LARGE' : 'BAD_REQUEST';
+    if (status === 429) reply.header('retry-after', '1');
+    if (isProtobuf(request)) return reply.status(status).type('application/x-protobuf').send(Buffer.from(encodeOtlpStatusProtobuf(status, failure.message)));
+    return reply.status(status).send(otlpStatusJson(status, code, failure.message));
+  };
+
+  app.post('/v1/logs', { errorHandler: otlpErrorHandler }, async (request, reply) => {
+    const contentType = contentTypeOf(request);
+    const protobuf = isProtobuf(request);
     if (!protobuf && contentType !== 'application/json') {
       throw new LoupeError('INGEST_UNSUPPORTED_MEDIA_TYPE', `OTLP/HTTP takes application/json or application/x-protobuf, not "${contentType}"`, 415);
     }
@@ -100,6 +113,15 @@ export async function ingestRoutes(app: FastifyInstance, options: IngestRoutesOp
     const errors = outcomes.flatMap((outcome, line) => (outcome.error ? [{ line: line + 1, status: outcome.status, code: outcome.error.type, message: outcome.error.reason }] : []));
     return reply.send({ accepted: outcomes.filter((o) => o.status === 201).length, duplicates: outcomes.filter((o) => o.status === 200).length, rejected: errors.length, errors });
   });
+}
+
+function contentTypeOf(request: FastifyRequest): string {
+  return String(request.headers['content-type'] ?? '').split(';', 1)[0]!.trim().toLowerCase();
+}
+
+function isProtobuf(request: FastifyRequest): boolean {
+  const contentType = contentTypeOf(request);
+  return contentType === 'application/x-protobuf' || contentType === 'application/protobuf';
 }
 
 declare module 'fastify' {

@@ -43,14 +43,29 @@ for (const [name, make] of [
   });
 }
 
-test('R24 a broken OTLP body gets 400 with the reason, a wrong content type 415', async () => {
+/** A google.rpc.Status in protobuf: code (field 1, varint) and message (field 2, one length byte here). */
+function decodeStatus(bytes: Uint8Array): { code: number; message: string } {
+  assert.equal(bytes[0], 0x08);
+  assert.equal(bytes[2], 0x12);
+  return { code: bytes[1]!, message: Buffer.from(bytes.subarray(4, 4 + bytes[3]!)).toString('utf8') };
+}
+
+test('R24 a broken OTLP body gets 400 with a google.rpc.Status in the request\'s encoding, a wrong content type 415', async () => {
   const platform = await startTestPlatform();
   try {
     const broken = await fetch(`${platform.url}/v1/logs`, { method: 'POST', body: Buffer.from([0x0a, 0x37, 0x01]), headers: { 'content-type': 'application/x-protobuf' } });
     assert.equal(broken.status, 400);
-    assert.equal(((await broken.json()) as { error: { code: string } }).error.code, 'OTLP_DECODE');
+    assert.equal(broken.headers.get('content-type'), 'application/x-protobuf');
+    const status = decodeStatus(new Uint8Array(await broken.arrayBuffer()));
+    assert.equal(status.code, 3, 'INVALID_ARGUMENT');
+    assert.match(status.message, /resource_logs is 55 bytes long/);
+    const brokenJson = await fetch(`${platform.url}/v1/logs`, { method: 'POST', body: '{"resourceLogs":', headers: { 'content-type': 'application/json' } });
+    assert.equal(brokenJson.status, 400);
+    const body = (await brokenJson.json()) as { code: number; message: string; error: { code: string } };
+    assert.deepEqual([body.code, body.error.code], [3, 'OTLP_DECODE']);
     const wrongType = await fetch(`${platform.url}/v1/logs`, { method: 'POST', body: 'x', headers: { 'content-type': 'text/plain' } });
     assert.equal(wrongType.status, 415);
+    assert.equal(((await wrongType.json()) as { error: { code: string } }).error.code, 'INGEST_UNSUPPORTED_MEDIA_TYPE');
   } finally {
     await platform.close();
   }
@@ -194,8 +209,8 @@ test('R24 when the store cannot take a batch, OTLP gets 503 with Retry-After (wh
     }
     assert.equal(response.status, 503);
     assert.equal(response.headers.get('retry-after'), '5');
-    const { error } = (await response.json()) as { error: { code: string; message: string } };
-    assert.equal(error.code, 'INGEST_STORE_FAILED');
+    const { code, error } = (await response.json()) as { code: number; error: { code: string; message: string } };
+    assert.deepEqual([code, error.code], [14, 'INGEST_STORE_FAILED'], 'UNAVAILABLE, which exporters retry');
     assert.match(error.message, /nothing of it was stored, so sending it again is safe/);
     const logged = platform.platformLog.records().filter((line) => line['event.action'] === 'ingest-store-failed');
     assert.equal(logged.length, 1);

@@ -27,6 +27,28 @@ export function encodeOtlpResponseProtobuf(rejected: number, message?: string): 
   return Uint8Array.from(field(1, 2, [...varint(inner.length), ...inner]));
 }
 
+/** gRPC status codes for the HTTP statuses ingest answers with (OTLP/HTTP's Status.code). */
+function grpcCode(httpStatus: number): number {
+  if (httpStatus === 429 || httpStatus === 413) return 8; // RESOURCE_EXHAUSTED
+  if (httpStatus === 503 || httpStatus === 502 || httpStatus === 504) return 14; // UNAVAILABLE
+  if (httpStatus >= 400 && httpStatus < 500) return 3; // INVALID_ARGUMENT
+  return 13; // INTERNAL
+}
+
+/**
+ * The body of a failed OTLP/JSON export: a google.rpc.Status (`code`, `message`), as OTLP/HTTP
+ * requires for every 4xx and 5xx, with Loupe's own `{error: {code, message}}` beside it.
+ */
+export function otlpStatusJson(httpStatus: number, code: string, message: string): { code: number; message: string; error: { code: string; message: string } } {
+  return { code: grpcCode(httpStatus), message, error: { code, message } };
+}
+
+/** The same Status as protobuf bytes: code = 1 (int32), message = 2 (string). */
+export function encodeOtlpStatusProtobuf(httpStatus: number, message: string): Uint8Array {
+  const text = Buffer.from(message, 'utf8');
+  return Uint8Array.from([...field(1, 0, varint(grpcCode(httpStatus))), ...field(2, 2, [...varint(text.length), ...text])]);
+}
+
 /** One line naming the first `limit` rejections, for `errorMessage`: what was wrong and where. */
 export function summarizeRejections(rejected: readonly OtlpRejection[], limit = 3): string {
   const shown = rejected.slice(0, limit).map(({ index, reason }) => `log record ${index}: ${reason}`);
