@@ -3,7 +3,7 @@ import { LoupeError } from '@loupe/schema';
 import type { Database } from '../db/index.js';
 import type { MessageQueue } from '../queue/index.js';
 import { handOffFrom, routingKeys, type ToManufacturingMessage } from '../domain/index.js';
-import { moveOrder, requireOrder, type StatusChange } from '../orders/index.js';
+import { moveOrder, requireOrder, type Order, type StatusChange } from '../orders/index.js';
 
 export interface HandOffDeps {
   db: Database;
@@ -17,24 +17,31 @@ export interface HandOffDeps {
  * message commit together (the queue's outbox), so neither happens without the other.
  */
 export async function handOffOrder({ db, queue, log }: HandOffDeps, orderId: string, actorId: string, note?: string): Promise<StatusChange & { messageId: string }> {
-  const result = await db.transaction(async (tx) => {
-    const order = await requireOrder(tx, orderId, { forUpdate: true });
-    const step = handOffFrom(order.status);
-    if (!step?.handOff || !order.model) {
-      throw new LoupeError(
-        'ORDER_BAD_TRANSITION',
-        `Order ${orderId} cannot go from ${order.status} to manufacturing; orders are handed on from MODEL_UPLOADED (pricing) and ACCEPTED (production)`,
-        409,
-      );
-    }
-    const change = await moveOrder(tx, { orderId, to: step.to, actor: 'crm', actorId, note: note ?? `handed to manufacturing for ${step.handOff}` });
-    const body: ToManufacturingMessage = {
-      stage: step.handOff, orderId, customerId: order.customerId, product: order.product, metal: order.metal, scale: order.scale,
-      modelFileId: order.model.fileId, ...(order.ringSizeMm !== undefined && { ringSizeMm: order.ringSizeMm }),
-    };
-    const messageId = await queue.publish(tx, routingKeys.toManufacturing, { orderId, body, publisher: log });
-    return { ...change, messageId };
-  });
+  const result = await db.transaction(async (tx) => handOffLockedOrder(tx, { queue, log }, await requireOrder(tx, orderId, { forUpdate: true }), actorId, note));
   log.orderStatusChanged({ orderId: result.orderId, customerId: result.customerId, from: result.from, to: result.to });
   return result;
+}
+
+/**
+ * The hand-off inside `tx`, of an order the caller read there `FOR UPDATE`: no other request
+ * moves it between that read and this step. The caller logs R5 after commit.
+ */
+export async function handOffLockedOrder(
+  tx: Database, { queue, log }: Omit<HandOffDeps, 'db'>, order: Order, actorId: string, note?: string,
+): Promise<StatusChange & { messageId: string }> {
+  const step = handOffFrom(order.status);
+  if (!step?.handOff || !order.model) {
+    throw new LoupeError(
+      'ORDER_BAD_TRANSITION',
+      `Order ${order.id} cannot go from ${order.status} to manufacturing; orders are handed on from MODEL_UPLOADED (pricing) and ACCEPTED (production)`,
+      409,
+    );
+  }
+  const change = await moveOrder(tx, { orderId: order.id, to: step.to, actor: 'crm', actorId, note: note ?? `handed to manufacturing for ${step.handOff}` });
+  const body: ToManufacturingMessage = {
+    stage: step.handOff, orderId: order.id, customerId: order.customerId, product: order.product, metal: order.metal, scale: order.scale,
+    modelFileId: order.model.fileId, ...(order.ringSizeMm !== undefined && { ringSizeMm: order.ringSizeMm }),
+  };
+  const messageId = await queue.publish(tx, routingKeys.toManufacturing, { orderId: order.id, body, publisher: log });
+  return { ...change, messageId };
 }

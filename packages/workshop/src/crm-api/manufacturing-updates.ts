@@ -1,6 +1,6 @@
 import type { Logger } from '@loupe/log';
 import type { Database } from '../db/index.js';
-import type { MessageQueue, QueueMessage } from '../queue/index.js';
+import { isFirstDelivery, type MessageQueue, type QueueMessage } from '../queue/index.js';
 import { LoupeError } from '@loupe/schema';
 import { canReach, readPriced, readProductionStatus, routingKeys, type OrderStatus } from '../domain/index.js';
 import { moveOrder, requireOrder, type Move } from '../orders/index.js';
@@ -14,13 +14,15 @@ export interface ManufacturingUpdatesDeps {
 }
 
 /**
- * Applies a move reported by MES when the order is where MES saw it. Otherwise: an order not
- * there yet (an earlier report is being retried) throws, so this one is delivered again
- * later; an order past it (a report delivered twice, or a cancelled order) is acknowledged
- * without a change.
+ * Applies a move reported by MES when the order is where MES saw it, once per message: a
+ * message delivered again is acknowledged without a change, even when the order came back to
+ * where MES first saw it (round quality control, or a new model after a rejection). Otherwise:
+ * an order not there yet (an earlier report is being retried) throws, so this one is delivered
+ * again later; an order past it (a cancelled order) is acknowledged without a change.
  */
-async function applyMove(deps: ManufacturingUpdatesDeps, expected: OrderStatus, move: Move, canBeEarly = true): Promise<void> {
+async function applyMove(deps: ManufacturingUpdatesDeps, message: QueueMessage, expected: OrderStatus, move: Move, canBeEarly = true): Promise<void> {
   const change = await deps.db.transaction(async (tx) => {
+    if (!(await isFirstDelivery(tx, consumerOf(deps), message))) return { duplicate: true as const };
     const order = await requireOrder(tx, move.orderId, { forUpdate: true });
     if (order.status === expected) return moveOrder(tx, move);
     if (canBeEarly && order.status !== move.to && canReach(order.status, expected)) {
@@ -28,6 +30,12 @@ async function applyMove(deps: ManufacturingUpdatesDeps, expected: OrderStatus, 
     }
     return { skipped: order.status };
   });
+  if ('duplicate' in change) {
+    deps.log.info(`Message ${message.id} was handled before: MES's move of order ${move.orderId} to ${move.to} is not applied again`, {
+      'order.id': move.orderId, 'message.id': message.id,
+    });
+    return;
+  }
   if ('skipped' in change) {
     deps.log.info(`Order ${move.orderId} is ${change.skipped}, not ${expected}: MES's move to ${move.to} is not applied`, {
       'order.id': move.orderId, 'order.status': change.skipped,
@@ -43,17 +51,19 @@ function applyPriced(deps: ManufacturingUpdatesDeps, message: QueueMessage): Pro
   // A price answers the hand-off committed with PRICE_CALCULATING, so it is never early: an
   // order elsewhere was cancelled, or got a new model after this answer was first applied.
   if (priced.outcome === 'quoted') {
-    return applyMove(deps, 'PRICE_CALCULATING', { ...base, to: 'PRICE_QUOTED', changes: { quote: priced.quote }, note: `quoted ${priced.quote.total} ${priced.quote.currency}` }, false);
+    return applyMove(deps, message, 'PRICE_CALCULATING', { ...base, to: 'PRICE_QUOTED', changes: { quote: priced.quote }, note: `quoted ${priced.quote.total} ${priced.quote.currency}` }, false);
   }
-  return applyMove(deps, 'PRICE_CALCULATING', { ...base, to: 'MODEL_REJECTED', changes: { rejectionReason: priced.reason }, note: priced.code }, false);
+  return applyMove(deps, message, 'PRICE_CALCULATING', { ...base, to: 'MODEL_REJECTED', changes: { rejectionReason: priced.reason }, note: priced.code }, false);
 }
 
 function applyProductionStatus(deps: ManufacturingUpdatesDeps, message: QueueMessage): Promise<void> {
   const report = readProductionStatus(message.body);
-  return applyMove(deps, report.from, {
+  return applyMove(deps, message, report.from, {
     orderId: report.orderId, to: report.to, actor: 'mes', actorId: report.operatorId, ...(report.note && { note: report.note }),
   });
 }
+
+const consumerOf = (deps: ManufacturingUpdatesDeps): string => deps.queueName ?? 'crm-api';
 
 const handlers: Record<string, (deps: ManufacturingUpdatesDeps, message: QueueMessage) => Promise<void>> = {
   [routingKeys.priced]: applyPriced,
@@ -65,6 +75,6 @@ const handlers: Record<string, (deps: ManufacturingUpdatesDeps, message: QueueMe
  * message at a time: reports on one order must be applied in the order MES made them.
  */
 export async function consumeManufacturingUpdates(deps: ManufacturingUpdatesDeps): Promise<{ stop(): Promise<void> }> {
-  const consumer = await deps.queue.consume(deps.queueName ?? 'crm-api', Object.keys(handlers), (message) => handlers[message.routingKey]!(deps, message), { prefetch: 1, log: deps.log });
+  const consumer = await deps.queue.consume(consumerOf(deps), Object.keys(handlers), (message) => handlers[message.routingKey]!(deps, message), { prefetch: 1, log: deps.log });
   return { stop: async () => { await consumer.stop(); } };
 }

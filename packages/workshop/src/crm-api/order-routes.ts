@@ -3,14 +3,14 @@ import type { Logger } from '@loupe/log';
 import { LoupeError } from '@loupe/schema';
 import type { Database } from '../db/index.js';
 import type { MessageQueue } from '../queue/index.js';
-import { handOffFrom, metals, orderStatuses, products, type Metal, type OrderStatus, type Product } from '../domain/index.js';
+import { checkTransition, metals, orderStatuses, products, type Metal, type OrderStatus, type Product } from '../domain/index.js';
 import { authenticate, findUser } from '../accounts/index.js';
 import { emptyBodyAsObject, errorSchema, readUpload, uploadMediaTypes } from '../http/index.js';
 import {
   attachModel, createOrder, listOrders, moveOrder, orderHistory, requireOrder,
   newOrderBody, orderIdParams, orderListSchema, orderSchema,
 } from '../orders/index.js';
-import { handOffOrder } from './hand-off.js';
+import { handOffLockedOrder, handOffOrder } from './hand-off.js';
 
 export interface CrmOrderRoutesOptions {
   db: Database;
@@ -120,14 +120,15 @@ export const crmOrderRoutes: FastifyPluginAsync<CrmOrderRoutesOptions> = async (
     },
   }, async (request) => {
     const { status, note } = request.body;
-    const current = await requireOrder(db, request.params.id);
-    // Moving to PRICE_CALCULATING or IN_PRODUCTION is the hand-off: it must reach MES.
-    if (handOffFrom(current.status)?.to === status) {
-      await handOffOrder({ db, queue, log }, current.id, actorOf(request), note);
-    } else {
-      const change = await db.transaction((tx) => moveOrder(tx, { orderId: current.id, to: status, actor: 'crm', actorId: actorOf(request), ...(note && { note }) }));
-      log.orderStatusChanged(change);
-    }
-    return requireOrder(db, current.id);
+    // Read, choose and move under one row lock: an order read as PRICE_QUOTED may be ACCEPTED by
+    // now, and then IN_PRODUCTION is the hand-off, which must reach MES.
+    const change = await db.transaction(async (tx) => {
+      const current = await requireOrder(tx, request.params.id, { forUpdate: true });
+      const step = checkTransition(current.id, current.status, status, 'crm');
+      if (step.handOff) return handOffLockedOrder(tx, { queue, log }, current, actorOf(request), note);
+      return moveOrder(tx, { orderId: current.id, to: status, actor: 'crm', actorId: actorOf(request), ...(note && { note }) });
+    });
+    log.orderStatusChanged({ orderId: change.orderId, customerId: change.customerId, from: change.from, to: change.to });
+    return requireOrder(db, change.orderId);
   });
 };

@@ -141,4 +141,18 @@ export const domainMigrations: Migration[] = [
       CREATE UNIQUE INDEX operator_assignments_current_key ON operator_assignments (order_id) WHERE released_at IS NULL;
     `,
   },
+  {
+    version: 104,
+    name: 'handled-messages',
+    // Beside the domain tables, not the queue's: a consumer records a message in the same
+    // transaction as the change it made, so a redelivery after commit finds it.
+    sql: `
+      CREATE TABLE handled_messages (
+        consumer   text NOT NULL,
+        message_id text NOT NULL,
+        handled_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (consumer, message_id)
+      );
+    `,
+  },
 ];

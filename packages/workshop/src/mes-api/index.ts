@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger, RetryOptions } from '@loupe/log';
 import type { Database } from '../db/index.js';
-import type { MessageQueue, QueueMessage } from '../queue/index.js';
+import { isFirstDelivery, type MessageQueue, type QueueMessage } from '../queue/index.js';
 import {
   defaultPricingConfig, LoginFailureWindow, readToManufacturing, routingKeys,
   type LoginFailureWindowOptions, type PasswordHashOptions, type PricingConfig,
@@ -32,11 +32,16 @@ export interface MesDeps {
   queue: MessageQueue;
 }
 
-/** A hand-off for pricing is priced; one for production becomes a job waiting for an operator. */
-async function takeHandOff(deps: PriceCalculationDeps, message: QueueMessage): Promise<void> {
+/**
+ * A hand-off for pricing is priced (once per message: see `priceOrder`); one for production
+ * becomes a job waiting for an operator, once, so a redelivery cannot undo the floor's progress.
+ */
+async function takeHandOff(deps: PriceCalculationDeps, consumer: string, message: QueueMessage): Promise<void> {
   const order = readToManufacturing(message.body);
   if (order.stage === 'pricing') return priceOrder(deps, message.id, order);
-  await deps.db.transaction((tx) => upsertJob(tx, order, 'IN_PRODUCTION'));
+  await deps.db.transaction(async (tx) => {
+    if (await isFirstDelivery(tx, consumer, message)) await upsertJob(tx, order, 'IN_PRODUCTION');
+  });
 }
 
 /**
@@ -59,7 +64,8 @@ export async function buildMesApp({ config, log, db, queue }: MesDeps): Promise<
   };
   let consumer: { stop(): Promise<void> | void } | undefined;
   app.addHook('onReady', async () => {
-    consumer = await queue.consume(config.queueName ?? 'mes-api', [routingKeys.toManufacturing], (message) => takeHandOff(deps, message), { log: deps.log });
+    const queueName = config.queueName ?? 'mes-api';
+    consumer = await queue.consume(queueName, [routingKeys.toManufacturing], (message) => takeHandOff(deps, queueName, message), { log: deps.log });
   });
   app.addHook('onClose', async () => { await consumer?.stop(); });
   return app;

@@ -68,6 +68,10 @@ export const jobRoutes: FastifyPluginAsync<JobRoutesOptions> = async (app, { db,
         throw new LoupeError('JOB_NOT_IN_PRODUCTION', `Order ${job.orderId} is ${job.status}; operators take orders from IN_PRODUCTION to QUALITY_CHECK`, 409);
       }
       if (job.operatorId === operatorId) return false;
+      // Two operators taking one job at once: the first keeps it; only a manager moves a taken job.
+      if (job.operatorId && user.role !== 'manager') {
+        throw new LoupeError('JOB_TAKEN', `Order ${job.orderId} is already taken by ${job.operatorId}; a manager can reassign it`, 409);
+      }
       await assignOperator(tx, job.orderId, operatorId, user.id);
       return true;
     });

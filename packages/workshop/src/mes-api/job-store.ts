@@ -90,6 +90,12 @@ function toCalculation(row: CalculationRow): PriceCalculation {
   };
 }
 
+/** The calculation started for this hand-off message, if any. */
+export async function findCalculation(tx: Database, orderId: string, messageId: string): Promise<PriceCalculation | undefined> {
+  const { rows } = await tx.query<CalculationRow>('SELECT * FROM price_quotes WHERE message_id = $1', [messageId], { orderId });
+  return rows[0] && toCalculation(rows[0]);
+}
+
 /** The calculation for this hand-off message, created QUEUED on first delivery (`created`). */
 export async function calculationFor(tx: Database, orderId: string, messageId: string): Promise<PriceCalculation & { created: boolean }> {
   const inserted = await tx.query<CalculationRow>(

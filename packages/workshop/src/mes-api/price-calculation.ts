@@ -5,7 +5,7 @@ import type { MessageQueue } from '../queue/index.js';
 import { calculateQuote, routingKeys, type PricedMessage, type PricingConfig, type PricingStatus, type ToManufacturingMessage } from '../domain/index.js';
 import { callService } from '../http/index.js';
 import type { ModelAnalysis } from '../file-storage/index.js';
-import { calculationFor, setJobStatus, updateCalculation, upsertJob } from './job-store.js';
+import { calculationFor, findCalculation, setJobStatus, updateCalculation, upsertJob } from './job-store.js';
 
 export interface PriceCalculationDeps {
   db: Database;
@@ -28,6 +28,10 @@ export async function priceOrder(deps: PriceCalculationDeps, messageId: string, 
   const { db, log } = deps;
   const { orderId, customerId } = order;
   const calculation = await db.transaction(async (tx) => {
+    // The job is (re)set only by a hand-off seen for the first time: a redelivery must not pull
+    // a quoted or produced job back to PRICE_CALCULATING.
+    const known = await findCalculation(tx, orderId, messageId);
+    if (known) return { ...known, created: false };
     await upsertJob(tx, order, 'PRICE_CALCULATING');
     return calculationFor(tx, orderId, messageId);
   });
