@@ -6,7 +6,7 @@ import { createLogger, startHeartbeat, type Logger, type RetryOptions } from '@l
 import type { LogLevel } from '@loupe/schema';
 import type { WorkshopConfig, WorkshopPorts } from './config.js';
 import { domainMigrations, openDatabase, workshopMigrations, type Database } from './db/index.js';
-import { openQueue, type MessageQueue } from './queue/index.js';
+import { openQueue, pruneHandledMessages, type MessageQueue } from './queue/index.js';
 import { defaultPricingConfig, type PasswordHashOptions, type PricingConfig } from './domain/index.js';
 import { buildFileStorageApp, modelsDirIn } from './file-storage/index.js';
 import { buildMesApp } from './mes-api/index.js';
@@ -97,6 +97,16 @@ function serviceLogger(options: StartWorkshopOptions, key: WorkshopService | 'in
   });
 }
 
+/** Forgets old handled-message records now and every six hours (the consumers' redelivery guard); returns the stop. */
+function pruneRegularly(db: Database, log: Logger): () => void {
+  const prune = () => pruneHandledMessages(db).catch((error: unknown) => {
+    log.warn(`Pruning old handled-message records failed; it is tried again in six hours: ${(error as Error).message}`);
+  });
+  void prune();
+  const timer = setInterval(() => void prune(), 6 * 3_600_000).unref();
+  return () => clearInterval(timer);
+}
+
 /**
  * Runs the whole workshop in this process: one database and one queue shared by the four
  * APIs, each API with its own logger and heartbeat (R19). Services start in dependency order
@@ -169,6 +179,7 @@ export async function startWorkshop(options: StartWorkshopOptions): Promise<Work
     for (const key of ['files', 'mes', 'crm', 'shop', 'infrastructure'] as const) {
       heartbeats.push(startHeartbeat(logs[key], options.heartbeatIntervalMs ? { intervalMs: options.heartbeatIntervalMs } : {}));
     }
+    heartbeats.push(pruneRegularly(db, logs.infrastructure));
     return { urls: { shop, crm, mes, files }, logs, db, queue, stop };
   } catch (error) {
     await stop().catch(() => undefined);

@@ -15,3 +15,12 @@ export async function isFirstDelivery(tx: Database, consumer: string, message: P
   );
   return rows.length > 0;
 }
+
+/** How long a handled message is remembered: far longer than any redelivery, retry or relay re-publish takes. */
+export const HANDLED_MESSAGE_DAYS = 14;
+
+/** Forgets handled messages older than `days`; returns how many. Run at start and then every few hours. */
+export async function pruneHandledMessages(db: Database, days = HANDLED_MESSAGE_DAYS): Promise<number> {
+  const { rowCount } = await db.query(`DELETE FROM handled_messages WHERE handled_at < now() - make_interval(days => $1::int)`, [days]);
+  return rowCount;
+}

@@ -22,6 +22,6 @@
 export type { ConsumeOptions, MessageQueue, OpenQueueOptions, QueueMessage } from './message-queue.js';
 export { deliveryPolicy } from './message-queue.js';
 export { openQueue } from './open-queue.js';
-export { isFirstDelivery } from './first-delivery.js';
+export { isFirstDelivery, pruneHandledMessages } from './first-delivery.js';
 export { compileTopicPattern } from './topic-pattern.js';
 export { consumerTopology, deadLetterExchangeOf, HEADER as QUEUE_HEADERS } from './rabbit-topology.js';
