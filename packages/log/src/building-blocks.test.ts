@@ -30,6 +30,18 @@ test('R2 each retry logs a WARN with the attempts left, R3 an ERROR when they ru
   assert.equal(failed?.['error.message'], 'Service Unavailable');
 });
 
+test('R3 an error the callee answered (a refusal) is rethrown at once, with neither R2 nor R3', async () => {
+  const { destination, log } = memoryLogger();
+  let calls = 0;
+  const refusal = Object.assign(new Error('the model is not a closed surface'), { status: 422 });
+  await assert.rejects(withRetry(log, { target: 'http', method: 'POST', endpoint: 'http://files/models' }, async () => {
+    calls++;
+    throw refusal;
+  }, { baseDelayMs: 1, answered: (error) => error === refusal }), /closed surface/);
+  assert.equal(calls, 1);
+  assert.equal(destination.events('call-retried').length + destination.events('call-failed').length, 0);
+});
+
 test('a call that succeeds on a retry logs only the WARN', async () => {
   const { destination, log } = memoryLogger();
   let calls = 0;

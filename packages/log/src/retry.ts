@@ -19,6 +19,11 @@ export interface RetryOptions {
   maxDelayMs?: number;
   /** Whether a failure is worth retrying (default: every failure). */
   retryable?: (error: unknown) => boolean;
+  /**
+   * Whether an error is the callee's answer rather than a failed call (a service refusing a
+   * request with 4xx): rethrown at once without R2 or R3, for the caller to handle and log.
+   */
+  answered?: (error: unknown) => boolean;
 }
 
 interface FailureFields {
@@ -50,6 +55,7 @@ export async function withRetry<T>(log: Logger, call: CallDescription, fn: (atte
     try {
       return await fn(attempt);
     } catch (error) {
+      if (options.answered?.(error)) throw error;
       const failure = describeFailure(error);
       const attemptsLeft = attempts - attempt;
       const retryable = options.retryable?.(error) ?? true;

@@ -51,6 +51,9 @@ test('the APIs answer bad input with 4xx and {error: {code, message}}', async (t
     assert.deepEqual([processed?.['log.level'], processed?.['event.outcome'], processed?.['order.id']], ['error', 'failure', order.id]);
     assert.equal(processed?.['error.message'], response.body.error.message);
     assert.equal(w.lines.shop.events('model-uploaded').length, 0);
+    // File storage answered: the Shop's call did not fail (no R3 ERROR), the refused upload is a WARN with its order.
+    assert.equal(w.lines.shop.events('call-failed').length, 0);
+    assert.equal(w.lines.shop.events('order-change-failed').at(-1)?.['log.level'], 'warn');
     assert.equal((await shop.call<{ status: string }>('GET', `/orders/${order.id}`)).body.status, 'NEW');
   });
 

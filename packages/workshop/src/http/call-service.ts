@@ -38,8 +38,9 @@ async function errorOf(response: Response): Promise<{ code: string; message: str
 /**
  * Calls another workshop service over HTTP with the active trace context (`traceparent`,
  * R21), retrying network failures and 5xx answers (R2 each retry, R3 when out of attempts).
- * A 4xx answer is not retried: its `{error}` comes back as a LoupeError with the same code
- * and status (401/403 become 502 UPSTREAM_REFUSED: our credentials, not the caller's).
+ * A 4xx answer is not retried nor logged as a failed call: its `{error}` comes back as a
+ * LoupeError with the same code and status, for the caller to handle (401/403 become 502
+ * UPSTREAM_REFUSED, logged R3: our credentials, not the caller's).
  * Out of attempts, the error is 503 UPSTREAM_UNAVAILABLE naming the service.
  */
 export async function callService<T>(log: Logger, call: ServiceCall, retry: RetryOptions = {}): Promise<T> {
@@ -61,7 +62,13 @@ export async function callService<T>(log: Logger, call: ServiceCall, retry: Retr
         throw new LoupeError('UPSTREAM_REFUSED', `${call.target} refused ${call.method} ${url.pathname}: ${message}`, 502);
       }
       throw new LoupeError(code, message, response.status);
-    }, { retryable: (error) => !(error instanceof LoupeError), ...retry });
+    }, {
+      retryable: (error) => !(error instanceof LoupeError),
+      // A 4xx is the service's answer (a broken model, an invalid step), not a failed call: no R3.
+      // 401/403 became UPSTREAM_REFUSED (502), our own credentials: that one is a failure.
+      answered: (error) => error instanceof LoupeError && error.status < 500,
+      ...retry,
+    });
   } catch (error) {
     if (error instanceof LoupeError) throw error;
     const reason = error instanceof Error ? error.message : String(error);
