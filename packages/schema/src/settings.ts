@@ -12,10 +12,9 @@ export function integerSetting(env: NodeJS.ProcessEnv, name: string, fallback: n
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (max !== undefined && !(Number.isInteger(value) && value >= min && value <= max)) {
-    throw new LoupeError('CONFIG_INVALID', `${name}="${raw}" must be a whole number from ${min} to ${max}`);
+  if (!Number.isInteger(value) || value < min || (max !== undefined && value > max)) {
+    throw new LoupeError('CONFIG_INVALID', `${name}="${raw}" must be a whole number ${max === undefined ? `≥ ${min}` : `from ${min} to ${max}`}`);
   }
-  if (!Number.isInteger(value) || value < min) throw new LoupeError('CONFIG_INVALID', `${name}="${raw}" must be a whole number ≥ ${min}`);
   return value;
 }
 

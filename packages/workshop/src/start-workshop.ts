@@ -122,13 +122,14 @@ export async function startWorkshop(options: StartWorkshopOptions): Promise<Work
     shop: serviceLogger(options, 'shop', workshopServices.shop),
   };
   const apps: FastifyInstance[] = [];
-  const heartbeats: (() => void)[] = [];
+  /** Stops the heartbeats and the regular pruning. */
+  const timers: (() => void)[] = [];
   let db: Database | undefined;
   let queueDb: Database | undefined;
   let queue: MessageQueue | undefined;
   const stop = async () => {
     for (const app of apps.reverse()) await app.close();
-    for (const stopHeartbeat of heartbeats) stopHeartbeat();
+    for (const stopTimer of timers) stopTimer();
     await queue?.close();
     await queueDb?.close();
     await db?.close();
@@ -177,9 +178,9 @@ export async function startWorkshop(options: StartWorkshopOptions): Promise<Work
     const shop = await listen('shop', await buildShopApp({ config: { ...common, fileStorageUrl: files, crmUrl: crm, internalToken }, log: logs.shop, db }));
 
     for (const key of ['files', 'mes', 'crm', 'shop', 'infrastructure'] as const) {
-      heartbeats.push(startHeartbeat(logs[key], options.heartbeatIntervalMs ? { intervalMs: options.heartbeatIntervalMs } : {}));
+      timers.push(startHeartbeat(logs[key], options.heartbeatIntervalMs ? { intervalMs: options.heartbeatIntervalMs } : {}));
     }
-    heartbeats.push(pruneRegularly(db, logs.infrastructure));
+    timers.push(pruneRegularly(db, logs.infrastructure));
     return { urls: { shop, crm, mes, files }, logs, db, queue, stop };
   } catch (error) {
     await stop().catch(() => undefined);
