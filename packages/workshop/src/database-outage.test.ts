@@ -34,9 +34,10 @@ test('while PostgreSQL is unreachable the APIs answer 503 DB_UNAVAILABLE, log R3
     assert.equal(response.body.error.code, 'DB_UNAVAILABLE', name);
     assert.match(response.body.error.message, /database cannot be reached right now; try again in a few seconds \(request req-/);
   }
-  const failed = w.lines.infrastructure.events('call-failed').filter((line) => line['call.target'] === 'db');
-  assert.ok(failed.length >= 2, 'R3: the statements failed after all retries');
+  const failed = w.lines.shop.events('call-failed').filter((line) => line['call.target'] === 'db');
+  assert.ok(failed.length >= 2, 'R3: the Shop\'s statements failed after all retries, logged by the Shop');
   assert.equal(failed[0]?.['log.level'], 'error');
+  assert.ok(w.lines.files.events('call-failed').some((line) => line['call.target'] === 'db'), 'R3: file storage logs its own');
   assert.equal(w.lines.shop.events('unhandled-error').length + w.lines.files.events('unhandled-error').length, 0, 'an outage is not an unhandled error');
   assert.deepEqual(w.lines.shop.events('http-request').slice(-3).map((line) => line['http.response.status_code']), [503, 503, 503]);
   const [cancelFailed] = w.lines.shop.events('order-change-failed');

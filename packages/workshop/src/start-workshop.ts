@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { createLogger, startHeartbeat, type Logger, type RetryOptions } from '@loupe/log';
 import type { LogLevel } from '@loupe/schema';
 import type { WorkshopConfig, WorkshopPorts } from './config.js';
-import { domainMigrations, openDatabase, workshopMigrations, type Database } from './db/index.js';
+import { domainMigrations, openDatabase, workshopMigrations, type Database, type SharedDatabase } from './db/index.js';
 import { openQueue, pruneHandledMessages, type MessageQueue } from './queue/index.js';
 import { defaultPricingConfig, type PasswordHashOptions, type PricingConfig } from './domain/index.js';
 import { buildFileStorageApp, modelsDirIn } from './file-storage/index.js';
@@ -15,7 +15,11 @@ import { buildShopApp } from './shop-api/index.js';
 
 export const workshopServices = { shop: 'shop-api', crm: 'crm-api', mes: 'mes-api', files: 'file-storage' } as const;
 export type WorkshopService = keyof typeof workshopServices;
-/** The logger of what the services share: database (R14, R15) and queue. */
+/**
+ * The logger of what the services share: the queue, and the database's own work (migrations,
+ * pruning `handled_messages`, the outbox relay, the embedded queue's polling, a lost idle
+ * connection). A service's queries are logged by that service (R14, R15).
+ */
 export const infrastructureService = 'workshop';
 
 /** Where a logger writes instead of files (tests, embedding): a pino destination. */
@@ -62,6 +66,7 @@ export interface StartWorkshopOptions {
 export interface Workshop {
   urls: Record<WorkshopService, string>;
   logs: Record<WorkshopService | 'infrastructure', Logger>;
+  /** The database as the shared infrastructure uses it: its queries are logged as `workshop`. */
   db: Database;
   queue: MessageQueue;
   /** Closes the APIs (the Shop first), then the queue and the database, and flushes the logs. */
@@ -109,8 +114,9 @@ function pruneRegularly(db: Database, log: Logger): () => void {
 
 /**
  * Runs the whole workshop in this process: one database and one queue shared by the four
- * APIs, each API with its own logger and heartbeat (R19). Services start in dependency order
- * (file storage, MES, CRM, Shop), each told the others' real addresses.
+ * APIs, each API with its own logger and heartbeat (R19) and its own view of the database,
+ * which logs its queries (R14) with that logger over the same connections. Services start in
+ * dependency order (file storage, MES, CRM, Shop), each told the others' real addresses.
  */
 export async function startWorkshop(options: StartWorkshopOptions): Promise<Workshop> {
   await mkdir(options.dataDir, { recursive: true });
@@ -124,7 +130,7 @@ export async function startWorkshop(options: StartWorkshopOptions): Promise<Work
   const apps: FastifyInstance[] = [];
   /** Stops the heartbeats and the regular pruning. */
   const timers: (() => void)[] = [];
-  let db: Database | undefined;
+  let db: SharedDatabase | undefined;
   let queueDb: Database | undefined;
   let queue: MessageQueue | undefined;
   const stop = async () => {
@@ -137,6 +143,7 @@ export async function startWorkshop(options: StartWorkshopOptions): Promise<Work
   };
 
   try {
+    // Migrations at start-up run as the shared infrastructure, so they log as `workshop`.
     db = await openDatabase({
       log: logs.infrastructure,
       migrations: [...workshopMigrations, ...domainMigrations],
@@ -150,10 +157,15 @@ export async function startWorkshop(options: StartWorkshopOptions): Promise<Work
         ...(options.databaseSchema && { schema: options.databaseSchema }),
       });
     }
+    // The outbox relay and the embedded queue poll as the shared infrastructure (`workshop`);
+    // a service's `publish` writes the outbox in that service's own transaction.
     queue = await openQueue({
       db: queueDb ?? db, log: logs.infrastructure, ...(options.amqpUrl && { url: options.amqpUrl }), ...(options.queuePrefix && { prefix: options.queuePrefix }),
     });
-    for (const account of options.staff ?? []) await ensureStaffAccount(db, logs.crm, account, options.passwordHashing);
+    const views = {
+      files: db.withLog(logs.files), mes: db.withLog(logs.mes), crm: db.withLog(logs.crm), shop: db.withLog(logs.shop),
+    };
+    for (const account of options.staff ?? []) await ensureStaffAccount(views.crm, logs.crm, account, options.passwordHashing);
 
     const host = options.host ?? '127.0.0.1';
     const listen = async (key: WorkshopService, app: FastifyInstance) => {
@@ -168,18 +180,19 @@ export async function startWorkshop(options: StartWorkshopOptions): Promise<Work
     };
     const internalToken = options.internalToken ?? randomBytes(24).toString('base64url');
     const files = await listen('files', await buildFileStorageApp({
-      config: { modelsDir: modelsDirIn(options.dataDir), maxModelBytes: options.maxModelBytes, adminToken: options.adminToken }, log: logs.files, db,
+      config: { modelsDir: modelsDirIn(options.dataDir), maxModelBytes: options.maxModelBytes, adminToken: options.adminToken }, log: logs.files, db: views.files,
     }));
     const mes = await listen('mes', await buildMesApp({
       config: { ...common, fileStorageUrl: files, pricing: options.pricing ?? defaultPricingConfig, ...(options.fileStorageRetry && { fileStorageRetry: options.fileStorageRetry }) },
-      log: logs.mes, db, queue,
+      log: logs.mes, db: views.mes, queue,
     }));
-    const crm = await listen('crm', await buildCrmApp({ config: { ...common, fileStorageUrl: files, internalToken }, log: logs.crm, db, queue }));
-    const shop = await listen('shop', await buildShopApp({ config: { ...common, fileStorageUrl: files, crmUrl: crm, internalToken }, log: logs.shop, db }));
+    const crm = await listen('crm', await buildCrmApp({ config: { ...common, fileStorageUrl: files, internalToken }, log: logs.crm, db: views.crm, queue }));
+    const shop = await listen('shop', await buildShopApp({ config: { ...common, fileStorageUrl: files, crmUrl: crm, internalToken }, log: logs.shop, db: views.shop }));
 
     for (const key of ['files', 'mes', 'crm', 'shop', 'infrastructure'] as const) {
       timers.push(startHeartbeat(logs[key], options.heartbeatIntervalMs ? { intervalMs: options.heartbeatIntervalMs } : {}));
     }
+    // Pruning is nobody's request: it logs as `workshop`.
     timers.push(pruneRegularly(db, logs.infrastructure));
     return { urls: { shop, crm, mes, files }, logs, db, queue, stop };
   } catch (error) {

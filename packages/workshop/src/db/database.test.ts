@@ -77,6 +77,28 @@ for (const engine of ['pglite', 'postgres'] as const) {
       assert.equal(lines.events('call-failed').length, 0);
     });
 
+    test('a service\'s view logs its statements with the service\'s logger over the same connection; closing the view is refused', async (t) => {
+      const target = await testDatabaseTarget(t, engine);
+      if (!target) return;
+      const { log, lines } = createTestLog({ service: 'workshop' });
+      const db = await openDatabase({ ...target, log, migrations: [...workshopMigrations, ordersTable], hotReadTables: ['orders'], maxConnections: 1 });
+      t.after(() => db.close());
+      const { log: shopLog, lines: shopLines } = createTestLog({ service: 'shop-api' });
+      const shop = db.withLog(shopLog);
+      lines.clear();
+      await shop.transaction((tx) => tx.query(`INSERT INTO orders (id, status) VALUES ('ORD-1', 'NEW')`, [], { orderId: 'ORD-1' }));
+      assert.deepEqual(await orderIds(shop), ['ORD-1']);
+
+      const [insert, select] = shopLines.events('db-query');
+      assert.deepEqual([insert?.['service.name'], insert?.['db.operation'], insert?.['order.id']], ['shop-api', 'INSERT', 'ORD-1']);
+      assert.deepEqual([select?.['service.name'], select?.['log.level']], ['shop-api', 'debug'], 'the view keeps the hot read tables');
+      assert.deepEqual(lines.events('db-query'), [], 'nothing the Shop ran is logged as the workshop');
+      const backend = async (on: Database) => (await on.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid;
+      assert.equal(await backend(shop), await backend(db), 'a pool of one connection serves both: the view opened none');
+      await assert.rejects(shop.close(), { code: 'DB_CLOSE_VIEW' });
+      assert.deepEqual(await orderIds(db), ['ORD-1'], 'the database stays open');
+    });
+
     test('a transaction commits on success and rolls back, rethrowing, when its function throws', async (t) => {
       const opened = await openTestDatabase(t, engine);
       if (!opened) return;

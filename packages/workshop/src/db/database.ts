@@ -29,6 +29,20 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/**
+ * The database `openDatabase` opened. Its connections (one pg pool, or PGlite's one) are
+ * shared by the views it gives to the services.
+ */
+export interface SharedDatabase extends Database {
+  /**
+   * The same connections with every statement logged by `log` (R14, R15, R2 / R3): each
+   * service queries through its own view, so those lines carry its `service.name`, in the
+   * trace of the request or message that ran the query. A view opens no connection of its
+   * own; close the database it came from, not the view (DB_CLOSE_VIEW).
+   */
+  withLog(log: Logger): Database;
+}
+
 export interface Migration {
   /** Applied in ascending order; 1–99 are the workshop's own (migrations.ts), domain tables start at 100. */
   version: number;
@@ -51,10 +65,11 @@ export interface OpenDatabaseOptions {
   url?: string;
   /** PGlite's data directory; absent → in memory. Ignored with `url`. */
   dataDir?: string;
+  /** Logs the migrations, what no service caused (a lost idle connection), and queries not made through a view. */
   log: Logger;
   /** Applied in version order, each once, before `openDatabase` resolves. */
   migrations: readonly Migration[];
-  /** SELECTs on these tables are logged at DEBUG (R14); the queue's polled tables always are. */
+  /** SELECTs on these tables are logged at DEBUG (R14), by every view too; the queue's polled tables always are. */
   hotReadTables?: readonly string[];
   /** A schema to work in, created if missing and put first on the search path (test isolation). */
   schema?: string;

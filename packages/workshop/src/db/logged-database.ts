@@ -1,7 +1,7 @@
 import { describeFailure, describeQuery, instrumentQueries, withRetry, type Logger, type RetryOptions } from '@loupe/log';
 import { LoupeError } from '@loupe/schema';
-import type { Database, QueryContext, QueryResult } from './database.js';
-import type { Driver, RunSql } from './driver.js';
+import type { Database, QueryContext, QueryResult, SharedDatabase } from './database.js';
+import type { Driver, RetryConnect, RunSql } from './driver.js';
 import { isTransientDatabaseError } from './transient-errors.js';
 
 export interface LoggedDatabaseOptions {
@@ -26,16 +26,25 @@ function markLogged(error: unknown): void {
   if (typeof error === 'object' && error !== null) loggedErrors.add(error);
 }
 
+const closeView = (): Promise<void> =>
+  Promise.reject(new LoupeError('DB_CLOSE_VIEW', 'close() was called on a service\'s view of the database, which shares its connections: close the database it came from instead', 500));
+
 /**
  * The `Database` over a driver: every statement logged through `instrumentQueries`
  * (R14, and R15 on failure), and a statement outside a transaction sent again through
  * `withRetry` (R2, R3) when the connection failed. An error in the statement itself is
- * rethrown at once: sending it again would fail the same way.
+ * rethrown at once: sending it again would fail the same way. `withLog` gives views over
+ * the same driver that log with another logger.
  */
-export function createLoggedDatabase(driver: Driver, options: LoggedDatabaseOptions): Database {
+export function createLoggedDatabase(driver: Driver, options: LoggedDatabaseOptions): SharedDatabase {
+  return loggedOver(driver, options, () => driver.close());
+}
+
+function loggedOver(driver: Driver, options: LoggedDatabaseOptions, close: () => Promise<void>): SharedDatabase {
   const { log } = options;
   const instrumented = instrumentQueries(log, { hotReadTables: options.hotReadTables });
   const { kind, endpoint } = driver;
+  const retryConnect: RetryConnect = (connect) => withRetry(log, { target: 'db', method: 'BEGIN', endpoint }, connect, options.retry);
 
   async function runLogged<T>(run: RunSql, sql: string, params: unknown[] | undefined, context: QueryContext | undefined): Promise<QueryResult<T>> {
     try {
@@ -104,7 +113,7 @@ export function createLoggedDatabase(driver: Driver, options: LoggedDatabaseOpti
         const result = await fn(transactionDatabase(run, 0));
         committing = true;
         return result;
-      });
+      }, retryConnect);
     } catch (error) {
       // Getting a connection logs R2 / R3 (withRetry) and the statements inside log their
       // own failures; a failed COMMIT has no other line.
@@ -118,5 +127,5 @@ export function createLoggedDatabase(driver: Driver, options: LoggedDatabaseOpti
     }
   }
 
-  return { kind, query, transaction, close: () => driver.close() };
+  return { kind, query, transaction, withLog: (other) => loggedOver(driver, { ...options, log: other }, closeView), close };
 }

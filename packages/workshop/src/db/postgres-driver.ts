@@ -2,16 +2,18 @@ import pg from 'pg';
 import { describeFailure, type Logger } from '@loupe/log';
 import { describeServerUrl } from '../endpoint-names.js';
 import type { QueryResult } from './database.js';
-import type { Driver, RunSql } from './driver.js';
+import type { Driver, RetryConnect, RunSql } from './driver.js';
 
 export interface PostgresDriverOptions {
   url: string;
+  /**
+   * Logs a pooled connection lost while idle (R15). No service's query caused it, so this is
+   * the logger of what the services share (`workshop`), not of a service's view.
+   */
   log: Logger;
   /** Put first (and only) on every connection's search path. */
   schema?: string;
   maxConnections: number;
-  /** Retries getting a connection and sending BEGIN, the only retried part of a transaction. */
-  retryConnect: <T>(connect: () => Promise<T>) => Promise<T>;
 }
 
 const INT8_OID = 20;
@@ -68,8 +70,8 @@ export function createPostgresDriver(options: PostgresDriverOptions): Driver {
     }
   }
 
-  async function transaction<T>(fn: (run: RunSql) => Promise<T>): Promise<T> {
-    const client = await options.retryConnect(begin);
+  async function transaction<T>(fn: (run: RunSql) => Promise<T>, retryConnect: RetryConnect): Promise<T> {
+    const client = await retryConnect(begin);
     let broken: Error | undefined;
     // A checked-out connection reports its loss here (a query in flight also rejects).
     const onError = (error: Error) => {
