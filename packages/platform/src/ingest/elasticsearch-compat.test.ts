@@ -17,7 +17,7 @@ interface Answer<Body> {
 interface Info { version: { number: string; build_flavor: string }; cluster_uuid: string; tagline: string }
 interface License { license: { type: string; status: string; uid: string } }
 interface EsError { error: { type: string; reason: string } }
-interface Bulk { errors: boolean; items: Array<Record<string, { status: number }>> }
+interface Bulk { errors: boolean; items: Array<Record<string, { status: number; error?: { type: string; reason: string } }>> }
 
 /** One request as a shipper sends it, and the answer as it reads it. */
 async function send<Body = unknown>(url: string, method: string, path: string, body?: string | Buffer, headers: Record<string, string> = {}): Promise<Answer<Body>> {
@@ -103,10 +103,13 @@ test('R24 Logstash 8 starts and ships: HEAD / health check, product header, lice
       { create: { _index: 'logs-generic-default' } },
       { '@timestamp': new Date().toISOString(), message: 'Order ORD-9002 paid', 'service.name': 'shop-api', data_stream: { type: 'logs', dataset: 'generic', namespace: 'default' } },
     );
-    const bulk = await send<Bulk>(url, 'POST', '/_bulk?filter_path=errors,items.*.error,items.*.status', body);
+    const bulk = await send<Bulk>(url, 'POST', '/_bulk?filter_path=errors,items.*.error,items.*.status', `${body}{"create":{}}\n{not json\n`);
     assert.equal(bulk.status, 200);
-    assert.deepEqual(bulk.body.items.map((item) => Object.keys(item)[0]), ['create']);
-    assert.equal(bulk.body.items[0]?.create?.status, 201);
+    // Only what filter_path asks for, as Elasticsearch answers it.
+    assert.deepEqual(bulk.body, {
+      errors: true,
+      items: [{ create: { status: 201 } }, { create: { status: 400, error: { type: 'mapper_parsing_exception', reason: bulk.body.items[1]?.create?.error?.reason } } }],
+    });
     assert.equal((await search(url, 'message:"ORD-9002"')).length, 1);
   } finally {
     await platform.close();

@@ -3,6 +3,7 @@ import type { Logger } from '@loupe/log';
 import { LoupeError, utf8Text } from '@loupe/schema';
 import type { LogStore } from '../store/log-store.js';
 import { bulkResponseBody } from './bulk/bulk-response.js';
+import { parseFilterPath } from './bulk/filter-path.js';
 import type { IngestItem } from './ingest-item.js';
 import { ingestItems } from './ingest-items.js';
 import type { IngestLimits } from './ingest-limits.js';
@@ -61,10 +62,12 @@ export async function ingestRoutes(app: FastifyInstance, options: IngestRoutesOp
     throw storeFailed(error, request, reply);
   });
 
-  const bulk = async (request: FastifyRequest<{ Params: { index?: string } }>, reply: FastifyReply) => {
+  // `filter_path` as Elasticsearch reads it: Logstash asks for `errors,items.*.error,items.*.status`.
+  const bulk = async (request: FastifyRequest<{ Params: { index?: string }; Querystring: { filter_path?: unknown } }>, reply: FastifyReply) => {
     const started = Date.now();
-    const answer = await ingestor.ingestBulk(job(request, 'bulk', request.params.index));
-    return reply.type('application/json; charset=utf-8').send(bulkResponseBody(answer, Date.now() - started));
+    const filterPath = parseFilterPath(request.query.filter_path);
+    const answer = await ingestor.ingestBulk({ ...job(request, 'bulk', request.params.index), filterPath });
+    return reply.type('application/json; charset=utf-8').send(bulkResponseBody(answer, Date.now() - started, filterPath));
   };
   // With and without the trailing slash, as Elasticsearch: Fluent Bit posts to `/_bulk/?pipeline=…` when a pipeline is set.
   for (const path of ['/_bulk', '/_bulk/', '/:index/_bulk', '/:index/_bulk/']) {

@@ -40,10 +40,10 @@ export class Ingestor {
     const store = this.store;
     if (!canStage(store)) {
       const items = [...jobItems(job)];
-      return bulkAnswer(items, await ingestItems(store, this.pipeline, items, job.protocol));
+      return bulkAnswer(items, await ingestItems(store, this.pipeline, items, job.protocol), job.filterPath);
     }
     const prepared = await this.prepare(job, store);
-    return withStored(prepared.bulk!, await store.appendStaged(prepared.staged));
+    return withStored(prepared.bulk!, await store.appendStaged(prepared.staged), job.filterPath);
   }
 
   /** An NDJSON body stored; each line's outcome. */

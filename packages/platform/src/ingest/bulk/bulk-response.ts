@@ -2,6 +2,8 @@ import { jsonString } from '@loupe/log';
 import type { ItemOutcome } from '../ingest-item.js';
 import { markStored } from '../ingest-items.js';
 import type { JobItem } from '../worker/prepare-ingest.js';
+import { applyFilterPath, type FilterPath } from './filter-path.js';
+import { FilteredItems, itemObject, succeeded } from './filtered-items.js';
 
 const STORED_TAIL = ',"_version":1,"result":"created","_shards":{"total":1,"successful":1,"failed":0},"_seq_no":0,"_primary_term":1,"status":201}}';
 const NOOP_TAIL = ',"_version":1,"result":"noop","_shards":{"total":1,"successful":1,"failed":0},"_seq_no":0,"_primary_term":1,"status":200}}';
@@ -19,21 +21,14 @@ class ItemHeads {
   }
 }
 
-/** The rest of an item that reports an error (after its head), as JSON text. */
-function errorItemTail(entry: JobItem, outcome: ItemOutcome): string {
-  if (outcome.error) {
-    const error = `{"type":${jsonString(outcome.error.type)},"reason":${jsonString(outcome.error.reason)}}`;
-    return `${entry.id === undefined ? 'null' : jsonString(entry.id)},"status":${outcome.status},"error":${error}}}`;
-  }
-  // What Elasticsearch answers a create for an existing id; shippers treat it as delivered.
-  const reason = jsonString(`[${outcome.id}]: version conflict, document already exists`);
-  return `${jsonString(outcome.id)},"status":409,"error":{"type":"version_conflict_engine_exception","reason":${reason}}}}`;
-}
-
-/** The `errors` flag and the `items` array (as UTF-8 JSON text) of a `_bulk` answer. */
+/**
+ * The `errors` flag and the `items` array (as UTF-8 JSON text) of a `_bulk` answer, and with
+ * a `filter_path` the items it keeps (none written: `[]`, left out of the answer).
+ */
 export interface BulkAnswer {
   errors: boolean;
   items: Buffer;
+  filteredItems?: Buffer;
 }
 
 /**
@@ -75,26 +70,40 @@ export class BulkAnswerWriter {
   private readonly items = new TextBytes();
   private errors = false;
   private count = 0;
+  /** With a `filter_path`, the full items are still written: `withStored` reads them back. */
+  private readonly filtered?: { items: FilteredItems; text: TextBytes; count: number };
+
+  constructor(filter?: FilterPath) {
+    if (filter) this.filtered = { items: new FilteredItems(filter), text: new TextBytes(), count: 0 };
+  }
 
   add(entry: JobItem, outcome: ItemOutcome): void {
-    const head = (this.count++ === 0 ? '[' : ',') + this.heads.get(entry.action, outcome.index);
-    if (!outcome.error && (outcome.status === 201 || entry.action !== 'create')) {
-      this.items.add(head + jsonString(outcome.id) + (outcome.status === 201 ? STORED_TAIL : NOOP_TAIL));
+    const separator = this.count++ === 0 ? '[' : ',';
+    if (succeeded(entry, outcome)) {
+      this.items.add(separator + this.heads.get(entry.action, outcome.index) + jsonString(outcome.id) + (outcome.status === 201 ? STORED_TAIL : NOOP_TAIL));
     } else {
-      this.items.add(head + errorItemTail(entry, outcome));
+      this.items.add(separator + JSON.stringify(itemObject(entry, outcome)));
       this.errors = true;
     }
+    const filtered = this.filtered;
+    const text = filtered?.items.text(entry, outcome);
+    if (text !== undefined) filtered!.text.add((filtered!.count++ === 0 ? '[' : ',') + text);
   }
 
   finish(): BulkAnswer {
     this.items.add(this.count === 0 ? '[]' : ']');
-    return { errors: this.errors, items: this.items.finish() };
+    const answer: BulkAnswer = { errors: this.errors, items: this.items.finish() };
+    if (this.filtered) {
+      this.filtered.text.add(this.filtered.count === 0 ? '[]' : ']');
+      answer.filteredItems = this.filtered.text.finish();
+    }
+    return answer;
   }
 }
 
 /** The answer for these items and their outcomes (see `BulkAnswerWriter`). */
-export function bulkAnswer(entries: readonly JobItem[], outcomes: readonly ItemOutcome[]): BulkAnswer {
-  const writer = new BulkAnswerWriter();
+export function bulkAnswer(entries: readonly JobItem[], outcomes: readonly ItemOutcome[], filter?: FilterPath): BulkAnswer {
+  const writer = new BulkAnswerWriter(filter);
   for (let i = 0; i < entries.length; i++) writer.add(entries[i]!, outcomes[i]!);
   return writer.finish();
 }
@@ -102,7 +111,7 @@ export function bulkAnswer(entries: readonly JobItem[], outcomes: readonly ItemO
 type AnswerItem = Record<string, { _index: string; _id: string | null; status: number; error?: { type: string; reason: string } }>;
 
 /** The answer once the store has said which ids it already held: those items become duplicates (200, or 409 for `create`). */
-export function withStored(answer: BulkAnswer, existing: ReadonlySet<string>): BulkAnswer {
+export function withStored(answer: BulkAnswer, existing: ReadonlySet<string>, filter?: FilterPath): BulkAnswer {
   if (existing.size === 0) return answer;
   const entries: JobItem[] = [];
   const outcomes: ItemOutcome[] = [];
@@ -113,12 +122,17 @@ export function withStored(answer: BulkAnswer, existing: ReadonlySet<string>): B
     outcomes.push({ status, id: id ?? '', index, ...(error && { error: { status, type: error.type, reason: error.reason } }) });
   }
   markStored(outcomes, existing);
-  return bulkAnswer(entries, outcomes);
+  return bulkAnswer(entries, outcomes, filter);
 }
 
 const CLOSE = Buffer.from('}');
 
-/** The whole `_bulk` response body. */
-export function bulkResponseBody(answer: BulkAnswer, tookMs: number): Buffer {
-  return Buffer.concat([Buffer.from(`{"took":${Math.trunc(tookMs)},"errors":${answer.errors},"items":`), answer.items, CLOSE]);
+/** The whole `_bulk` response body; with a `filter_path`, only what it keeps. */
+export function bulkResponseBody(answer: BulkAnswer, tookMs: number, filter?: FilterPath): Buffer {
+  const took = Math.trunc(tookMs);
+  if (!filter) return Buffer.concat([Buffer.from(`{"took":${took},"errors":${answer.errors},"items":`), answer.items, CLOSE]);
+  const head = JSON.stringify(applyFilterPath({ took, errors: answer.errors }, filter)).slice(0, -1);
+  const items = answer.filteredItems ?? Buffer.from('[]');
+  if (items.length === 2) return Buffer.from(`${head}}`);
+  return Buffer.concat([Buffer.from(`${head}${head.length > 1 ? ',' : ''}"items":`), items, CLOSE]);
 }

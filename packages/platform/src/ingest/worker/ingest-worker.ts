@@ -27,7 +27,7 @@ port.on('message', ({ seq, job, stagingTag }: JobMessage) => {
   try {
     const prepared = prepareIngest(job, pipeline, stagingDir, stagingTag);
     // The answer's bytes are moved, not copied.
-    port.postMessage({ seq, prepared }, transferList(prepared.bulk?.items));
+    port.postMessage({ seq, prepared }, transferList(prepared.bulk?.items, prepared.bulk?.filteredItems));
   } catch (error) {
     const known = error instanceof LoupeError ? { code: error.code, status: error.status } : { code: 'INGEST_WORKER_FAILED', status: 500 };
     port.postMessage({ seq, error: { ...known, message: (error as Error).message } });

@@ -27,9 +27,10 @@ const workerFile = new URL('./ingest-worker.js', import.meta.url);
 
 /** A job's result as the worker sent it: its answer's bytes arrive as a plain Uint8Array. */
 function asBuffers(prepared: PreparedIngest): PreparedIngest {
-  const items = prepared.bulk?.items as Uint8Array | undefined;
-  if (!items || Buffer.isBuffer(items)) return prepared;
-  return { ...prepared, bulk: { ...prepared.bulk!, items: Buffer.from(items.buffer, items.byteOffset, items.byteLength) } };
+  const bulk = prepared.bulk;
+  if (!bulk || Buffer.isBuffer(bulk.items)) return prepared;
+  const buffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return { ...prepared, bulk: { ...bulk, items: buffer(bulk.items), ...(bulk.filteredItems && { filteredItems: buffer(bulk.filteredItems) }) } };
 }
 
 /** A job still unanswered after this long stops its worker: a body of 100 MiB takes a few seconds. */

@@ -5,6 +5,7 @@ import type { IngestItem, ItemOutcome } from '../ingest-item.js';
 import { processItem, type Pipeline } from '../ingest-items.js';
 import { BatchStager, type StagedBatch } from '../../store/duckdb/stage-batch.js';
 import { BulkAnswerWriter, type BulkAnswer } from '../bulk/bulk-response.js';
+import type { FilterPath } from '../bulk/filter-path.js';
 
 /** One request's body to ingest, as it arrived. */
 export interface IngestJob {
@@ -16,6 +17,8 @@ export interface IngestJob {
   defaultIndex?: string;
   maxBodyBytes: number;
   maxLineBytes: number;
+  /** A `_bulk` request's `filter_path`: what its answer keeps. */
+  filterPath?: FilterPath;
 }
 
 /** What each item of a job asked for: a bulk action and the id its action line gave (ndjson items are `index` without id). */
@@ -52,7 +55,7 @@ export interface PreparedIngest {
  */
 export function prepareIngest(job: IngestJob, pipeline: Pipeline, stagingDir: string, stagingTag?: string): PreparedIngest {
   // A bulk job's answer is written item by item; an NDJSON job's outcomes are kept.
-  const answer = job.protocol === 'bulk' ? new BulkAnswerWriter() : undefined;
+  const answer = job.protocol === 'bulk' ? new BulkAnswerWriter(job.filterPath) : undefined;
   const outcomes: ItemOutcome[] = [];
   const stager = new BatchStager(stagingDir, stagingTag);
   const now = Date.now();
