@@ -2,8 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { BulkClient, readBulkAnswer } from './post-bulk.js';
+import { PlatformInProcess } from './shipper.fixture.js';
 
 const item = (status: number, type?: string) => ({ create: { _index: 'logs-mes-api-2026.11.21', _id: 'f:1', status, ...(type && { error: { type, reason: `${type} happened` } }) } });
 const answer = (items: unknown[]) => JSON.stringify({ took: 3, errors: true, items });
@@ -60,5 +64,26 @@ test('BulkClient reads an answer that arrives in pieces: a clean one by its star
   } finally {
     client.close();
     server.close();
+  }
+});
+
+test("R23 R24 BulkClient asks the platform for each item's status and error only, and reads a rejection from that answer", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'loupe-post-bulk-'));
+  const platform = await PlatformInProcess.start(join(dir, 'platform'));
+  const client = new BulkClient(platform.url);
+  try {
+    const event = (message: string) => JSON.stringify({ '@timestamp': new Date().toISOString(), 'service.name': 'shop-api', message });
+    const body = ['{"create":{"_index":"logs","_id":"p-1"}}', event('Order ORD-7001 created'), '{"create":{"_index":"logs","_id":"p-2"}}', '{broken', ''].join('\n');
+    const outcome = await client.post(Buffer.from(body), 'identity');
+    assert.equal(outcome.delivered, true);
+    assert.equal(outcome.delivered && outcome.rejected, 1);
+    assert.match(outcome.delivered ? outcome.firstRejection ?? '' : '', /^400 mapper_parsing_exception: /);
+    assert.equal(client.endpoint, `${platform.url}/_bulk`, 'logged without the query');
+    const again = await client.post(Buffer.from(body.split('\n').slice(0, 2).join('\n') + '\n'), 'identity');
+    assert.equal(again.delivered && again.rejected, 0, 'a duplicate (409) is delivered');
+  } finally {
+    client.close();
+    await platform.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -16,6 +16,8 @@ interface BulkItem {
 const REQUEST_TIMEOUT_MS = 120_000;
 /** The platform (and Elasticsearch) answer `{"took":…,"errors":false,…}`: no need to read thousands of items. */
 const NO_ERRORS = /^\{\s*"took"\s*:\s*\d+\s*,\s*"errors"\s*:\s*false\b/;
+/** What the answer keeps (Elasticsearch's `filter_path`): all `readBulkAnswer` reads. */
+const FILTER_PATH = 'took,errors,items.*.status,items.*.error';
 /** How much of an answer's start `NO_ERRORS` reads. */
 const CLEAN_PREFIX_BYTES = 80;
 
@@ -61,14 +63,16 @@ export class BulkClient {
   private readonly request: typeof httpRequest;
 
   constructor(platformUrl: string) {
-    this.url = new URL(`${platformUrl}/_bulk`);
+    // Only each item's status and error, as Logstash asks: an item of the full answer is ~190
+    // bytes that the platform writes and this client reads for nothing, ~25 this way.
+    this.url = new URL(`${platformUrl}/_bulk?filter_path=${FILTER_PATH}`);
     const https = this.url.protocol === 'https:';
     this.agent = https ? new HttpsAgent({ keepAlive: true, maxSockets: 8 }) : new HttpAgent({ keepAlive: true, maxSockets: 8 });
     this.request = https ? httpsRequest : httpRequest;
   }
 
   get endpoint(): string {
-    return this.url.href;
+    return `${this.url.origin}${this.url.pathname}`;
   }
 
   post(body: Buffer, encoding: BodyEncoding): Promise<BulkOutcome> {
