@@ -1,16 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger, RetryOptions } from '@loupe/log';
 import type { Database } from '../db/index.js';
-import { isFirstDelivery, type MessageQueue, type QueueMessage } from '../queue/index.js';
+import type { MessageQueue } from '../queue/index.js';
 import {
-  defaultPricingConfig, LoginFailureWindow, readToManufacturing, routingKeys,
-  type LoginFailureWindowOptions, type PasswordHashOptions, type PricingConfig,
+  defaultPricingConfig, LoginFailureWindow, routingKeys, type LoginFailureWindowOptions, type PasswordHashOptions, type PricingConfig,
 } from '../domain/index.js';
 import { loginRoutes } from '../accounts/index.js';
 import { createServiceApp } from '../http/index.js';
 import { jobRoutes } from './job-routes.js';
-import { upsertJob } from './job-store.js';
-import { priceOrder, type PriceCalculationDeps } from './price-calculation.js';
+import type { PriceCalculationDeps } from './price-calculation.js';
+import { takeHandOff } from './take-hand-off.js';
 
 export interface MesConfig {
   fileStorageUrl: string;
@@ -30,18 +29,6 @@ export interface MesDeps {
   log: Logger;
   db: Database;
   queue: MessageQueue;
-}
-
-/**
- * A hand-off for pricing is priced (once per message: see `priceOrder`); one for production
- * becomes a job waiting for an operator, once, so a redelivery cannot undo the floor's progress.
- */
-async function takeHandOff(deps: PriceCalculationDeps, consumer: string, message: QueueMessage): Promise<void> {
-  const order = readToManufacturing(message.body);
-  if (order.stage === 'pricing') return priceOrder(deps, message.id, order);
-  await deps.db.transaction(async (tx) => {
-    if (await isFirstDelivery(tx, consumer, message)) await upsertJob(tx, order, 'IN_PRODUCTION');
-  });
 }
 
 /**
@@ -65,7 +52,7 @@ export async function buildMesApp({ config, log, db, queue }: MesDeps): Promise<
   let consumer: { stop(): Promise<void> | void } | undefined;
   app.addHook('onReady', async () => {
     const queueName = config.queueName ?? 'mes-api';
-    consumer = await queue.consume(queueName, [routingKeys.toManufacturing], (message) => takeHandOff(deps, queueName, message), { log: deps.log });
+    consumer = await queue.consume(queueName, [routingKeys.toManufacturing], takeHandOff(deps, queueName), { log: deps.log });
   });
   app.addHook('onClose', async () => { await consumer?.stop(); });
   return app;

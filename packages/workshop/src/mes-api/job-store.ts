@@ -107,13 +107,18 @@ export async function calculationFor(tx: Database, orderId: string, messageId: s
   return { ...toCalculation(rows[0]!), created: false };
 }
 
-export async function updateCalculation(tx: Database, id: number, orderId: string, fields: Record<string, unknown>): Promise<void> {
+/**
+ * Changes a calculation that is not finished yet; false when it is QUOTED or FAILED already,
+ * so a slower delivery of the same hand-off cannot pull a finished one back.
+ */
+export async function updateCalculation(tx: Database, id: number, orderId: string, fields: Record<string, unknown>): Promise<boolean> {
   const names = Object.keys(fields);
-  await tx.query(
-    `UPDATE price_quotes SET ${names.map((name, i) => `${name} = $${i + 2}`).join(', ')} WHERE id = $1`,
+  const { rowCount } = await tx.query(
+    `UPDATE price_quotes SET ${names.map((name, i) => `${name} = $${i + 2}`).join(', ')} WHERE id = $1 AND status NOT IN ('QUOTED', 'FAILED')`,
     [id, ...names.map((name) => fields[name])],
     { orderId },
   );
+  return rowCount > 0;
 }
 
 export async function calculationsOf(db: Database, orderId: string): Promise<PriceCalculation[]> {
