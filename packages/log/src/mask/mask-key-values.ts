@@ -38,7 +38,8 @@ export const EMPTY_VALUE = /^(?:null|undefined|true|false|none|nil|n\/a|-+|\*+|x
 const AUTH_SCHEME = /(Bearer|Basic|Token|ApiKey|Key|JWT|Digest|Negotiate|NTLM|OAuth|HOBA|Mutual|AWS4-HMAC-SHA256)[ \t]+/iy;
 const ONE_WORD_SCHEMES = /^(?:bearer|basic|token|apikey|key|jwt|negotiate|ntlm)$/i;
 
-const DIGITS_VALUE = /(?:\+|%2[Bb])?\(?\d(?:[\d \u00a0()-]*\d)?/y;
+// Dots too: `tel=8.916.123.45.67`.
+const DIGITS_VALUE = /(?:\+|%2[Bb])?\(?\d(?:[\d \u00a0().-]*\d)?/y;
 const FULL_NAME_VALUE = new RegExp(`${FULL_NAME}${NAME_END}`, 'y');
 const ANY_NAME_VALUE = new RegExp(`${ANY_NAME}${NAME_END}`, 'y');
 

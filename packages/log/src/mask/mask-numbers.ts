@@ -62,7 +62,40 @@ function plusLength(run: string): number {
   return first === 0x2b ? 1 : first === 0x25 ? 3 : 0;
 }
 
-function layoutOf(run: string): RunLayout {
+/**
+ * Characters of a leading `00`, the international prefix dialled instead of a plus outside North
+ * America (`0079161234567`, `00 44 20 7946 0958`), with the blank or dash after it: the zeros
+ * must be followed by a country code's first digit, 1 to 9. 0 when the run has no such prefix.
+ */
+function internationalZerosLength(run: string): number {
+  if (run.charCodeAt(0) !== 0x30 || run.charCodeAt(1) !== 0x30) return 0;
+  const separator = run.charCodeAt(2);
+  const at = separator === 0x20 || separator === 0xa0 || separator === 0x2d ? 3 : 2;
+  const first = run.charCodeAt(at);
+  return first >= 0x31 && first <= 0x39 ? at : 0;
+}
+
+/**
+ * Fewest digits after a `00` prefix that make a phone: more than after a plus, because zeros
+ * also pad ids (`0012345678`).
+ */
+const MIN_DIGITS_AFTER_ZEROS = 10;
+
+/**
+ * Whether the digits after a `00` prefix may be a phone. Written in one piece, a `00` number is
+ * also how zero-padded ids and EAN-13 barcodes of US goods (`0012345678905`) look, so only a
+ * Russian number (`007` and an area code starting 3, 4, 8 or 9) is taken; with blanks or dashes
+ * between its first groups any country's is, when one group has three digits or more, as every
+ * phone has.
+ */
+function mayFollowZeros(layout: RunLayout): boolean {
+  const { sizes, digits } = layout;
+  if (layout.longestGroup < 3) return false;
+  if (sizes[0]! < MIN_DIGITS_AFTER_ZEROS) return true;
+  return sizes[0] === 11 && digits[0] === '7' && '3489'.includes(digits[1]!);
+}
+
+function layoutOf(run: string, prefixLength: number): RunLayout {
   const sizes: number[] = [];
   const starts: number[] = [];
   const ends: number[] = [];
@@ -71,7 +104,7 @@ function layoutOf(run: string): RunLayout {
   let notSpaceAt = run.length;
   let longestGroup = 0;
   let start = -1;
-  for (let i = plusLength(run); i <= run.length; i++) {
+  for (let i = prefixLength; i <= run.length; i++) {
     const code = i < run.length ? run.charCodeAt(i) : 0;
     if (isDigit(code)) {
       if (start === -1) start = i;
@@ -100,9 +133,12 @@ const tokens: Record<NumberKind, string> = {
   snils: MaskToken.snils,
 };
 
-/** Digit counts some number R22 masks can have (phones from 8 with `+`, INN 10/12, SNILS 11, cards 13–19). */
-function mayClassify(digitCount: number, plus: boolean): boolean {
-  return plus ? digitCount >= MIN_DIGITS && digitCount <= 15 : digitCount >= 10 && digitCount <= 19;
+/**
+ * Digit counts some number R22 masks can have: phones after an international prefix from
+ * `minPhoneDigits` to 15, otherwise INN 10/12, SNILS 11, cards 13–19.
+ */
+function mayClassify(digitCount: number, minPhoneDigits: number | undefined): boolean {
+  return minPhoneDigits !== undefined ? digitCount >= minPhoneDigits && digitCount <= 15 : digitCount >= 10 && digitCount <= 19;
 }
 
 /**
@@ -116,22 +152,18 @@ function maxPlusDigits(layout: RunLayout): number {
 
 /**
  * The longest leading part of the run that is a number R22 masks: `8 912 345 67 89 12` is a
- * phone followed by a quantity. When no part is, scanning resumes at the run's second group,
- * so `qty 2 89123456789` still finds the phone. Every such number has a group of three digits
- * or more; a run without one (`1 2 3 4 5 6 7 8`) is skipped whole.
+ * phone followed by a quantity. `minPhoneDigits` is set when the run starts with an
+ * international prefix (a plus or `00`): the fewest digits a phone after it has.
  */
-function maskDigitRun(match: RegExpExecArray, text: string): Decision {
-  const run = match[0];
-  const layout = layoutOf(run);
-  const { sizes, starts, ends } = layout;
-  if (layout.longestGroup < 3) return match.index + starts[starts.length - 1]!;
-  const plus = plusLength(run) > 0;
+function longestNumber(match: RegExpExecArray, text: string, layout: RunLayout, minPhoneDigits: number | undefined): Decision {
+  const { sizes, ends } = layout;
+  const plus = minPhoneDigits !== undefined;
   let context: NumberKind | undefined | null = null;
   const readContext = (): NumberKind | undefined => (context === null ? (context = contextBefore(text, match.index)) : context);
   let digitCount = layout.digits.length;
   const maxDigits = plus ? maxPlusDigits(layout) : Infinity;
   for (let count = sizes.length; count >= 1 && digitCount >= MIN_DIGITS; digitCount -= sizes[--count]!) {
-    if (!mayClassify(digitCount, plus) || digitCount > maxDigits) continue;
+    if (!mayClassify(digitCount, minPhoneDigits) || digitCount > maxDigits) continue;
     const end = ends[count - 1]!;
     const kind = classifyDigitRun({
       digits: layout.digits.slice(0, digitCount),
@@ -143,6 +175,30 @@ function maskDigitRun(match: RegExpExecArray, text: string): Decision {
     });
     if (kind) return { start: match.index, end: match.index + end, text: tokens[kind] };
   }
+  return undefined;
+}
+
+/**
+ * A run that starts with `00` is first read as a phone after that prefix, then, when it is none,
+ * as digits like any other (a SNILS may start `001-`). When no leading part of the run is a
+ * number, scanning resumes at the run's second group, so `qty 2 89123456789` still finds the
+ * phone. Every such number has a group of three digits or more; a run without one
+ * (`1 2 3 4 5 6 7 8`) is skipped whole.
+ */
+function maskDigitRun(match: RegExpExecArray, text: string): Decision {
+  const run = match[0];
+  const zeros = internationalZerosLength(run);
+  if (zeros > 0) {
+    const afterZeros = layoutOf(run, zeros);
+    const phone = mayFollowZeros(afterZeros) ? longestNumber(match, text, afterZeros, MIN_DIGITS_AFTER_ZEROS) : undefined;
+    if (phone !== undefined) return phone;
+  }
+  const plus = plusLength(run);
+  const layout = layoutOf(run, plus);
+  const { sizes, starts } = layout;
+  if (layout.longestGroup < 3) return match.index + starts[starts.length - 1]!;
+  const found = longestNumber(match, text, layout, plus > 0 ? MIN_DIGITS : undefined);
+  if (found !== undefined) return found;
   return sizes.length > 1 ? match.index + starts[1]! : undefined;
 }
 

@@ -159,3 +159,28 @@ test('an IP address or host and port after an address key is not a postal addres
   assert.equal(maskText('address=db.internal:5432'), 'address=db.internal:5432');
   assert.equal(maskText('адрес: Казань, ул. Баумана, 12'), 'адрес: [ADDRESS]');
 });
+
+test('a phone dialled with the 00 international prefix is masked like one with a plus', () => {
+  for (const phone of ['0079161234567', '00 7 916 123-45-67', '007 (916) 123-45-67', '0044 20 7946 0958', '00-1-202-555-0143']) {
+    assert.equal(maskText(`call ${phone} today`), 'call [PHONE] today', phone);
+  }
+  assert.equal(maskText('sms to 0079161234567 200 queued'), 'sms to [PHONE] 200 queued');
+  // Zero-padded ids: too short for an international number, or not a country code after the 00.
+  for (const id of ['lot 0012345678', 'seq 000012345678901', 'invoice 0000012345678', 'EAN 0012345678905', 'EAN 0012345678905 200']) assert.equal(maskText(id), id);
+  // A SNILS that starts with 00 is still a SNILS.
+  assert.equal(maskText('ref 001-001-999 65'), 'ref [SNILS]');
+});
+
+test('a phone written with dots is masked; IPs, versions, dates, decimals and times with dots stay', () => {
+  for (const phone of ['+7.916.123.45.67', '8.916.123.45.67', '916.123.45.67', '+7.916.123.4567', '8.800.555.35.35', '+1.202.555.0143', '+44.20.7946.0958']) {
+    assert.equal(maskText(`call ${phone} today`), 'call [PHONE] today', phone);
+    assert.equal(maskText(`тел.${phone}.`), 'тел.[PHONE].', phone);
+  }
+  const kept = [
+    '10.0.0.1', '192.168.100.200', '192.168.10.20', '255.255.10.20', '1.2.3', '20.19.43', 'v20.19.43', '3.12.4.1', '21.11.2026',
+    '21.11.2026 10.15.30', '2026.11.21.1542', '12345.67', '1732184130.123', '+1.000.000.000', '1.000.000.000', '916.123.45.67.8',
+    '1.916.123.45.67', 'ip 10.916.123.45.67', 'x916.123.45.67', '916.123.45.67-2',
+  ];
+  for (const value of kept) assert.equal(maskText(`value ${value} end`), `value ${value} end`, value);
+  assert.equal(maskText('tel=8.916.123.45.67&x=1'), 'tel=[PHONE]&x=1');
+});

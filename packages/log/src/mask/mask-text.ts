@@ -1,5 +1,6 @@
 import { maskAddresses } from './mask-addresses.js';
 import { maskCredentials } from './mask-credentials.js';
+import { maskDottedPhones } from './mask-dotted-phones.js';
 import { maskEmails } from './mask-emails.js';
 import { maskKeyValues } from './mask-key-values.js';
 import { maskNames } from './mask-names.js';
@@ -20,6 +21,7 @@ const rules: ReadonlyArray<(text: string) => string> = [
   maskEmails,
   maskSplitPassports,
   maskNumbers,
+  maskDottedPhones,
   maskAddresses,
   maskNames,
 ];

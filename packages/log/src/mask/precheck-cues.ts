@@ -15,12 +15,18 @@ function anyCase(word: string): string {
   return [...word].map((char) => (char.toLowerCase() === char.toUpperCase() ? char : `[${char.toUpperCase()}${char}]`)).join('');
 }
 
+const NUMBER_CHARACTER = '[\\d \\u00a0()\\-+]';
+
 /**
  * Eight characters of a number (digits, spaces, dashes, parentheses, plus): `DIGIT_RUN` in
  * mask-numbers.ts needs eight digits or more. The character before must not be a word
  * character, a dash or a plus, so `ORD-2026-000123`, a UUID or a trace id never start one.
+ * Or the start of a phone with dots (`maskDottedPhones`): an area code, 3, 4, 8 or 9 first,
+ * then `.ddd.d` (`916.123.45.67`, also inside `8.916.123.45.67`), which no IPv4 address holds.
+ * It shares a number's first two characters, so the engine tries one alternative for both:
+ * written apart, it cost a clean message 3%.
  */
-const NUMBER = `[\\d()+]${'[\\d \\u00a0()\\-+]'.repeat(7)}`;
+const NUMBER = `[\\d()+]${NUMBER_CHARACTER}(?:${NUMBER_CHARACTER.repeat(6)}|(?<=[3489]\\d)\\d\\.\\d\\d\\d\\.\\d)`;
 
 /** A command-line option (`--password hunter2`): `maskCredentials` reads its name and value. */
 const OPTION = '--[A-Za-z]';
@@ -71,11 +77,15 @@ export const CYRILLIC_BEFORE_LATIN = /[Ѐ-ӿ][\d()+A-Za-z]/;
 /** The same cues at the very start of the text, where no character precedes them. */
 export const CUES_AT_START = new RegExp([NUMBER, OPTION, ...CREDENTIAL_WORDS, ...KEY_PREFIXES].join('|'), 'y');
 
+/** A dotted phone's country code and first dot after its plus (`+44.20.7946.0958`). */
+const DOTTED_AFTER_PLUS = '\\d{1,4}\\.\\d';
+
 /**
  * The cue scan takes no plus for a boundary, so that a number's own plus (`+7 912…`) is read as
- * part of it; a credential word or a key prefix right after one (`+token abc…`) is found here.
+ * part of it; a credential word or a key prefix right after one (`+token abc…`), and a dotted
+ * phone's plus (`+44.20.7946.0958`), are found here.
  */
-export const CUES_AFTER_PLUS = new RegExp(`\\+(?:${[OPTION, ...CREDENTIAL_WORDS, ...KEY_PREFIXES].join('|')})`);
+export const CUES_AFTER_PLUS = new RegExp(`\\+(?:${[DOTTED_AFTER_PLUS, OPTION, ...CREDENTIAL_WORDS, ...KEY_PREFIXES].join('|')})`);
 
 /** What `maskNames` and `maskAddresses` look for in English before running their rules: a title, a street type. */
 export const ENGLISH_NAME_OR_STREET = new RegExp(`${ENGLISH_NAME_HINT}|${ENGLISH_ADDRESS_HINT}`);
