@@ -26,6 +26,8 @@ test('near-misses repeated for a megabyte are scanned once', () => {
     ['a@a.'.repeat(MB / 4), 'dots without a top-level domain'],
     ['eyJa.'.repeat(MB / 5), 'JWT header without the other parts'],
     ['123456789 '.repeat(MB / 10), 'nine-digit groups'],
+    ['<password><![CDATA['.repeat(MB / 19) + '</password>', 'unclosed CDATA sections in secret elements'],
+    ['<password a="b" '.repeat(MB / 16) + '</password>', 'secret elements whose start tag never ends'],
     ['916.123.45.'.repeat(MB / 11), 'dotted groups that never end as a phone'],
     ['00 7 '.repeat(MB / 5), 'international prefixes without a number'],
   ];

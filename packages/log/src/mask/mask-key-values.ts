@@ -141,7 +141,7 @@ function valueSpan(text: string, at: number, kind: KeyKind): Span | undefined {
  * For `Authorization`: keep the scheme word and mask the credential after it (`Bearer [TOKEN]`).
  * A one-word credential ends at a space or `,`; other schemes' parameters run to the end.
  */
-function credentialSpan(text: string, value: Span): Span {
+export function credentialSpan(text: string, value: Span): Span {
   AUTH_SCHEME.lastIndex = value.start;
   const scheme = AUTH_SCHEME.exec(text);
   if (!scheme || AUTH_SCHEME.lastIndex >= value.end) return { start: value.start, end: Math.min(value.end, runUntil(text, value.start, stopWord)) };

@@ -184,3 +184,18 @@ test('a phone written with dots is masked; IPs, versions, dates, decimals and ti
   for (const value of kept) assert.equal(maskText(`value ${value} end`), `value ${value} end`, value);
   assert.equal(maskText('tel=8.916.123.45.67&x=1'), 'tel=[PHONE]&x=1');
 });
+
+test('an XML element named for a secret has its content masked, the tags kept', () => {
+  assert.equal(maskText('<auth><login>shop</login><password>hunter2</password></auth>'), '<auth><login>shop</login><password>[SECRET]</password></auth>');
+  assert.equal(maskText('<apiKey>9f86d081</apiKey><token>tok_8F3A</token>'), '<apiKey>[SECRET]</apiKey><token>[SECRET]</token>');
+  assert.equal(maskText('<wsse:Password Type="PasswordText">Kolco-2026!</wsse:Password>'), '<wsse:Password Type="PasswordText">[SECRET]</wsse:Password>');
+  assert.equal(maskText('<client_secret>\n  s3cr3t\n</client_secret>'), '<client_secret>\n  [SECRET]\n</client_secret>');
+  assert.equal(maskText('<Пароль>Секрет123</Пароль>'), '<Пароль>[SECRET]</Пароль>');
+  assert.equal(maskText('<password><![CDATA[p<a>ss]]></password>'), '<password>[SECRET]</password>');
+  assert.equal(maskText('<Authorization>Bearer abc.def.ghi</Authorization>'), '<Authorization>Bearer [TOKEN]</Authorization>');
+  const kept = [
+    '<passwordPolicy>strict</passwordPolicy>', '<tokenTtl>3600</tokenTtl>', '<token_type>Bearer</token_type>', '<password></password>',
+    '<password/>', '<password>null</password>', '<password>[SECRET]</password>', '<password>x</passwd>', '<status>OK</status>',
+  ];
+  for (const value of kept) assert.equal(maskText(value), value);
+});

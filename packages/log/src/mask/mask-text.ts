@@ -5,18 +5,20 @@ import { maskEmails } from './mask-emails.js';
 import { maskKeyValues } from './mask-key-values.js';
 import { maskNames } from './mask-names.js';
 import { maskNumbers, maskSplitPassports } from './mask-numbers.js';
+import { maskXmlSecrets } from './mask-xml-secrets.js';
 import { countMaskFailure } from './mask-stats.js';
 import { mayContainPersonalData } from './precheck.js';
 import { MaskToken } from './tokens.js';
 
 /**
- * The rules, in order. Keyed values go first, so `"phone": "8 912 345 67 89"` or
- * `password=89123456789` get the token their key names; credentials before e-mails, so
- * `https://user:pass@host` loses its password and keeps its shape; split passports before
- * digit runs, so series and number become one token.
+ * The rules, in order. Keyed values go first, so `"phone": "8 912 345 67 89"`,
+ * `password=89123456789` or `<token>eyJ…</token>` get the token their key names;
+ * credentials before e-mails, so `https://user:pass@host` loses its password and keeps its
+ * shape; split passports before digit runs, so series and number become one token.
  */
 const rules: ReadonlyArray<(text: string) => string> = [
   maskKeyValues,
+  maskXmlSecrets,
   maskCredentials,
   maskEmails,
   maskSplitPassports,

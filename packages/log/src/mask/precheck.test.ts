@@ -71,11 +71,11 @@ test('a command-line option and a percent-encoded plus are found wherever they s
   assert.equal(mayContainPersonalData('progress 50% done, 20% left'), false);
 });
 
-test('a phone after 00 or with dots is flagged; IPv4 addresses and versions are not', () => {
-  for (const text of ['0079161234567', 'тел.916.123.45.67', 'call 8.916.123.45.67', '+44.20.7946.0958']) {
+test('a phone after 00 or with dots and a secret XML element are flagged; IPv4 addresses, versions and plain markup are not', () => {
+  for (const text of ['0079161234567', 'тел.916.123.45.67', 'call 8.916.123.45.67', '+44.20.7946.0958', '<password>x</password>', 'reply <a/><token>t</token>']) {
     assert.equal(mayContainPersonalData(text), true, text);
   }
-  for (const text of ['upstream 192.168.100.200 in 12.5ms, node 20.19.43', 'v1.2.3 released 21.11.2026 10.15.30']) {
+  for (const text of ['upstream 192.168.100.200 in 12.5ms, node 20.19.43', 'v1.2.3 released 21.11.2026 10.15.30', '<b>bold</b> <status>OK</status>']) {
     assert.equal(mayContainPersonalData(text), false, text);
   }
 });

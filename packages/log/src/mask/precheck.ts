@@ -1,4 +1,5 @@
 import { hasSensitiveKey } from './key-before-separator.js';
+import { hasXmlSecret } from './mask-xml-secrets.js';
 import {
   CUES, CUES_AFTER_NON_LETTERS, CUES_AFTER_PLUS, CUES_AT_START, CYRILLIC, CYRILLIC_BEFORE_LATIN, CYRILLIC_CREDENTIALS,
   CYRILLIC_NAMES_AND_ADDRESSES, ENGLISH_NAME_OR_STREET, LATIN_PASSPORT, PERCENT_ENCODED, type CueScan,
@@ -20,7 +21,7 @@ import {
 /** False only when no masking rule can match `text`. */
 export function mayContainPersonalData(text: string): boolean {
   // E-mails and passwords in URLs: `@`, or `%40` in a query string (and `%2B` before a phone).
-  if (text.indexOf('@') !== -1 || (text.indexOf('%') !== -1 && PERCENT_ENCODED.test(text)) || hasSensitiveKey(text)) return true;
+  if (text.indexOf('@') !== -1 || (text.indexOf('%') !== -1 && PERCENT_ENCODED.test(text)) || hasSensitiveKey(text) || hasXmlSecret(text)) return true;
   const cyrillic = CYRILLIC.test(text);
   if (hasCue(text, cyrillic && !CYRILLIC_BEFORE_LATIN.test(text) ? CUES_AFTER_NON_LETTERS : CUES)) return true;
   CUES_AT_START.lastIndex = 0;
