@@ -24,13 +24,15 @@ test('R20 a line is pino\'s line: level, timestamp, service, fields in their ord
 test('R20 values JSON cannot take directly are still written: errors, cycles, BigInt, NaN', () => {
   const cycle: Record<string, unknown> = { name: 'loop' };
   cycle.self = cycle;
-  const error = new TypeError('bad mesh');
+  const error = Object.assign(new TypeError('bad mesh'), { code: 'MESH_OPEN', polygons: 1254300 });
   const [line] = linesOf((writer) => writer.write('error', { error, cycle, big: 12345678901234567890n, nan: Number.NaN, fn: () => 1 }, 'failed'));
   const record = JSON.parse(line!) as Record<string, unknown>;
   const written = record.error as Record<string, unknown>;
   assert.equal(written.type, 'TypeError');
   assert.equal(written.message, 'bad mesh');
   assert.match(String(written.stack_trace), /TypeError: bad mesh\n\s+at /);
+  assert.equal(written.code, 'MESH_OPEN');
+  assert.equal(written.polygons, 1254300);
   assert.deepEqual(record.cycle, { name: 'loop', self: '[Circular]' });
   assert.match(line!, /"big":12345678901234567890,/);
   assert.equal(record.nan, null);

@@ -157,6 +157,22 @@ test('R22 generic lines mask the message and free-text fields but keep ids', () 
   assert.equal(line?.note, 'write to [EMAIL]');
 });
 
+test('R22 an Error in a field is written as its ECS fields with its own properties, masked as any other field', () => {
+  const destination = new MemoryDestination();
+  const log = createLogger({ service: 'crm-api', destination });
+  const error = Object.assign(new Error('no cart for anna.petrova@mail.ru'), { code: 'CART_MISSING', details: { phone: '+79123456789' } });
+  log.error('Cart lookup failed', { err: error, context: { err: error } });
+  const [line] = destination.records();
+  for (const written of [line?.err, (line?.context as Record<string, unknown>).err] as Array<Record<string, unknown>>) {
+    assert.equal(written.type, 'Error');
+    assert.equal(written.message, 'no cart for [EMAIL]');
+    assert.equal(written.code, 'CART_MISSING');
+    assert.deepEqual(written.details, { phone: '[PHONE]' });
+    assert.match(String(written.stack_trace), /^Error: no cart for \[EMAIL\]\n/);
+  }
+  assert.ok(!destination.lines[0]!.includes('anna.petrova') && !destination.lines[0]!.includes('79123456789'));
+});
+
 test('R22 fields kept encrypted are encrypted in event lines too, and the message does not carry them in clear', () => {
   const destination = new MemoryDestination();
   const cipher = createFieldCipher({ keys: [{ id: 'k1', key: generateKey() }], activeKeyId: 'k1' });

@@ -1,4 +1,5 @@
 import { configure } from 'safe-stable-stringify';
+import { errorFields } from './error-fields.js';
 
 /**
  * JSON text written by hand for the hot paths (log lines, the platform's staging lines).
@@ -40,22 +41,17 @@ function wellFormedJson(json: string): string {
 /** Objects that `JSON.stringify` cannot take (cycles, BigInt), with pino's limits on depth and breadth. */
 const safeStringify = configure({ maximumDepth: 5, maximumBreadth: 100 });
 
-/** An Error's ECS fields; `JSON.stringify` would write `{}`. */
-function errorFields(error: Error): Record<string, unknown> {
-  return { type: error.name, message: error.message, stack_trace: error.stack };
-}
-
 function jsonObject(value: object, wellFormed: boolean): string {
   const json = objectJson(value);
   return wellFormed ? wellFormedJson(json) : json;
 }
 
 function objectJson(value: object): string {
-  if (value instanceof Error) return JSON.stringify(errorFields(value));
+  const plain = value instanceof Error ? errorFields(value) : value;
   try {
-    return JSON.stringify(value);
+    return JSON.stringify(plain);
   } catch {
-    return safeStringify(value) ?? 'null';
+    return safeStringify(plain) ?? 'null';
   }
 }
 

@@ -94,12 +94,28 @@ test('encrypted values and mask tokens pass through, so masking twice changes no
   assert.equal(maskRecord(record), record);
 });
 
-test('an Error\'s message and stack are masked', () => {
-  const error = new Error('no cart for anna@mail.ru');
-  const masked = maskRecord({ err: error }).err as Error;
-  assert.ok(masked instanceof Error);
+test('an Error becomes the fields the logger writes for it, masked: message, stack and its own properties', () => {
+  const error = Object.assign(new TypeError('mail me at a@b.ru'), { code: 'CART_MISSING', details: { email: 'anna@mail.ru', note: 'call +79123456789' } });
+  const masked = maskRecord({ err: error, nested: { cause: error } });
+  const expected = { type: 'TypeError', message: 'mail me at [EMAIL]', code: 'CART_MISSING', details: { email: '[EMAIL]', note: 'call [PHONE]' } };
+  for (const written of [masked.err, (masked.nested as Record<string, unknown>).cause] as Array<Record<string, unknown>>) {
+    assert.equal(Object.getPrototypeOf(written), Object.prototype);
+    assert.deepEqual({ ...written, stack_trace: undefined }, { ...expected, stack_trace: undefined });
+    assert.match(String(written.stack_trace), /^TypeError: mail me at \[EMAIL\]\n\s+at /);
+  }
+  assert.ok(!JSON.stringify(masked).includes('a@b.ru') && !JSON.stringify(masked).includes('anna@mail.ru') && !JSON.stringify(masked).includes('79123456789'));
+  assert.equal(error.message, 'mail me at a@b.ru', 'the caller\'s error is not changed');
+});
+
+test('an Error given as the record itself is masked, and a clean one is returned as it is', () => {
+  const masked = maskRecord(new Error('no cart for anna@mail.ru') as unknown as Record<string, unknown>);
   assert.equal(masked.message, 'no cart for [EMAIL]');
-  assert.ok(!masked.stack?.includes('anna@mail.ru'));
+  assert.ok(!String(masked.stack_trace).includes('anna@mail.ru'));
+  const clean = { err: Object.assign(new Error('cart empty'), { code: 'CART_EMPTY' }) };
+  assert.equal(maskRecord(clean), clean);
+  const cyclic = Object.assign(new Error('loop for anna@mail.ru'), { self: undefined as unknown });
+  cyclic.self = cyclic;
+  assert.equal((maskRecord({ err: cyclic }).err as Record<string, unknown>).self, '[Circular]');
 });
 
 test('cyclic, deep, odd and hostile records never throw', () => {

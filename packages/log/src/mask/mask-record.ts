@@ -1,4 +1,5 @@
 import { F, unmaskedFields } from '@loupe/schema';
+import { errorFields } from '../error-fields.js';
 import { isEncryptedValue } from './field-cipher.js';
 import { countMaskFailure } from './mask-stats.js';
 import { maskText } from './mask-text.js';
@@ -66,7 +67,7 @@ function maskValue(value: unknown, path: string, inherited: KeyKind | undefined,
   walk.ancestors.push(value);
   try {
     if (Array.isArray(value)) return maskArray(value, path, passedDown, walk);
-    if (value instanceof Error) return maskError(value);
+    if (value instanceof Error) return maskError(value, path, passedDown, walk);
     if (isPlainObject(value)) return maskObject(value, path, passedDown, walk);
     return value;
   } finally {
@@ -123,19 +124,20 @@ function maskArray(items: unknown[], path: string, inherited: KeyKind | undefine
   return out ?? items;
 }
 
-/** An Error's message and stack are not enumerable, so they are masked here, not by the walk. */
-function maskError(error: Error): Error {
-  const message = maskText(error.message);
-  const stack = error.stack === undefined ? undefined : maskText(error.stack);
-  if (message === error.message && stack === error.stack) return error;
-  const copy = new Error(message);
-  copy.name = error.name;
-  copy.stack = stack;
-  return copy;
+/**
+ * An Error's message and stack are not enumerable and the error is not a plain object, so it is
+ * masked as the fields the logger writes for it (`errorFields`): those fields, masked, when any
+ * needed it; otherwise the error itself, so the line is written as it would be unmasked.
+ */
+function maskError(error: Error, path: string, inherited: KeyKind | undefined, walk: Walk): unknown {
+  const fields = errorFields(error);
+  const masked = maskObject(fields, path, inherited, walk);
+  return masked === fields ? error : masked;
 }
 
 /**
  * Masks `record` and returns it, or a masked copy: the same object when nothing needed masking.
+ * An Error, as the record or inside it, is masked as the plain fields the logger writes for it.
  * Never throws: an unreadable value becomes `[REDACTED]` and is counted in `maskStats()`.
  */
 export function maskRecord(record: Record<string, unknown>): Record<string, unknown> {
@@ -143,6 +145,7 @@ export function maskRecord(record: Record<string, unknown>): Record<string, unkn
   try {
     const walk: Walk = { ancestors: [record] };
     if (Array.isArray(record)) return maskArray(record, '', undefined, walk) as unknown as Record<string, unknown>;
+    if (record instanceof Error) return maskError(record, '', undefined, walk) as Record<string, unknown>;
     return isPlainObject(record) ? maskObject(record, '', undefined, walk) : record;
   } catch {
     countMaskFailure();
