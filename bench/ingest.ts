@@ -1,7 +1,7 @@
 // `npm run bench -- ingest [events]`: events/s through POST /_bulk over HTTP into the platform
 // (its own process), against PostgreSQL COPY into a table with a time index and a full-text
 // index in the same run; then bytes on disk per event against the raw NDJSON.
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -103,8 +103,11 @@ async function loupeIngest(): Promise<Run & { clientCpuMicros: number; bytesPerE
   client.close();
   await platform.stop();
   const bytes = statSync(join(dataDir, 'loupe.duckdb')).size;
+  if (process.env.LOUPE_BENCH_KEEP_DATA === '1') copyFileSync(join(dataDir, 'loupe.duckdb'), join(dataDir, 'hot.duckdb'));
   const cold = await coldBytes(dataDir);
-  rmSync(dataDir, { recursive: true, force: true });
+  // LOUPE_BENCH_KEEP_DATA=1 keeps the data directory, the hot file as hot.duckdb, to look into afterwards.
+  if (process.env.LOUPE_BENCH_KEEP_DATA === '1') console.log(`  data kept in ${dataDir}`);
+  else rmSync(dataDir, { recursive: true, force: true });
   return { eventsPerSecond: total / seconds, cpuMicros, clientCpuMicros: (clientCpu.user + clientCpu.system) / total, bytesPerEvent: bytes / total, coldBytesPerEvent: cold / total };
 }
 
