@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBInstance, DuckDBConnection } from '@duckdb/node-api';
 import { LoupeError } from '@loupe/schema';
 import { indexDay, matchesIndexPattern } from '../index-names.js';
 import {
@@ -21,6 +21,7 @@ import { STORAGE_COMPATIBILITY_VERSION, supportsZstdColumns } from './storage-fo
 import { readColumnsSql } from './table-sql.js';
 import { ReaderPool, type ReaderPoolOptions } from './reader-pool.js';
 import { readyBatches } from './ready-files.js';
+import { openInstance } from './open-instance.js';
 import { WriteQueue } from './write-queue.js';
 
 export interface DuckDbStoreOptions {
@@ -81,7 +82,7 @@ export class DuckDbStore implements LogStore {
     // row group of every table written since, so frequent ones cost time and leave holes in the file.
     const config: Record<string, string> = { checkpoint_threshold: '128MB', storage_compatibility_version: STORAGE_COMPATIBILITY_VERSION };
     if (options.threads) config.threads = String(options.threads);
-    const instance = await DuckDBInstance.create(options.path, config);
+    const instance = await openInstance(options.path, config);
     // The database is ours now (DuckDB locks its file). Staging files left by a process that
     // stopped mid-batch were never acknowledged, so they are not needed; ready files were.
     for (const file of readdirSync(options.tmpDir)) if (file.startsWith(STAGING_PREFIX)) rmSync(join(options.tmpDir, file), { force: true });
