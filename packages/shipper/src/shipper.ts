@@ -34,6 +34,7 @@ import type { ShipperConfig } from './config.js';
 import { DiskBuffer } from './disk-buffer.js';
 import { BulkClient } from './post-bulk.js';
 import { ReadLoop } from './read-loop.js';
+import { StateLock } from './state-lock.js';
 import { Registry } from './registry.js';
 import { Sender } from './sender.js';
 import { newCounters, type FileStatus, type ShipperStatus } from './shipper-metrics.js';
@@ -71,8 +72,16 @@ function logStatus(log: Logger, status: ShipperStatus): void {
 /** Starts tailing, shipping and the status endpoint. */
 export async function startShipper(config: ShipperConfig, log?: Logger): Promise<RunningShipper> {
   const logger = log ?? createLogger({ service: 'loupe-shipper', file: { dir: join(config.dataDir, 'logs', 'loupe-shipper') } });
-  const registry = Registry.open(config.stateDir);
-  const buffer = DiskBuffer.open(join(config.stateDir, 'buffer'));
+  const lock = StateLock.acquire(config.stateDir);
+  let registry: Registry;
+  let buffer: DiskBuffer;
+  try {
+    registry = Registry.open(config.stateDir);
+    buffer = DiskBuffer.open(join(config.stateDir, 'buffer'));
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
   const counters = newCounters();
   const client = new BulkClient(config.platformUrl);
   const sender = new Sender({
@@ -121,6 +130,7 @@ export async function startShipper(config: ShipperConfig, log?: Logger): Promise
     address = await app.listen({ host: '127.0.0.1', port: config.port });
   } catch (error) {
     await app.close();
+    lock.release();
     if (!log) await logger.close();
     if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
     throw new Error(`The shipper's status port 127.0.0.1:${config.port} is in use (another shipper on the same machine?): stop it, or set LOUPE_SHIPPER_PORT to another port (0 picks a free one)`);
@@ -132,6 +142,7 @@ export async function startShipper(config: ShipperConfig, log?: Logger): Promise
     files.close();
     client.close();
     await app.close();
+    lock.release();
     if (!log) await logger.close();
     throw error;
   }
@@ -161,6 +172,7 @@ export async function startShipper(config: ShipperConfig, log?: Logger): Promise
       await registry.close();
       client.close();
       await app.close();
+      lock.release();
       if (!log) await logger.close();
     },
   };
