@@ -26,3 +26,22 @@ test('the workshop writes each service\'s lines to its own file under <dataDir>/
   const infrastructure = await readFile(join(dataDir, 'logs', 'workshop', 'workshop.log'), 'utf8');
   assert.match(infrastructure, /Applied database migration 103 manufacturing/);
 });
+
+test('R16 a staff account signs in with the password it was last started with: a restart on the same data with another one changes it, and says so', async (t) => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'loupe-workshop-staff-'));
+  t.after(() => rm(dataDir, { recursive: true, force: true }));
+  const manager = (password: string) => ({ login: 'manager@workshop', password, name: 'Workshop manager', role: 'manager' as const });
+  const first = await startWorkshop({ dataDir, passwordHashing: { cost: 1024 }, staff: [manager('made-for-run-one')] });
+  await first.stop();
+  const second = await startWorkshop({ dataDir, passwordHashing: { cost: 1024 }, staff: [manager('made-for-run-two')] });
+  try {
+    const crm = new ApiClient(second.urls.crm);
+    assert.equal((await crm.call('POST', '/auth/login', { json: { login: 'manager@workshop', password: 'made-for-run-two' } })).status, 200);
+    assert.equal((await crm.call('POST', '/auth/login', { json: { login: 'manager@workshop', password: 'made-for-run-one' } })).status, 401);
+  } finally {
+    await second.stop();
+  }
+  const crmLines = (await readFile(join(dataDir, 'logs', 'crm-api', 'crm-api.log'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+  const accountLines = crmLines.filter((line) => line['event.action'] === 'user-created' || line['event.action'] === 'user-updated');
+  assert.deepEqual(accountLines.map((line) => [line['event.action'], line['user.name']]), [['user-created', 'manager@workshop'], ['user-updated', 'manager@workshop']]);
+});

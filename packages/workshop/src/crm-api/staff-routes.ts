@@ -2,8 +2,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Logger } from '@loupe/log';
 import { LoupeError } from '@loupe/schema';
 import type { Database } from '../db/index.js';
-import type { PasswordHashOptions } from '../domain/index.js';
-import { authenticate, createUser, findUserByLogin, type User } from '../accounts/index.js';
+import { verifyPassword, type PasswordHashOptions } from '../domain/index.js';
+import { authenticate, createUser, findUserByLogin, updateUser, type User } from '../accounts/index.js';
 import { errorSchema } from '../http/index.js';
 
 export interface StaffAccount {
@@ -13,12 +13,23 @@ export interface StaffAccount {
   role: 'operator' | 'manager';
 }
 
-/** Creates a staff account unless its login exists (start-up provisioning); logs R16 when it creates one. */
+/**
+ * Start-up provisioning: creates a staff account unless its login exists, and gives an existing
+ * one this password when it has another, since a restart on the same data brings a new password
+ * made for the run (or another LOUPE_STAFF_PASSWORD). Logs R16 when it creates or changes one.
+ */
 export async function ensureStaffAccount(db: Database, log: Logger, account: StaffAccount, hashing?: PasswordHashOptions): Promise<User> {
   const existing = await findUserByLogin(db, account.login, ['operator', 'manager']);
-  if (existing) return existing;
-  const user = await createUser(db, account, hashing);
-  log.userCreated({ userId: user.id, login: account.login, outcome: 'success' });
+  if (!existing) {
+    const user = await createUser(db, account, hashing);
+    log.userCreated({ userId: user.id, login: account.login, outcome: 'success' });
+    return user;
+  }
+  const { passwordHash, ...user } = existing;
+  if (!(await verifyPassword(account.password, passwordHash))) {
+    await updateUser(db, user.id, { password: account.password }, hashing);
+    log.userUpdated({ userId: user.id, login: account.login, outcome: 'success' });
+  }
   return user;
 }
 
