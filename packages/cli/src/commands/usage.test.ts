@@ -2,11 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { cli } from './cli.fixture.js';
 
 /** `loupe ARGS` in its own process with only the given settings, as a person types it. */
@@ -28,6 +29,18 @@ test('loupe --version prints the version, and loupe help COMMAND prints that com
   const unknown = await loupe(['help', 'serach']);
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr, /^loupe help: unknown command "serach"/);
+});
+
+test('npx loupe works on a fresh clone: npm links a bin that is in the repository, not in dist/, and it runs the command', async () => {
+  const manifestUrl = new URL('../../package.json', import.meta.url);
+  const manifest = JSON.parse(readFileSync(manifestUrl, 'utf8')) as { bin: { loupe: string } };
+  // `npm install` links bins before its `prepare` step builds dist/, and skips a bin whose file is missing.
+  assert.doesNotMatch(manifest.bin.loupe, /(^|\/)dist\//);
+  const bin = fileURLToPath(new URL(manifest.bin.loupe, manifestUrl));
+  const stdout = await new Promise<string>((resolve, reject) => {
+    execFile(process.execPath, [bin, '--version'], { timeout: 60_000 }, (error, out) => (error ? reject(error) : resolve(out)));
+  });
+  assert.match(stdout, /^loupe \d+\.\d+\.\d+\n$/);
 });
 
 test('a mistyped option or a second order id is a usage error: exit 2, what was wrong and the usage, no stack trace', async () => {
