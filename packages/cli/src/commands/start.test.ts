@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli, freePort } from './cli.fixture.js';
+import { accessNotice } from './start.js';
 
 test('R23 loupe start runs the shipper between the workshop and the platform: the workshop\'s log lines reach the store, and Ctrl-C stops everything', { timeout: 180_000 }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'loupe-start-'));
@@ -41,4 +42,9 @@ test('R23 loupe start runs the shipper between the workshop and the platform: th
   const [code] = await once(child, 'exit') as [number | null];
   assert.equal(code, 0, output);
   await assert.rejects(fetch(`http://127.0.0.1:${ports.shipper}/status`), 'the shipper stopped with the rest');
+});
+
+test('loupe start says the logs are open to the network when LOUPE_PLATFORM_HOST is not a loopback address, instead of claiming 127.0.0.1 only', () => {
+  assert.equal(accessNotice('127.0.0.1'), 'No sign-in yet: the platform listens on 127.0.0.1 only until access control lands.');
+  assert.equal(accessNotice('0.0.0.0'), 'No sign-in yet, and the platform listens on 0.0.0.0 (LOUPE_PLATFORM_HOST): anyone who can reach it reads every log.');
 });

@@ -30,6 +30,14 @@ async function startComponent(component: string, env: NodeJS.ProcessEnv = proces
   return { child, banner: banner()! };
 }
 
+/** The banner's word on access: with no sign-in yet, who can read the logs depends on the interface. */
+export function accessNotice(host: string): string {
+  const loopback = host === 'localhost' || host === '::1' || host.startsWith('127.');
+  return loopback
+    ? `No sign-in yet: the platform listens on ${host} only until access control lands.`
+    : `No sign-in yet, and the platform listens on ${host} (LOUPE_PLATFORM_HOST): anyone who can reach it reads every log.`;
+}
+
 async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;
   child.kill('SIGTERM');
@@ -56,7 +64,7 @@ export const startCommand: Command = {
     children.push(shipper.child);
     console.log(`  ${shipper.banner}`);
     console.log(`\nSearch the logs: npx loupe search 'log.level:error' --from 1h   ·   API: http://${config.host}:${config.port}/api/search?q=*`);
-    console.log('No sign-in yet: the platform listens on 127.0.0.1 only until access control lands. Ctrl-C stops everything.');
+    console.log(`${accessNotice(config.host)} Ctrl-C stops everything.`);
     stopOnSignals(async () => {
       // The workshop first, so its last lines are written before the shipper's last round; the platform last.
       for (const child of children.slice(1)) await stopChild(child);
