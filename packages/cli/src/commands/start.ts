@@ -7,10 +7,14 @@ import { runnableComponents, stopOnSignals } from './run.js';
 
 const cli = fileURLToPath(new URL('../main.js', import.meta.url));
 
-/** Starts `loupe run <component>` in its own process and waits for its first line of output. */
-async function startComponent(component: string, env: NodeJS.ProcessEnv = process.env): Promise<{ child: ChildProcess; banner: string }> {
+/**
+ * Starts `loupe run <component>` in its own process, adds it to `started` at once (so a stop
+ * reaches it while it is still starting) and waits for its first line of output.
+ */
+async function startComponent(component: string, started: ChildProcess[], env: NodeJS.ProcessEnv = process.env): Promise<string> {
   // Its own process group: Ctrl-C reaches only this process, which then stops each component in order.
   const child = spawn(process.execPath, [cli, 'run', component], { stdio: ['ignore', 'pipe', 'inherit'], detached: true, env });
+  started.push(child);
   process.once('exit', () => {
     if (child.exitCode === null) child.kill('SIGTERM');
   });
@@ -21,13 +25,13 @@ async function startComponent(component: string, env: NodeJS.ProcessEnv = proces
   // The banner is the first line that is not one of the component's JSON log lines.
   const banner = () => output.split('\n').slice(0, -1).find((line) => !line.startsWith('{'));
   while (!banner()) {
-    if (child.exitCode !== null) throw new Error(`loupe run ${component} exited with code ${child.exitCode}`);
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`loupe run ${component} exited with ${child.signalCode ?? `code ${child.exitCode}`}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   // After the banner, a component's stdout is its JSON log lines: they go to files, not to this terminal.
   child.stdout!.removeAllListeners('data');
   child.stdout!.resume();
-  return { child, banner: banner()! };
+  return banner()!;
 }
 
 /** The banner's word on access: with no sign-in yet, who can read the logs depends on the interface. */
@@ -39,7 +43,7 @@ export function accessNotice(host: string): string {
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
+  if (child.exitCode !== null || child.signalCode !== null) return;
   child.kill('SIGTERM');
   await once(child, 'exit');
 }
@@ -51,25 +55,26 @@ export const startCommand: Command = {
   async run() {
     const config = loadPlatformConfig();
     console.log(`Loupe — data in ${config.dataDir}`);
-    const platform = await startComponent('platform');
-    console.log(`  ${platform.banner}`);
-    const children = [platform.child];
-    if (runnableComponents().includes('workshop')) {
-      const workshop = await startComponent('workshop');
-      children.push(workshop.child);
-      console.log(`  ${workshop.banner}`);
-    }
-    // The shipper tails the workshop's (and the platform's own) log files into the platform (R23).
-    const shipper = await startComponent('shipper', { ...process.env, LOUPE_URL: `http://${config.host}:${config.port}` });
-    children.push(shipper.child);
-    console.log(`  ${shipper.banner}`);
-    console.log(`\nSearch the logs: npx loupe search 'log.level:error' --from 1h   ·   API: http://${config.host}:${config.port}/api/search?q=*`);
-    console.log(`${accessNotice(config.host)} Ctrl-C stops everything.`);
-    stopOnSignals(async () => {
+    const children: ChildProcess[] = [];
+    const stopAll = async () => {
       // The workshop first, so its last lines are written before the shipper's last round; the platform last.
       for (const child of children.slice(1)) await stopChild(child);
-      await stopChild(children[0]!);
-    });
+      if (children[0]) await stopChild(children[0]);
+    };
+    // Ctrl-C while the components start stops those already running, not only this process.
+    stopOnSignals(stopAll);
+    try {
+      console.log(`  ${await startComponent('platform', children)}`);
+      if (runnableComponents().includes('workshop')) console.log(`  ${await startComponent('workshop', children)}`);
+      // The shipper tails the workshop's (and the platform's own) log files into the platform (R23).
+      console.log(`  ${await startComponent('shipper', children, { ...process.env, LOUPE_URL: `http://${config.host}:${config.port}` })}`);
+    } catch (error) {
+      // A component that cannot start stops those before it: none is left holding its port and data.
+      await stopAll();
+      throw error;
+    }
+    console.log(`\nSearch the logs: npx loupe search 'log.level:error' --from 1h   ·   API: http://${config.host}:${config.port}/api/search?q=*`);
+    console.log(`${accessNotice(config.host)} Ctrl-C stops everything.`);
     for (const child of children) {
       child.on('exit', (code) => {
         if (code !== 0 && code !== null) console.error(`a component exited with code ${code}; Ctrl-C to stop the rest`);
