@@ -35,6 +35,8 @@ export interface WorkshopConfig {
 }
 
 export const defaultPorts: WorkshopPorts = { shop: 8081, crm: 8082, mes: 8083, files: 8084 };
+/** The setting that moves each service's port. */
+export const portSettings: Record<keyof WorkshopPorts, string> = { shop: 'LOUPE_SHOP_PORT', crm: 'LOUPE_CRM_PORT', mes: 'LOUPE_MES_PORT', files: 'LOUPE_FILES_PORT' };
 
 type Env = Record<string, string | undefined>;
 
@@ -104,10 +106,10 @@ export function readWorkshopConfig(env: Env = process.env): WorkshopConfig {
     dataDir: resolve(env.LOUPE_DATA_DIR || 'data'),
     host: env.LOUPE_HOST || '127.0.0.1',
     ports: {
-      shop: port('LOUPE_SHOP_PORT', defaultPorts.shop),
-      crm: port('LOUPE_CRM_PORT', defaultPorts.crm),
-      mes: port('LOUPE_MES_PORT', defaultPorts.mes),
-      files: port('LOUPE_FILES_PORT', defaultPorts.files),
+      shop: port(portSettings.shop, defaultPorts.shop),
+      crm: port(portSettings.crm, defaultPorts.crm),
+      mes: port(portSettings.mes, defaultPorts.mes),
+      files: port(portSettings.files, defaultPorts.files),
     },
     logLevel: isLogLevel(logLevel) ? logLevel : 'info',
     maxModelBytes: numberFrom(env, 'LOUPE_MAX_MODEL_BYTES', problems, (n) => Number.isInteger(n) && n >= 1024, 'a whole number of bytes, at least 1024') ?? 50 * 2 ** 20,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { createLogger, startHeartbeat, type Logger, type RetryOptions } from '@loupe/log';
 import type { LogLevel } from '@loupe/schema';
-import type { WorkshopConfig, WorkshopPorts } from './config.js';
+import { portSettings, type WorkshopConfig, type WorkshopPorts } from './config.js';
 import { domainMigrations, openDatabase, workshopMigrations, type Database, type SharedDatabase } from './db/index.js';
 import { openQueue, pruneHandledMessages, type MessageQueue } from './queue/index.js';
 import { defaultPricingConfig, type PasswordHashOptions, type PricingConfig } from './domain/index.js';
@@ -170,7 +170,13 @@ export async function startWorkshop(options: StartWorkshopOptions): Promise<Work
     const host = options.host ?? '127.0.0.1';
     const listen = async (key: WorkshopService, app: FastifyInstance) => {
       apps.push(app);
-      await app.listen({ host, port: options.ports?.[key] ?? 0 });
+      const wanted = options.ports?.[key] ?? 0;
+      try {
+        await app.listen({ host, port: wanted });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+        throw new Error(`The ${workshopServices[key]} port ${host}:${wanted} is in use (another workshop, or another program): stop it, or set ${portSettings[key]} to another port (0 picks a free one)`);
+      }
       const address = app.server.address();
       const port = typeof address === 'object' && address ? address.port : 0;
       return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
