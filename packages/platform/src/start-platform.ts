@@ -27,7 +27,15 @@ export async function startPlatform(config: PlatformConfig, log?: Logger): Promi
     onLoadError: (error) => logger.error(`Loading acknowledged events into the store failed; they are kept on disk and tried again: ${(error as Error).message}`, { 'error.type': (error as Error).name }),
   });
   const app = await buildPlatformApp({ config, log: logger, store });
-  const url = await app.listen({ host: config.host, port: config.port });
+  let url: string;
+  try {
+    url = await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    await app.close();
+    await store.close();
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    throw new Error(`The platform's port ${config.host}:${config.port} is in use (another Loupe platform, or another program): stop it, or set LOUPE_PLATFORM_PORT to another port (0 picks a free one)`);
+  }
   const stopHeartbeat = startHeartbeat(logger);
   return {
     app, url, store, log: logger,
