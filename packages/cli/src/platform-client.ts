@@ -1,4 +1,4 @@
-import { loadPlatformConfig } from '@loupe/platform';
+import { loadPlatformConfig, platformAddress } from '@loupe/platform';
 
 /** How long a command waits for the platform's answer: a hung platform must not hang the terminal. */
 const ANSWER_TIMEOUT_MS = 30_000;
@@ -15,8 +15,7 @@ export function platformUrl(env: NodeJS.ProcessEnv = process.env): string {
     if (protocol !== 'http:' && protocol !== 'https:') throw new Error(`LOUPE_URL="${env.LOUPE_URL}" is not an http:// or https:// address: set it to the platform's, e.g. http://127.0.0.1:9280`);
     return env.LOUPE_URL.replace(/\/+$/, '');
   }
-  const config = loadPlatformConfig(env);
-  return `http://${config.host}:${config.port}`;
+  return platformAddress(loadPlatformConfig(env));
 }
 
 /** Why fetch failed, in a word when there is one (ECONNREFUSED, ENOTFOUND, a timeout). */

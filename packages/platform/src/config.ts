@@ -49,6 +49,14 @@ function layoutFrom(raw: string | undefined): IndexLayout {
 }
 
 /** The platform's settings, read from the environment once and validated. */
+/**
+ * Where a client on this machine reaches the platform: its host (an IPv6 one in brackets; a
+ * wildcard address reaches this machine too) and port.
+ */
+export function platformAddress(config: Pick<PlatformConfig, 'host' | 'port'>): string {
+  return `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
+}
+
 export function loadPlatformConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig {
   return {
     dataDir: resolve(env.LOUPE_DATA_DIR || './data'),

@@ -1,5 +1,5 @@
 export * from './kql/index.js';
-export { loadPlatformConfig, type PlatformConfig } from './config.js';
+export { loadPlatformConfig, platformAddress, type PlatformConfig } from './config.js';
 export { buildPlatformApp, type PlatformDeps } from './app.js';
 export { startPlatform, type RunningPlatform } from './start-platform.js';
 export { createPipeline, contentId, type PipelineOptions, type PipelineInput, type PipelineResult } from './pipeline/pipeline.js';

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { loadPlatformConfig } from '@loupe/platform';
+import { loadPlatformConfig, platformAddress } from '@loupe/platform';
 import type { Command } from '../command.js';
 import { runnableComponents, stopOnSignals } from './run.js';
 
@@ -67,13 +67,13 @@ export const startCommand: Command = {
       console.log(`  ${await startComponent('platform', children)}`);
       if (runnableComponents().includes('workshop')) console.log(`  ${await startComponent('workshop', children)}`);
       // The shipper tails the workshop's (and the platform's own) log files into the platform (R23).
-      console.log(`  ${await startComponent('shipper', children, { ...process.env, LOUPE_URL: `http://${config.host}:${config.port}` })}`);
+      console.log(`  ${await startComponent('shipper', children, { ...process.env, LOUPE_URL: platformAddress(config) })}`);
     } catch (error) {
       // A component that cannot start stops those before it: none is left holding its port and data.
       await stopAll();
       throw error;
     }
-    console.log(`\nSearch the logs: npx loupe search 'log.level:error' --from 1h   ·   API: http://${config.host}:${config.port}/api/search?q=*`);
+    console.log(`\nSearch the logs: npx loupe search 'log.level:error' --from 1h   ·   API: ${platformAddress(config)}/api/search?q=*`);
     console.log(`${accessNotice(config.host)} Ctrl-C stops everything.`);
     for (const child of children) {
       child.on('exit', (code) => {

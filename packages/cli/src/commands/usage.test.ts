@@ -110,3 +110,16 @@ test('loupe search that matches nothing prints nothing on stdout and says so on 
   assert.match(answer.stderr, /^loupe search: no events match in the last 1h; field names are not checked, so a misspelt one matches nothing/);
   assert.match((await loupe(['search', '*', '--from', '2026-11-20T00:00:00Z', '--to', '2026-11-21T00:00:00Z'], env)).stderr, /no events match in 2026-11-20T00:00:00Z to 2026-11-21T00:00:00Z;/);
 });
+
+test('loupe search reaches a platform on an IPv6 LOUPE_PLATFORM_HOST (the address in brackets)', async (t) => {
+  const server = createServer((request, response) => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ events: [{ message: request.url }] })));
+  const listening = await new Promise<boolean>((resolve) => {
+    server.once('error', () => resolve(false));
+    server.listen(0, '::1', () => resolve(true));
+  });
+  if (!listening) return t.skip('this machine has no IPv6 loopback');
+  t.after(() => server.close());
+  const answer = await loupe(['search', 'order.id:ORD-1'], { LOUPE_PLATFORM_HOST: '::1', LOUPE_PLATFORM_PORT: String((server.address() as AddressInfo).port) });
+  assert.equal(answer.code, 0, answer.stderr);
+  assert.match(answer.stdout, /"message":"\/api\/search\?q=order\.id%3AORD-1/);
+});
