@@ -50,6 +50,7 @@ test('npm start stopped with SIGTERM, as kill or a service manager stops it, sto
 
   npm.kill('SIGTERM');
   await once(npm, 'exit');
+  assert.match(output, /SIGTERM: stopping everything…/, 'it says what it stops');
   const stopDeadline = Date.now() + 30_000;
   while ((await answers(platform)) || (await answers(shipper))) {
     assert.ok(Date.now() < stopDeadline, `the platform or the shipper still answers 30 s after npm start was stopped:\n${output}`);

@@ -23,13 +23,16 @@ const components: Record<string, () => Promise<Running>> = {
   },
 };
 
-/** Stops cleanly on Ctrl-C or SIGTERM; a second signal exits at once. */
-export function stopOnSignals(stop: () => Promise<void>): void {
+/**
+ * Stops cleanly on Ctrl-C or SIGTERM; a second signal exits at once. `what` names what stops:
+ * Ctrl-C reaches `loupe start` and each of its components, and each says which it is.
+ */
+export function stopOnSignals(stop: () => Promise<void>, what: string): void {
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) process.exit(130);
     stopping = true;
-    console.error(`\n${signal}: stopping…`);
+    console.error(`\n${signal}: stopping ${what}…`);
     stop().then(() => process.exit(0), (error: unknown) => {
       console.error(`stop failed: ${(error as Error).message}`);
       process.exit(1);
@@ -61,7 +64,7 @@ export const runCommand: Command = {
     }
     const running = await start();
     console.log(running.describe);
-    stopOnSignals(running.stop);
+    stopOnSignals(running.stop, `the ${name}`);
     await new Promise(() => undefined);
     return 0;
   },

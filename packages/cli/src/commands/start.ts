@@ -62,7 +62,7 @@ export const startCommand: Command = {
       if (children[0]) await stopChild(children[0]);
     };
     // Ctrl-C while the components start stops those already running, not only this process.
-    stopOnSignals(stopAll);
+    stopOnSignals(stopAll, 'everything');
     try {
       console.log(`  ${await startComponent('platform', children)}`);
       if (runnableComponents().includes('workshop')) console.log(`  ${await startComponent('workshop', children)}`);
