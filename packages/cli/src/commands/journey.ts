@@ -43,7 +43,9 @@ export const journeyCommand: Command = {
       return 0;
     }
     if (journey.events.length === 0) {
-      console.error(`loupe journey: no events for order ${orderId} in any retained index`);
+      // The workshop's order ids are ORD-<number>; a bare number is most likely one without its prefix.
+      const hint = /^\d+$/.test(orderId) ? `; order ids look like ORD-${orderId}: try loupe journey ORD-${orderId}` : '';
+      console.error(`loupe journey: no events for order ${orderId} in any retained index${hint}`);
       return 1;
     }
     console.log(`Order ${orderId}: ${journey.events.length} events, services ${journey.services.join(' → ')}, traces ${journey.traceIds.join(', ') || '-'}`);

@@ -123,3 +123,17 @@ test('loupe search reaches a platform on an IPv6 LOUPE_PLATFORM_HOST (the addres
   assert.equal(answer.code, 0, answer.stderr);
   assert.match(answer.stdout, /"message":"\/api\/search\?q=order\.id%3AORD-1/);
 });
+
+test('loupe journey of an order with no events exits 1 saying so, and suggests the ORD- prefix for a bare number (R29)', async (t) => {
+  const empty = { traceIds: [], services: [], events: [], statuses: [], truncated: false };
+  const server = createServer((_request, response) => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(empty)));
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  t.after(() => server.close());
+  const env = { LOUPE_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+  const bare = await loupe(['journey', '1001'], env);
+  assert.equal(bare.code, 1);
+  assert.equal(bare.stderr, 'loupe journey: no events for order 1001 in any retained index; order ids look like ORD-1001: try loupe journey ORD-1001\n');
+  const named = await loupe(['journey', 'ORD-1001'], env);
+  assert.equal(named.stderr, 'loupe journey: no events for order ORD-1001 in any retained index\n');
+});
