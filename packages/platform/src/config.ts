@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { booleanSetting, integerSetting, LoupeError, MAX_TIMER_MS } from '@loupe/schema';
+import { booleanSetting, httpAddress, integerSetting, LoupeError, MAX_TIMER_MS } from '@loupe/schema';
 import { defaultIndexLayout, type IndexLayout } from './store/index-names.js';
 import { defaultIngestLimits, type IngestLimits } from './ingest/ingest-limits.js';
 
@@ -54,7 +54,7 @@ function layoutFrom(raw: string | undefined): IndexLayout {
  * wildcard address reaches this machine too) and port.
  */
 export function platformAddress(config: Pick<PlatformConfig, 'host' | 'port'>): string {
-  return `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
+  return httpAddress(config.host, config.port);
 }
 
 export function loadPlatformConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig {

@@ -5,6 +5,7 @@ import { createLogger, startHeartbeat, type Logger } from '@loupe/log';
 import { buildPlatformApp } from './app.js';
 import type { PlatformConfig } from './config.js';
 import { DuckDbStore } from './store/duckdb/duckdb-store.js';
+import { listenError } from '@loupe/schema';
 
 export interface RunningPlatform {
   app: FastifyInstance;
@@ -33,8 +34,7 @@ export async function startPlatform(config: PlatformConfig, log?: Logger): Promi
   } catch (error) {
     await app.close();
     await store.close();
-    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
-    throw new Error(`The platform's port ${config.host}:${config.port} is in use (another Loupe platform, or another program): stop it, or set LOUPE_PLATFORM_PORT to another port (0 picks a free one)`);
+    throw listenError(error, { what: "platform's port", address: `${config.host}:${config.port}`, likely: 'another Loupe platform, or another program', setting: 'LOUPE_PLATFORM_PORT' });
   }
   const stopHeartbeat = startHeartbeat(logger);
   return {

@@ -40,6 +40,7 @@ import { Sender } from './sender.js';
 import { newCounters, type FileStatus, type ShipperStatus } from './shipper-metrics.js';
 import { buildStatusApp } from './status-server.js';
 import { TailedFiles } from './tailed-files.js';
+import { listenError } from '@loupe/schema';
 
 export interface RunningShipper {
   /** `http://127.0.0.1:<port>/status`. */
@@ -132,8 +133,7 @@ export async function startShipper(config: ShipperConfig, log?: Logger): Promise
     await app.close();
     lock.release();
     if (!log) await logger.close();
-    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
-    throw new Error(`The shipper's status port 127.0.0.1:${config.port} is in use (another shipper on the same machine?): stop it, or set LOUPE_SHIPPER_PORT to another port (0 picks a free one)`);
+    throw listenError(error, { what: "shipper's status port", address: `127.0.0.1:${config.port}`, likely: 'another shipper on the same machine?', setting: 'LOUPE_SHIPPER_PORT' });
   }
   try {
     files.resume();

@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { createLogger, startHeartbeat, type Logger, type RetryOptions } from '@loupe/log';
-import type { LogLevel } from '@loupe/schema';
+import { httpAddress, listenError, type LogLevel } from '@loupe/schema';
 import { portSettings, type WorkshopConfig, type WorkshopPorts } from './config.js';
 import { domainMigrations, openDatabase, workshopMigrations, type Database, type SharedDatabase } from './db/index.js';
 import { openQueue, pruneHandledMessages, type MessageQueue } from './queue/index.js';
@@ -174,12 +174,11 @@ export async function startWorkshop(options: StartWorkshopOptions): Promise<Work
       try {
         await app.listen({ host, port: wanted });
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
-        throw new Error(`The ${workshopServices[key]} port ${host}:${wanted} is in use (another workshop, or another program): stop it, or set ${portSettings[key]} to another port (0 picks a free one)`);
+        throw listenError(error, { what: `${workshopServices[key]} port`, address: `${host}:${wanted}`, likely: 'another workshop, or another program', setting: portSettings[key] });
       }
       const address = app.server.address();
       const port = typeof address === 'object' && address ? address.port : 0;
-      return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+      return httpAddress(host, port);
     };
     const common = {
       passwordHashing: options.passwordHashing, adminToken: options.adminToken, maxModelBytes: options.maxModelBytes,
