@@ -26,11 +26,15 @@ export const searchCommand: Command = {
     const params = new URLSearchParams({ q: positionals[0] ?? '', from: values.from, limit: values.limit });
     if (values.to) params.set('to', values.to);
     if (values.indices) params.set('indices', values.indices);
-    const page = await getJson<{ events: unknown[]; next?: string }>(`/api/search?${params}`);
+    const page = await getJson<{ events: unknown[]; next?: string; absentFields?: Array<{ field: string; similar: string[] }> }>(`/api/search?${params}`);
     for (const event of page.events) process.stdout.write(`${JSON.stringify(event)}\n`);
     // On stderr, so a script reading stdout still gets nothing; a person sees the search ran.
     if (page.events.length === 0) {
-      console.error(`loupe search: no events match in ${values.to ? `${values.from} to ${values.to}` : `the last ${values.from}`}; field names are not checked, so a misspelt one matches nothing (loupe search '*' --limit 1 shows an event's fields)`);
+      console.error(`loupe search: no events match in ${values.to ? `${values.from} to ${values.to}` : `the last ${values.from}`}`);
+      // The platform names the fields no event of the range holds: most often a misspelling.
+      for (const { field, similar } of page.absentFields ?? []) {
+        console.error(`loupe search: no event in that range has the field ${field}${similar.length > 0 ? `; did you mean ${similar.join(' or ')}?` : ` (loupe search '*' --limit 1 shows an event's fields)`}`);
+      }
     }
     if (page.next && process.stderr.isTTY) console.error(`loupe search: more events match; raise --limit or narrow --from`);
     return 0;

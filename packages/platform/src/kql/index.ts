@@ -9,3 +9,4 @@ export { kqlToSql, type KqlToSqlOptions, type SqlFragment, type SqlParam } from 
 export { kqlToElasticsearch, type KqlToElasticsearchOptions } from './to-elasticsearch.js';
 export { explainKql } from './explain.js';
 export { kqlFields } from './fields.js';
+export { closestNames, editDistance } from './closest-names.js';

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LoupeError } from '@loupe/schema';
-import { explainKql, kqlToElasticsearch, parseKql } from '../kql/index.js';
-import { MAX_TOP_VALUES, type LogStore } from '../store/log-store.js';
+import { explainKql, kqlFields, kqlToElasticsearch, parseKql, type KqlNode } from '../kql/index.js';
+import { MAX_TOP_VALUES, type AbsentField, type LogStore, type TimeRange } from '../store/log-store.js';
 import { orderJourney } from './journey.js';
 import { liveTail } from './live-tail.js';
 import { decodeCursor, encodeCursor, parseInterval, parseTimeParam } from './time-params.js';
@@ -58,6 +58,17 @@ function limitOf(value: string | undefined, fallback: number, max = 10_000): num
   return limit;
 }
 
+/**
+ * When a request found nothing: the fields it used that no event of its range holds, with
+ * the names likely meant (`{absentFields: [{field: "odrer.id", similar: ["order.id"]}]}`),
+ * so a misspelt field is told apart from a question with no answer.
+ */
+async function absentFieldsNote(store: LogStore, query: KqlNode, extraFields: Array<string | undefined>, range: TimeRange, indices: string | undefined): Promise<{ absentFields?: AbsentField[] }> {
+  const fields = [...kqlFields(query), ...extraFields.filter((field): field is string => field !== undefined)];
+  const absent = await store.absentFields({ fields, ...range, indices });
+  return absent.length > 0 ? { absentFields: absent } : {};
+}
+
 /** Search (R28) and the order journey (R29) over HTTP. */
 export async function searchRoutes(app: FastifyInstance, options: { store: LogStore }): Promise<void> {
   const { store } = options;
@@ -66,11 +77,11 @@ export async function searchRoutes(app: FastifyInstance, options: { store: LogSt
     const started = performance.now();
     const params = readParams(request);
     const query = parseKql(params.q ?? '');
-    const page = await store.search({
-      query, ...rangeOf(params, Date.now()), indices: params.indices, limit: limitOf(params.limit, 100),
-      order: orderOf(params.order), after: decodeCursor(params.after),
-    });
-    return { events: page.events, ...(page.next && { next: encodeCursor(page.next) }), tookMs: Math.round(performance.now() - started) };
+    const range = rangeOf(params, Date.now());
+    const after = decodeCursor(params.after);
+    const page = await store.search({ query, ...range, indices: params.indices, limit: limitOf(params.limit, 100), order: orderOf(params.order), after });
+    const note = page.events.length === 0 && !after ? await absentFieldsNote(store, query, [], range, params.indices) : {};
+    return { events: page.events, ...(page.next && { next: encodeCursor(page.next) }), ...note, tookMs: Math.round(performance.now() - started) };
   };
   app.get('/api/search', search);
   app.post('/api/search', search);
@@ -79,15 +90,21 @@ export async function searchRoutes(app: FastifyInstance, options: { store: LogSt
     const params = readParams(request);
     const range = rangeOf(params, Date.now());
     const intervalMs = parseInterval(params.interval, range.from, range.to);
-    const buckets = await store.histogram({ query: parseKql(params.q ?? ''), ...range, indices: params.indices, intervalMs, splitBy: params.split || undefined });
-    return { intervalMs, buckets };
+    const query = parseKql(params.q ?? '');
+    const splitBy = params.split || undefined;
+    const buckets = await store.histogram({ query, ...range, indices: params.indices, intervalMs, splitBy });
+    const note = buckets.length === 0 ? await absentFieldsNote(store, query, [splitBy], range, params.indices) : {};
+    return { intervalMs, buckets, ...note };
   });
 
   app.get('/api/top-values', async (request) => {
     const params = readParams(request);
     if (!params.field) throw new LoupeError('SEARCH_NO_FIELD', 'field= names the field whose top values you want, e.g. field=service.name');
-    const values = await store.topValues({ query: parseKql(params.q ?? ''), ...rangeOf(params, Date.now()), indices: params.indices, field: params.field, limit: limitOf(params.limit, 10, MAX_TOP_VALUES) });
-    return { field: params.field, values };
+    const query = parseKql(params.q ?? '');
+    const range = rangeOf(params, Date.now());
+    const values = await store.topValues({ query, ...range, indices: params.indices, field: params.field, limit: limitOf(params.limit, 10, MAX_TOP_VALUES) });
+    const note = values.length === 0 ? await absentFieldsNote(store, query, [params.field], range, params.indices) : {};
+    return { field: params.field, values, ...note };
   });
 
   app.get('/api/explain', async (request) => {

@@ -150,6 +150,34 @@ test('R29 histogram of matches and top values of a field', async () => {
   }
 });
 
+test('R28 a search that finds nothing names the fields no event of its range holds, with the ones likely meant', async () => {
+  const platform = await startTestPlatform();
+  try {
+    await ingest(platform, [...orderLife(), workshopLine({ '@timestamp': at(60 * 30), 'pricing.cost': 5 })]);
+    const range = `&from=${encodeURIComponent(at(-60))}&to=${encodeURIComponent(at(60 * 48))}`;
+    type Answer = { events: unknown[]; absentFields?: Array<{ field: string; similar: string[] }> };
+    const search = async (kql: string) => (await get<Answer>(platform, `/api/search?q=${encodeURIComponent(kql)}${range}`)).body;
+    const first = await search('odrer.id:ORD-1042');
+    assert.deepEqual(first.events, []);
+    assert.deepEqual(first.absentFields, [{ field: 'odrer.id', similar: ['order.id'] }]);
+    const misspelt = await search('service.name:mes-api and order.stauts:NEW and colour:red');
+    assert.deepEqual(misspelt.absentFields, [{ field: 'order.stauts', similar: ['order.status'] }, { field: 'colour', similar: [] }]);
+    // A field that events hold, or a typed one, is no explanation: the question just has no answer.
+    assert.equal((await search('order.status:SHIPPED')).absentFields, undefined);
+    assert.equal((await search('customer.id:CUS-404')).absentFields, undefined);
+    assert.equal((await search('pricing.cost > 100')).absentFields, undefined);
+    // A field held only outside the range counts as absent in it.
+    const early = await get<Answer>(platform, `/api/search?q=${encodeURIComponent('pricing.cost > 100')}&from=${encodeURIComponent(at(0))}&to=${encodeURIComponent(at(60))}`);
+    assert.deepEqual(early.body.absentFields, [{ field: 'pricing.cost', similar: [] }]);
+    const top = await get<{ values: unknown[]; absentFields?: unknown }>(platform, `/api/top-values?q=*&field=order.stauts${range}`);
+    assert.deepEqual(top.body, { field: 'order.stauts', values: [], absentFields: [{ field: 'order.stauts', similar: ['order.status'] }] });
+    const histogram = await get<{ buckets: unknown[]; absentFields?: unknown }>(platform, `/api/histogram?q=${encodeURIComponent('http.route:x')}&interval=1h${range}`);
+    assert.deepEqual(histogram.body.absentFields, [{ field: 'http.route', similar: [] }]);
+  } finally {
+    await platform.close();
+  }
+});
+
 test('R29 the order journey spans services, days and the order\'s traces, with time in each status', async () => {
   const platform = await startTestPlatform();
   try {

@@ -66,6 +66,19 @@ export interface TopValuesRequest extends TimeRange {
   limit?: number;
 }
 
+export interface AbsentFieldsRequest extends TimeRange {
+  /** Field names a query or request used. */
+  fields: string[];
+  indices?: string;
+}
+
+/** A field no event of a range holds: a misspelling, most often, so a search on it matches nothing. */
+export interface AbsentField {
+  field: string;
+  /** Fields that events of the range do hold whose names are close to it (see `closestNames`), closest first. */
+  similar: string[];
+}
+
 export interface IndexInfo {
   name: string;
   events: number;
@@ -105,6 +118,8 @@ export interface LogStore {
   histogram(request: HistogramRequest): Promise<HistogramBucket[]>;
   topValues(request: TopValuesRequest): Promise<Array<{ value: unknown; count: number }>>;
   listIndices(): Promise<IndexInfo[]>;
+  /** Of `fields`, those no event of the range holds, with the likely meant ones (R28): why a search found nothing. */
+  absentFields(request: AbsentFieldsRequest): Promise<AbsentField[]>;
   /** Index patterns for the days holding an order's events (`logs-*-2026.11.21`): a journey reads only those (R29). */
   orderScopes(orderId: string): Promise<string[]>;
   /** The key's events in the given indices (a pattern), with every event of the traces they belong to (R29). */

@@ -51,6 +51,9 @@ test('R27 an index moved to the cold tier becomes one zstd Parquet file and is s
     assert.deepEqual(journey.events.map((e) => e._id), ['a', 'b', 'c', 'request']);
     assert.deepEqual(journey.traceIds, ['4bf92f3577b34da6a3ce929d0e0e4736']);
     await assert.rejects(store.moveToCold(dayOne), /no hot data/);
+    // R28: a field's presence is read from the cold file's attributes as from a table's.
+    const dayOneRange = { from: Date.parse('2026-11-20T00:00:00Z'), to: Date.parse('2026-11-21T00:00:00Z') };
+    assert.deepEqual(await store.absentFields({ fields: ['order.status', 'order.stauts', 'order.id'], ...dayOneRange }), [{ field: 'order.stauts', similar: ['order.status'] }]);
     await store.close();
 
     const reopened = await open(dir);

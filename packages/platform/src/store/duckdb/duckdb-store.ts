@@ -6,8 +6,9 @@ import { indexDay, matchesIndexPattern } from '../index-names.js';
 import {
   MAX_TOP_VALUES,
   type AppendResult, type HistogramBucket, type HistogramRequest, type IndexInfo, type JourneyEvents, type JourneyRequest, type LogStore, type SearchPage,
-  type SearchRequest, type TopValuesRequest,
+  type SearchRequest, type TopValuesRequest, type AbsentField, type AbsentFieldsRequest,
 } from '../log-store.js';
+import { absentFields } from './absent-fields.js';
 import { toRecord, type StoredEvent } from '../stored-event.js';
 import { appendStaged, type AppendOptions } from './append-batch.js';
 import { STAGING_PREFIX, stageBatch, type StagedBatch } from './stage-batch.js';
@@ -176,6 +177,11 @@ export class DuckDbStore implements LogStore {
       const name = String(row.name);
       return { name, events: Number(row.n), tier: this.sources.isCold(name) ? 'cold' as const : 'hot' as const, day: indexDay(name) };
     });
+  }
+
+  async absentFields(request: AbsentFieldsRequest): Promise<AbsentField[]> {
+    await this.writes.loaded();
+    return absentFields((sql, params) => this.read(sql, params), selectIndices(this.sources.names(), request.indices, request), this.relationOf, request.fields, request);
   }
 
   /**
