@@ -29,12 +29,25 @@ function errorBody(code: string, message: string): ErrorBody {
   return { error: { code, message } };
 }
 
+/**
+ * Names the Content-Type that was sent and, from the route's own schema, what to send instead:
+ * the media types it declares (`consumes`), or JSON for a route with a body schema.
+ */
+function unsupportedMediaType(request: FastifyRequest): string {
+  const sent = request.headers['content-type'];
+  const what = sent ? `Content-Type "${sent.slice(0, 100)}"` : 'A body without Content-Type';
+  const schema = request.routeOptions.schema as { consumes?: unknown; body?: unknown } | undefined;
+  const consumes = Array.isArray(schema?.consumes) ? schema.consumes.map(String) : [];
+  const instead = consumes.length > 0 ? consumes.join(', ') : schema?.body ? 'application/json' : undefined;
+  return `${what} is not taken by ${request.method} ${request.routeOptions.url ?? request.url.split('?', 1)[0]}${instead ? `; send ${instead}` : ''}`;
+}
+
 /** Maps Fastify's own errors (bad JSON, body too large, validation) to stable codes. */
-function clientError(error: FastifyError): { status: number; code: string; message: string } | undefined {
+function clientError(error: FastifyError, request: FastifyRequest): { status: number; code: string; message: string } | undefined {
   if (error instanceof LoupeError) return { status: error.status, code: error.code, message: error.message };
   if (error.validation) return { status: 400, code: 'VALIDATION', message: error.message };
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { status: 413, code: 'BODY_TOO_LARGE', message: 'The request body is larger than this endpoint accepts' };
-  if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: error.message };
+  if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: unsupportedMediaType(request) };
   if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return { status: 400, code: 'INVALID_JSON', message: 'The body is empty but Content-Type says JSON' };
   if (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY') return { status: 400, code: 'INVALID_JSON', message: `The body is not valid JSON: ${error.message}` };
   const status = error.statusCode ?? 500;
@@ -78,7 +91,7 @@ async function loupeFastify(app: FastifyInstance, options: LoupeFastifyOptions):
   });
 
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    const known = clientError(error);
+    const known = clientError(error, request);
     if (known) return reply.status(known.status).send(errorBody(known.code, known.message));
     context.with(request.traceContext ?? context.active(), () => {
       log.unhandledError({

@@ -41,6 +41,20 @@ test('the APIs answer bad input with 4xx and {error: {code, message}}', async (t
     assert.equal((await shop.call<{ status: string }>('GET', `/orders/${order.id}`)).body.status, 'NEW');
   });
 
+  await t.test('a body of a type the route does not take is 415 naming the types it takes', async () => {
+    // What `curl --data-binary @ring.stl` sends without -H 'Content-Type: …'.
+    const upload = await shop.call<ApiError>('POST', `/orders/${order.id}/model`, { raw: 'solid ring\nendsolid ring\n', contentType: 'application/x-www-form-urlencoded' });
+    assert.equal(upload.status, 415);
+    assert.equal(upload.body.error.code, 'UNSUPPORTED_MEDIA_TYPE');
+    assert.match(upload.body.error.message, /^Content-Type "application\/x-www-form-urlencoded" is not taken by POST \/orders\/:id\/model; send /);
+    assert.match(upload.body.error.message, /multipart\/form-data/);
+    assert.match(upload.body.error.message, /application\/octet-stream/);
+    const json = await shop.call<ApiError>('POST', '/orders', { raw: 'product=ring', contentType: 'application/x-www-form-urlencoded' });
+    assert.equal(json.status, 415);
+    assert.match(json.body.error.message, /not taken by POST \/orders; send application\/json$/);
+    assert.equal((await shop.call<{ status: string }>('GET', `/orders/${order.id}`)).body.status, 'NEW');
+  });
+
   await t.test('a broken STL is 422 with file storage\'s reason, logged R7 at ERROR, and the order stays NEW', async () => {
     const broken = 'solid ring\n facet normal 0 0 1\n  outer loop\n   vertex 0 0 0\n   vertex 1 0\n   vertex 0 1 0\n  endloop\n endfacet\nendsolid ring\n';
     const response = await shop.call<ApiError>('POST', `/orders/${order.id}/model`, { form: modelForm(broken, 'broken.stl') });
