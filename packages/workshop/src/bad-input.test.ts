@@ -108,6 +108,9 @@ test('the APIs answer bad input with 4xx and {error: {code, message}}', async (t
 
   await t.test('no token is 401, another role\'s token 403, another customer\'s order 404', async () => {
     assert.equal((await new ApiClient(w.urls.shop).call<ApiError>('GET', '/orders')).body.error.code, 'AUTH_REQUIRED');
+    // The scheme's name is case-insensitive, as HTTP says.
+    const lowerCase = await new ApiClient(w.urls.shop).call<unknown[]>('GET', '/orders', { headers: { authorization: `bearer  ${shop.token}` } });
+    assert.equal(lowerCase.status, 200);
     const crmAsCustomer = new ApiClient(w.urls.crm);
     crmAsCustomer.token = shop.token;
     assert.equal((await crmAsCustomer.call('GET', '/orders')).status, 403);

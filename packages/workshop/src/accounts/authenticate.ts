@@ -20,9 +20,10 @@ export interface AuthenticateOptions {
   internalToken?: string;
 }
 
+/** The token of `Authorization: Bearer <token>`; the scheme's name is case-insensitive (RFC 9110). */
 export function bearerToken(request: FastifyRequest): string | undefined {
-  const header = request.headers.authorization;
-  return header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+  const match = /^bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
+  return match?.[1];
 }
 
 function sameSecret(a: string, b: string): boolean {
