@@ -22,6 +22,10 @@ test('a step the machine lacks is 409 ORDER_BAD_TRANSITION naming the order, bot
     return true;
   });
   assert.throws(() => checkTransition('ORD-1', 'DELIVERED', 'CANCELLED', 'crm'), /DELIVERED is final/);
+  // A customer accepting twice is told the next steps are the staff's, not offered them.
+  assert.throws(() => checkTransition('ORD-5', 'ACCEPTED', 'ACCEPTED', 'customer'), {
+    message: 'Order ORD-5 cannot go from ACCEPTED to ACCEPTED; from ACCEPTED it can go to IN_PRODUCTION (by crm), CANCELLED (by crm)',
+  });
 });
 
 test('a step that belongs to someone else is 403 ORDER_TRANSITION_FORBIDDEN', () => {

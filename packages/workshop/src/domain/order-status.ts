@@ -112,7 +112,9 @@ export function handOffFrom(from: OrderStatus): OrderTransition | undefined {
 export function checkTransition(orderId: string, from: OrderStatus, to: OrderStatus, actor: OrderActor): OrderTransition {
   const transition = byPair.get(`${from}>${to}`);
   if (!transition) {
-    const next = nextStatuses(from);
+    // Steps the caller cannot take are named with who takes them: a customer told "it can go
+    // to IN_PRODUCTION" would try, and be refused again.
+    const next = orderTransitions.filter((t) => t.from === from).map((t) => (t.by.includes(actor) ? t.to : `${t.to} (by ${t.by.join(' or ')})`));
     const hint = next.length > 0 ? `from ${from} it can go to ${next.join(', ')}` : `${from} is final`;
     throw new LoupeError('ORDER_BAD_TRANSITION', `Order ${orderId} cannot go from ${from} to ${to}; ${hint}`, 409);
   }
