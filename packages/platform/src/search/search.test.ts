@@ -169,6 +169,11 @@ test('R28 a search that finds nothing names the fields no event of its range hol
     // A field held only outside the range counts as absent in it.
     const early = await get<Answer>(platform, `/api/search?q=${encodeURIComponent('pricing.cost > 100')}&from=${encodeURIComponent(at(0))}&to=${encodeURIComponent(at(60))}`);
     assert.deepEqual(early.body.absentFields, [{ field: 'pricing.cost', similar: [] }]);
+    // Nothing in the range at all: no field is to blame.
+    const empty = await get<Answer>(platform, `/api/search?q=${encodeURIComponent('odrer.id:ORD-1042')}&from=${encodeURIComponent(at(-600))}&to=${encodeURIComponent(at(-500))}`);
+    assert.deepEqual(empty.body.events, []);
+    assert.equal(empty.body.absentFields, undefined);
+    assert.equal((await get<Answer>(platform, `/api/search?q=${encodeURIComponent('odrer.id:ORD-1042')}&indices=logs-nothing-*${range}`)).body.absentFields, undefined);
     const top = await get<{ values: unknown[]; absentFields?: unknown }>(platform, `/api/top-values?q=*&field=order.stauts${range}`);
     assert.deepEqual(top.body, { field: 'order.stauts', values: [], absentFields: [{ field: 'order.stauts', similar: ['order.status'] }] });
     const histogram = await get<{ buckets: unknown[]; absentFields?: unknown }>(platform, `/api/histogram?q=${encodeURIComponent('http.route:x')}&interval=1h${range}`);

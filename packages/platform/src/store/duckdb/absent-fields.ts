@@ -8,7 +8,7 @@ type Read = (sql: string, params: SqlParam[]) => Promise<Record<string, unknown>
 const SAMPLE_PER_INDEX = 2000;
 
 /**
- * Of `fields`, those no event of the range holds, each with the field names closest to it:
+ * Of `fields`, those no event of the range holds (none when the range holds no event), each with the field names closest to it:
  * the typed columns' and the attribute names of a sample of each index's events. Typed
  * fields always count as held (every event has the column). A held field is found by the
  * first event that has it; an absent one costs a scan of the range's attributes, so callers
@@ -16,11 +16,14 @@ const SAMPLE_PER_INDEX = 2000;
  */
 export async function absentFields(read: Read, indices: string[], relationOf: (index: string) => string, fields: string[], range: TimeRange): Promise<AbsentField[]> {
   const others = [...new Set(fields)].filter((field) => !defaultColumnMap.columns.has(field));
+  const held = async (where: string, params: SqlParam[]) => {
+    const union = filteredUnion(indices, relationOf, '1 AS held', { kind: 'all' }, range, { where, params });
+    return union.sql !== undefined && (await read(`SELECT held FROM (${union.sql}) LIMIT 1`, union.params)).length > 0;
+  };
+  // A range with no event at all says nothing about field names.
+  if (others.length === 0 || !(await held('TRUE', []))) return [];
   const absent: string[] = [];
-  for (const field of others) {
-    const union = filteredUnion(indices, relationOf, '1 AS held', { kind: 'all' }, range, { where: 'json_exists(attrs, $1)', params: [`$."${field}"`] });
-    if (!union.sql || (await read(`SELECT held FROM (${union.sql}) LIMIT 1`, union.params)).length === 0) absent.push(field);
-  }
+  for (const field of others) if (!(await held('json_exists(attrs, $1)', [`$."${field}"`]))) absent.push(field);
   if (absent.length === 0) return [];
   const names = [...defaultColumnMap.columns.keys(), ...(await sampledAttributeNames(read, indices, relationOf, range))];
   return absent.map((field) => ({ field, similar: closestNames(field, names) }));
