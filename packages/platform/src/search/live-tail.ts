@@ -1,9 +1,14 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { KqlNode } from '../kql/index.js';
-import type { LogStore } from '../store/log-store.js';
+import type { LogStore, SortKey } from '../store/log-store.js';
 
 /** How far back each poll looks for events that arrived after their timestamp. */
 const LATE_ARRIVAL_MS = 30_000;
+/** Events read per search, and searches per poll: past that, the tail carries on at the next poll. */
+const PAGE = 1000;
+const MAX_PAGES_PER_POLL = 20;
+
+const keyOf = (event: Record<string, unknown>): SortKey => ({ ts: Date.parse(String(event['@timestamp'])), id: String(event._id) });
 
 export interface LiveTailOptions {
   query: KqlNode;
@@ -16,8 +21,9 @@ export interface LiveTailOptions {
 
 /**
  * Live tail (R28) as server-sent events: the latest events first, then each new match as
- * it is stored, oldest first, until the client goes away. Comments keep proxies from
- * closing an idle stream.
+ * it is stored, oldest first, until the client goes away. An event stamped up to 30 s before
+ * the newest one sent is still sent when it arrives late (the newest 1,000 of them per poll;
+ * a search finds the rest). Comments keep proxies from closing an idle stream.
  */
 export async function liveTail(store: LogStore, request: FastifyRequest, reply: FastifyReply, options: LiveTailOptions): Promise<void> {
   const pollMs = options.pollMs ?? 1000;
@@ -32,29 +38,37 @@ export async function liveTail(store: LogStore, request: FastifyRequest, reply: 
   const send = (event: Record<string, unknown>) => out.write(`id: ${String(event._id)}\ndata: ${JSON.stringify(event)}\n\n`);
 
   const sent = new Set<string>();
-  for (const event of latest.events.reverse()) {
-    send(event);
-    sent.add(String(event._id));
-  }
-  // Shippers deliver late: each poll looks back a while and skips what was already sent.
-  let since = Date.now() - LATE_ARRIVAL_MS;
+  const sendNew = (events: Record<string, unknown>[]) => {
+    let fresh = 0;
+    for (const event of events) {
+      const id = String(event._id);
+      if (sent.has(id)) continue;
+      send(event);
+      sent.add(id);
+      fresh++;
+    }
+    return fresh;
+  };
+  sendNew(latest.events.reverse());
+  // The newest event sent: each poll reads forward from it, page by page, so a busy stream
+  // is followed however many events a second bring.
+  let cursor: SortKey = latest.events.length > 0 ? keyOf(latest.events.at(-1)!) : { ts: Date.now() - LATE_ARRIVAL_MS, id: '' };
 
   while (!closed) {
     await new Promise((resolve) => setTimeout(resolve, pollMs));
     if (closed) break;
     try {
-      const polledAt = Date.now();
-      const page = await store.search({ query: options.query, indices: options.indices, from: since, order: 'asc', limit: 1000 });
       let fresh = 0;
-      for (const event of page.events) {
-        const id = String(event._id);
-        if (sent.has(id)) continue;
-        send(event);
-        sent.add(id);
-        fresh++;
+      for (let pages = 0; pages < MAX_PAGES_PER_POLL && !closed; pages++) {
+        const page = await store.search({ query: options.query, indices: options.indices, from: cursor.ts, order: 'asc', after: cursor, limit: PAGE });
+        fresh += sendNew(page.events);
+        if (page.events.length > 0) cursor = keyOf(page.events.at(-1)!);
+        if (!page.next) break;
       }
+      // Shippers deliver late: the newest events stamped shortly before the cursor that were not sent yet.
+      const late = await store.search({ query: options.query, indices: options.indices, from: cursor.ts - LATE_ARRIVAL_MS, to: cursor.ts + 1, limit: PAGE });
+      fresh += sendNew(late.events.reverse());
       if (fresh === 0) out.write(': keep-alive\n\n');
-      since = polledAt - LATE_ARRIVAL_MS;
       if (sent.size > 50_000) for (const id of [...sent].slice(0, 25_000)) sent.delete(id);
     } catch (error) {
       out.write(`event: error\ndata: ${JSON.stringify({ message: (error as Error).message })}\n\n`);

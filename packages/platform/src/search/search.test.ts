@@ -227,3 +227,28 @@ test('R28 live tail streams new matches as server-sent events', async () => {
     await platform.close();
   }
 });
+
+test('R28 live tail keeps up with a busy stream: every one of thousands of new events arrives, once', async () => {
+  const platform = await startTestPlatform();
+  try {
+    const controller = new AbortController();
+    const response = await fetch(`${platform.url}/api/tail?q=${encodeURIComponent('service.name:mes-api')}`, { signal: controller.signal });
+    const reader = response.body!.getReader();
+    const lines = Array.from({ length: 2500 }, (_, i) => workshopLine({ '@timestamp': new Date(Date.now() + (i % 50)).toISOString(), 'order.id': `ORD-${i}` }));
+    await ingest(platform, lines);
+    const ids: string[] = [];
+    let text = '';
+    const deadline = Date.now() + 15_000;
+    while (ids.length < 2500 && Date.now() < deadline) {
+      text += new TextDecoder().decode((await reader.read()).value);
+      const end = text.lastIndexOf('\n\n');
+      for (const line of text.slice(0, end + 2).split('\n')) if (line.startsWith('data: ')) ids.push(String((JSON.parse(line.slice(6)) as Record<string, unknown>)['order.id']));
+      text = text.slice(end + 2);
+    }
+    controller.abort();
+    assert.equal(ids.length, 2500);
+    assert.equal(new Set(ids).size, 2500);
+  } finally {
+    await platform.close();
+  }
+});
