@@ -23,25 +23,55 @@ function reasonOf(error: Error & { cause?: { code?: string; message?: string } }
   return error.cause?.code ?? error.cause?.message ?? error.message;
 }
 
+/** The error a failed fetch of the platform becomes: not running, or not answering. */
+function unreachable(base: string, error: unknown): Error {
+  if ((error as Error).name === 'TimeoutError') return new Error(`the Loupe platform at ${base} did not answer within ${ANSWER_TIMEOUT_MS / 1000} s: it may be overloaded or stuck; check its logs, or narrow the search with --from`);
+  return new Error(`cannot reach the Loupe platform at ${base} (${reasonOf(error as Parameters<typeof reasonOf>[0])}); start it with \`loupe run platform\` or set LOUPE_URL`);
+}
+
 /** GET a platform API path; a clear message when the platform is not running or answers an error. */
 export async function getJson<T>(path: string, env: NodeJS.ProcessEnv = process.env): Promise<T> {
   const base = platformUrl(env);
-  const url = `${base}${path}`;
   let response: Response;
   let text: string;
   try {
-    response = await fetch(url, { signal: AbortSignal.timeout(ANSWER_TIMEOUT_MS) });
+    response = await fetch(`${base}${path}`, { signal: AbortSignal.timeout(ANSWER_TIMEOUT_MS) });
     text = await response.text();
   } catch (error) {
-    if ((error as Error).name === 'TimeoutError') throw new Error(`the Loupe platform at ${base} did not answer within ${ANSWER_TIMEOUT_MS / 1000} s: it may be overloaded or stuck; check its logs, or narrow the search with --from`);
-    throw new Error(`cannot reach the Loupe platform at ${base} (${reasonOf(error as Parameters<typeof reasonOf>[0])}); start it with \`loupe run platform\` or set LOUPE_URL`);
+    throw unreachable(base, error);
   }
+  return answerBody<T>(base, path, response, text);
+}
+
+/**
+ * GET a platform path that answers a stream (server-sent events): the response once its
+ * headers arrive, the stream left open; an error answer becomes a clear message as in `getJson`.
+ */
+export async function openStream(path: string, env: NodeJS.ProcessEnv = process.env): Promise<Response> {
+  const base = platformUrl(env);
+  const connecting = new AbortController();
+  const timer = setTimeout(() => connecting.abort(Object.assign(new Error('timeout'), { name: 'TimeoutError' })), ANSWER_TIMEOUT_MS);
+  let response: Response;
+  try {
+    response = await fetch(`${base}${path}`, { signal: connecting.signal });
+  } catch (error) {
+    throw unreachable(base, error);
+  } finally {
+    clearTimeout(timer);
+  }
+  // An error answer throws with its code and message.
+  if (!response.ok) answerBody(base, path, response, await response.text());
+  return response;
+}
+
+/** A platform answer's JSON body, or the error it reports. */
+function answerBody<T>(base: string, path: string, response: Response, text: string): T {
   let body: T & { error?: { code: string; message: string } };
   try {
     body = JSON.parse(text) as typeof body;
   } catch {
     throw new Error(`${base} answered HTTP ${response.status} with something that is not the Loupe platform's JSON: is LOUPE_URL the platform's address?`);
   }
-  if (!response.ok) throw new Error(body.error ? `${body.error.code}: ${body.error.message}` : `HTTP ${response.status} from ${url}`);
+  if (!response.ok) throw new Error(body.error ? `${body.error.code}: ${body.error.message}` : `HTTP ${response.status} from ${base}${path}`);
   return body;
 }

@@ -6,6 +6,7 @@ import { modelInfoCommand } from './model-info.js';
 import { runCommand } from './run.js';
 import { searchCommand } from './search.js';
 import { startCommand } from './start.js';
+import { tailCommand } from './tail.js';
 
 /** Every `loupe` subcommand, in the order `loupe help` lists them. */
-export const commands: Command[] = [startCommand, runCommand, searchCommand, journeyCommand, maskCommand, modelInfoCommand, incidentCommand];
+export const commands: Command[] = [startCommand, runCommand, searchCommand, tailCommand, journeyCommand, maskCommand, modelInfoCommand, incidentCommand];
