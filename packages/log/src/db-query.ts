@@ -32,6 +32,8 @@ export interface QueryLogOptions {
 export interface QueryContext {
   /** Written as `order.id` when the query is about one order. */
   orderId?: string;
+  /** Logs this query instead of the wrapper's logger: shared plumbing (a queue) running a statement for one service. */
+  log?: Logger;
 }
 
 export type InstrumentedQuery = <T>(sql: string, run: () => Promise<T>, context?: QueryContext) => Promise<T>;
@@ -48,7 +50,7 @@ export function instrumentQueries(log: Logger, options: QueryLogOptions = {}): I
     try {
       const result = await run();
       // `level` is always set, so every call builds an object of one shape (no spread).
-      log.dbQueryExecuted({
+      (context.log ?? log).dbQueryExecuted({
         queryType,
         table,
         orderId: context.orderId,
@@ -59,7 +61,7 @@ export function instrumentQueries(log: Logger, options: QueryLogOptions = {}): I
       return result;
     } catch (error) {
       const failure = describeFailure(error);
-      log.dbError({ queryType, table, orderId: context.orderId, errorCode: failure.errorCode ?? 'UNKNOWN', errorMessage: failure.errorMessage });
+      (context.log ?? log).dbError({ queryType, table, orderId: context.orderId, errorCode: failure.errorCode ?? 'UNKNOWN', errorMessage: failure.errorMessage });
       throw error;
     }
   };

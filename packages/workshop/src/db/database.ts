@@ -9,6 +9,8 @@ export interface QueryResult<T> {
 export interface QueryContext {
   /** Written as `order.id` on the query's R14 / R15 line. */
   orderId?: string;
+  /** Writes the query's R14 / R15 line with this service's logger: the queue's statements for one publisher or consumer. */
+  log?: Logger;
 }
 
 /**

@@ -74,7 +74,8 @@ export async function startEmbeddedConsumer(options: EmbeddedConsumerOptions): P
 
   async function settle(row: QueueMessageRow): Promise<void> {
     const message = toQueueMessage(row);
-    const context = { orderId: message.orderId };
+    // Logged as the consuming service's: the statements carry the order's id.
+    const context = { orderId: message.orderId, log };
     const verdict = await runHandler(log, queue, message, options.handler, policy);
     if (verdict.action === 'ack') {
       await db.query(ACK, [row.id, row.attempt], context);

@@ -48,8 +48,9 @@ export function startEmbeddedRelay(options: EmbeddedRelayOptions): PollLoop {
   async function route(tx: Database, message: OutboxMessage, routes: readonly Route[]): Promise<void> {
     const queues = [...new Set(routes.filter((r) => r.matches(message.routingKey)).map((r) => r.queue))];
     const description = { messageId: message.messageId, routingKey: message.routingKey, orderId: message.orderId, payload: message.body };
+    const publisher = publisherLog(options.publishers, message, log);
     await inMessageTrace(message, () =>
-      publishWithLog(publisherLog(options.publishers, message, log), description, async (headers) => {
+      publishWithLog(publisher, description, async (headers) => {
         if (queues.length === 0) {
           log.warn(`Message ${message.messageId} to ${message.routingKey} matched no queue bound to ${exchange}: dropped`, {
             'message.id': message.messageId,
@@ -59,7 +60,8 @@ export function startEmbeddedRelay(options: EmbeddedRelayOptions): PollLoop {
           return;
         }
         const params = [queues, message.messageId, message.routingKey, message.orderId ?? null, JSON.stringify(message.body), JSON.stringify(headers)];
-        await tx.query(ENQUEUE, params, { orderId: message.orderId });
+        // Logged as the publisher's, like the R11 line: the statement carries the order's id.
+        await tx.query(ENQUEUE, params, { orderId: message.orderId, log: publisher });
       }),
     );
   }

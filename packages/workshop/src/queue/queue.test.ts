@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, test } from 'node:test';
 import { activeTraceIds, runInSpan } from '@loupe/log';
-import { openTestQueue, queueBackends, waitFor, type TestQueue } from '../testing/index.js';
+import { createTestLog, openTestQueue, queueBackends, waitFor, type TestQueue } from '../testing/index.js';
 import type { QueueMessage } from './index.js';
 
 /** Publishes in a committed transaction inside a request's span; returns the message id and the trace id. */
@@ -55,6 +55,23 @@ for (const backend of queueBackends) {
       assert.equal(consumed[0]?.['message.queue'], `${ctx.prefix}crm-orders`);
       assert.equal(consumed[0]?.['trace.id'], traceId);
       assert.equal(await outboxSize(ctx), 0, 'the outbox row is gone once published');
+    });
+
+    // RabbitMQ keeps the messages itself: no statement per message.
+    if (!backend.broker) test('R14 the queue\'s statements about an order are logged by the service that published it and the one that consumed it', async (t) => {
+      const ctx = await openTestQueue(t, backend);
+      if (!ctx) return;
+      const shop = createTestLog({ service: 'shop-api' });
+      const crm = createTestLog({ service: 'crm-api' });
+      const received: QueueMessage[] = [];
+      await ctx.consume('crm-orders', ['order.*'], async (message) => void received.push(message), { log: crm.log });
+      await ctx.db.transaction((tx) => ctx.queue.publish(tx, 'order.created', { orderId: 'ORD-7', body: {}, publisher: shop.log }));
+      await waitFor(() => received.length > 0, { what: 'the delivery' });
+      const queueLines = (lines: TestQueue['lines']) => lines.events('db-query').filter((line) => line['db.sql.table'] === 'queue_messages' && line['order.id'] === 'ORD-7').map((line) => line['db.operation']);
+      await waitFor(() => queueLines(crm.lines).length > 0, { what: "the consumer's acknowledgement" });
+      assert.deepEqual(queueLines(shop.lines), ['INSERT'], 'routed into its queue, as the publisher');
+      assert.deepEqual(queueLines(crm.lines), ['DELETE'], 'acknowledged, as the consumer');
+      assert.deepEqual(queueLines(ctx.lines), [], 'none under the shared queue\'s own name');
     });
 
     test('a rolled-back transaction publishes nothing', async (t) => {
