@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
+import { eventLine } from '../event-line.js';
 import { getJson } from '../platform-client.js';
 
 interface JourneyBody {
@@ -52,7 +53,7 @@ export const journeyCommand: Command = {
     for (const span of journey.statuses) console.log(`  ${span.current ? '▶' : ' '} ${span.status.padEnd(18)} ${new Date(span.enteredAt).toISOString()}  ${duration(span.durationMs)}${span.current ? ' (current)' : ''}`);
     console.log('');
     for (const event of journey.events) {
-      console.log(`${String(event['@timestamp'])}  ${String(event['service.name'] ?? '-').padEnd(13)} ${String(event['log.level'] ?? '-').padEnd(5)} ${String(event.message ?? '')}`);
+      console.log(eventLine(event));
     }
     if (journey.stoppedAt?.lastError) console.log(`\nLast error: ${String(journey.stoppedAt.lastError.message)}`);
     if (journey.truncated) console.log('\n(more events exist than were read)');

@@ -27,7 +27,7 @@ const post = (url: string, events: Array<Record<string, unknown>>) =>
 
 const line = (service: string, message: string) => ({ '@timestamp': new Date().toISOString(), 'log.level': 'info', 'service.name': service, message });
 
-test('R28 loupe tail prints the latest matches, then new ones as they arrive, as NDJSON', async (t) => {
+test('R28 loupe tail prints the latest matches, then new ones as they arrive, as NDJSON; search --text prints a line per event for people', async (t) => {
   const url = await platform(t);
   await post(url, [line('mes-api', 'before the tail'), line('shop-api', 'not a match')]);
   const child = spawn(process.execPath, [cli, 'tail', 'service.name:mes-api'], { env: { PATH: process.env.PATH, LOUPE_URL: url } });
@@ -47,6 +47,15 @@ test('R28 loupe tail prints the latest matches, then new ones as they arrive, as
   assert.equal(events[1]!['service.name'], 'mes-api');
   child.kill();
   await exited;
+
+  // --text: a line for people per event, as loupe journey prints them.
+  const text = await new Promise<string>((resolve) => {
+    let out = '';
+    const search = spawn(process.execPath, [cli, 'search', 'service.name:mes-api', '--text', '--from', '1h'], { env: { PATH: process.env.PATH, LOUPE_URL: url } });
+    search.stdout.setEncoding('utf8').on('data', (chunk: string) => { out += chunk; });
+    search.on('close', () => resolve(out));
+  });
+  assert.match(text, /^\d{4}-\d\d-\d\dT[\d:.]+Z {2}mes-api {7}info {2}after the tail started\n\S+ {2}mes-api {7}info {2}before the tail\n$/);
 });
 
 test('loupe tail: a query the platform refuses exits 1 with its message, and no platform says how to start one', async (t) => {

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
+import { eventLine } from '../event-line.js';
 import { openStream } from '../platform-client.js';
 
 /** One server-sent event: its type (`message` unless named) and its data lines joined. */
@@ -15,12 +16,12 @@ function parseEvent(block: string): { type: string; data: string } | undefined {
 
 export const tailCommand: Command = {
   name: 'tail',
-  summary: 'Follow events matching a KQL query as they arrive, as NDJSON, until Ctrl-C (R28)',
-  usage: "loupe tail ['log.level:error'] [--indices logs-*]",
+  summary: 'Follow events matching a KQL query as they arrive, as NDJSON (or --text lines), until Ctrl-C (R28)',
+  usage: "loupe tail ['log.level:error'] [--indices logs-*] [--text]",
   async run(argv) {
     let parsed;
     try {
-      parsed = parseArgs({ args: argv, allowPositionals: true, options: { indices: { type: 'string' } } });
+      parsed = parseArgs({ args: argv, allowPositionals: true, options: { indices: { type: 'string' }, text: { type: 'boolean', default: false } } });
     } catch (error) {
       console.error(`loupe tail: ${(error as Error).message}\nUsage: ${tailCommand.usage}`);
       return 2;
@@ -48,7 +49,7 @@ export const tailCommand: Command = {
           console.error(`loupe tail: the platform stopped the tail: ${(JSON.parse(event.data) as { message: string }).message}`);
           return 1;
         }
-        process.stdout.write(`${event.data}\n`);
+        process.stdout.write(`${parsed.values.text ? eventLine(JSON.parse(event.data) as Record<string, unknown>) : event.data}\n`);
       }
     }
     console.error('loupe tail: the platform closed the stream (stopped or restarted)');
