@@ -1,19 +1,29 @@
 import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
 import { eventLine } from '../event-line.js';
+import { parseTimeParam } from '@loupe/platform';
 import { getJson } from '../platform-client.js';
+
+interface SearchAnswer {
+  events: Array<Record<string, unknown>>;
+  next?: string;
+  absentFields?: Array<{ field: string; similar: string[] }>;
+}
+
+/** Events per request when --all pages through every match. */
+const ALL_PAGE = 1000;
 
 export const searchCommand: Command = {
   name: 'search',
   summary: 'Print events matching a KQL query as NDJSON (or --text lines), newest first (R28)',
-  usage: "loupe search 'service.name:mes-api and log.level:error' [--from 1h] [--to now] [--limit 100] [--indices logs-*] [--text]",
+  usage: "loupe search 'service.name:mes-api and log.level:error' [--from 1h] [--to now] [--limit 100 | --all] [--indices logs-*] [--text]",
   async run(argv) {
     let parsed;
     try {
       parsed = parseArgs({
         args: argv,
         allowPositionals: true,
-        options: { from: { type: 'string', default: '24h' }, to: { type: 'string' }, limit: { type: 'string', default: '100' }, indices: { type: 'string' }, text: { type: 'boolean', default: false } },
+        options: { from: { type: 'string', default: '24h' }, to: { type: 'string' }, limit: { type: 'string', default: '100' }, indices: { type: 'string' }, text: { type: 'boolean', default: false }, all: { type: 'boolean', default: false } },
       });
     } catch (error) {
       console.error(`loupe search: ${(error as Error).message}\nUsage: ${searchCommand.usage}`);
@@ -24,20 +34,41 @@ export const searchCommand: Command = {
       console.error(`loupe search: quote the query as one argument, e.g. loupe search 'order.id:ORD-1042'`);
       return 2;
     }
-    const params = new URLSearchParams({ q: positionals[0] ?? '', from: values.from, limit: values.limit });
+    if (values.all && argv.some((arg) => arg === '--limit' || arg.startsWith('--limit='))) {
+      console.error(`loupe search: --all prints every match; leave out --limit\nUsage: ${searchCommand.usage}`);
+      return 2;
+    }
+    const params = new URLSearchParams({ q: positionals[0] ?? '', from: values.from, limit: values.all ? String(ALL_PAGE) : values.limit });
     if (values.to) params.set('to', values.to);
+    if (values.all) {
+      // Pages are read one after another: the range is fixed once, so "1h" means the same hour on every page.
+      const now = Date.now();
+      params.set('from', new Date(parseTimeParam(values.from, 'from', now)!).toISOString());
+      params.set('to', new Date(parseTimeParam(values.to, 'to', now) ?? now).toISOString());
+      // `loupe search --all | head` closes stdout: that ends the export, quietly.
+      process.stdout.on('error', () => process.exit(0));
+    }
     if (values.indices) params.set('indices', values.indices);
-    const page = await getJson<{ events: Array<Record<string, unknown>>; next?: string; absentFields?: Array<{ field: string; similar: string[] }> }>(`/api/search?${params}`);
-    for (const event of page.events) process.stdout.write(`${values.text ? eventLine(event) : JSON.stringify(event)}\n`);
+    const progress = values.all && process.stderr.isTTY;
+    let printed = 0;
+    let page: SearchAnswer;
+    do {
+      page = await getJson<SearchAnswer>(`/api/search?${params}`);
+      for (const event of page.events) process.stdout.write(`${values.text ? eventLine(event) : JSON.stringify(event)}\n`);
+      printed += page.events.length;
+      if (page.next) params.set('after', page.next);
+      if (progress && page.next) process.stderr.write(`\rloupe search: ${printed.toLocaleString('en')} events so far…`);
+    } while (values.all && page.next);
+    if (progress && printed >= ALL_PAGE) process.stderr.write(`\rloupe search: ${printed.toLocaleString('en')} events\x1b[K\n`);
     // On stderr, so a script reading stdout still gets nothing; a person sees the search ran.
-    if (page.events.length === 0) {
+    if (printed === 0) {
       console.error(`loupe search: no events match in ${values.to ? `${values.from} to ${values.to}` : `the last ${values.from}`}`);
       // The platform names the fields no event of the range holds: most often a misspelling.
       for (const { field, similar } of page.absentFields ?? []) {
         console.error(`loupe search: no event in that range has the field ${field}${similar.length > 0 ? `; did you mean ${similar.join(' or ')}?` : ` (loupe search '*' --limit 1 shows an event's fields)`}`);
       }
     }
-    if (page.next && process.stderr.isTTY) console.error(`loupe search: more events match; raise --limit or narrow --from`);
+    if (!values.all && page.next && process.stderr.isTTY) console.error(`loupe search: more events match; raise --limit, narrow --from, or print them all with --all`);
     return 0;
   },
 };
