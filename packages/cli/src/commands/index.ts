@@ -6,7 +6,8 @@ import { modelInfoCommand } from './model-info.js';
 import { runCommand } from './run.js';
 import { searchCommand } from './search.js';
 import { startCommand } from './start.js';
+import { statusCommand } from './status.js';
 import { tailCommand } from './tail.js';
 
 /** Every `loupe` subcommand, in the order `loupe help` lists them. */
-export const commands: Command[] = [startCommand, runCommand, searchCommand, tailCommand, journeyCommand, maskCommand, modelInfoCommand, incidentCommand];
+export const commands: Command[] = [startCommand, runCommand, searchCommand, tailCommand, journeyCommand, statusCommand, maskCommand, modelInfoCommand, incidentCommand];

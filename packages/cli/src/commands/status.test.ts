@@ -1,0 +1,55 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { ShipperStatus } from '@loupe/shipper';
+import { cli, freePort, platform, post } from './cli.fixture.js';
+
+function loupe(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [cli, ...args], { env: { PATH: process.env.PATH, ...env }, timeout: 60_000 }, (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }));
+  });
+}
+
+const shipperStatus: ShipperStatus = {
+  platformUrl: 'http://127.0.0.1:9280', platformReachable: true,
+  counters: { eventsShipped: 12_345, eventsRejected: 2, batchesShipped: 40, retries: 3, batchesBuffered: 0, eventsSetAside: 0, bytesSent: 4_000_000 },
+  buffer: { bytes: 0, segments: 0, maxBytes: 256 * 1024 * 1024, dir: '/data/shipper/buffer' }, inFlightBatches: 0, readingPaused: false,
+  lag: { bytes: 2048, seconds: 1 },
+  files: [{ path: '/data/logs/shop-api.log', fileId: 'a', parser: 'json', size: 10, offset: 10, read: 10, lagBytes: 0, lagSeconds: 0, live: true }],
+};
+
+test('loupe status: the platform\'s indices, events, days and dead letters, and the local shipper\'s progress', async (t) => {
+  const url = await platform(t);
+  await post(url, [
+    { '@timestamp': '2026-12-06T10:00:00Z', 'service.name': 'shop-api', message: 'one' },
+    { '@timestamp': '2026-12-07T10:00:00Z', 'service.name': 'mes-api', message: 'two' },
+  ]);
+  await fetch(`${url}/_bulk`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: '{"index":{}}\n{"broken":\n' });
+  const shipper = createServer((_request, response) => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(shipperStatus)));
+  shipper.listen(0, '127.0.0.1');
+  await once(shipper, 'listening');
+  t.after(() => shipper.close());
+  const port = (shipper.address() as { port: number }).port;
+
+  const answer = await loupe(['status'], { LOUPE_URL: url, LOUPE_SHIPPER_PORT: String(port) });
+  assert.equal(answer.code, 0, answer.stderr);
+  assert.equal(answer.stdout, [
+    `Platform  ${url}`,
+    '  indices       2 (2 hot, 0 cold), 2 events, days 2026-12-06 to 2026-12-07',
+    "  dead letters  1 event that could not be read (loupe search '*' --indices 'dead-letter-*')",
+    `Shipper   http://127.0.0.1:${port}`,
+    '  platform      reachable (http://127.0.0.1:9280)',
+    '  shipped       12,345 events (2 dead-lettered), 3 retries since start',
+    '  lag           2,048 bytes, 1 s; 1 file followed',
+    '  disk buffer   0 bytes of 256.0 MiB',
+    '',
+  ].join('\n'));
+
+  const alone = await loupe(['status'], { LOUPE_URL: url, LOUPE_SHIPPER_PORT: String(await freePort()) });
+  assert.match(alone.stdout, /\nShipper {3}http:\/\/127\.0\.0\.1:\d+: not running here \(LOUPE_SHIPPER_PORT says where\)\n$/);
+  const json = JSON.parse((await loupe(['status', '--json'], { LOUPE_URL: url, LOUPE_SHIPPER_PORT: String(port) })).stdout) as { platform: { indices: unknown[] }; shipper: ShipperStatus };
+  assert.equal(json.platform.indices.length, 3);
+  assert.equal(json.shipper.counters.eventsShipped, 12_345);
+});
