@@ -93,7 +93,10 @@ export async function searchRoutes(app: FastifyInstance, options: { store: LogSt
     const query = parseKql(params.q ?? '');
     const splitBy = params.split || undefined;
     const buckets = await store.histogram({ query, ...range, indices: params.indices, intervalMs, splitBy });
-    const note = buckets.length === 0 ? await absentFieldsNote(store, query, [splitBy], range, params.indices) : {};
+    // Nothing matched, or the split field is in no matching event (every key null): say which field no event holds.
+    const splitEmpty = splitBy !== undefined && buckets.length > 0 && buckets.every((bucket) => bucket.key === null);
+    const note = buckets.length === 0 ? await absentFieldsNote(store, query, [splitBy], range, params.indices)
+      : splitEmpty ? await absentFieldsNote(store, { kind: 'all' }, [splitBy], range, params.indices) : {};
     return { intervalMs, buckets, ...note };
   });
 

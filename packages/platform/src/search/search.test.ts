@@ -178,6 +178,10 @@ test('R28 a search that finds nothing names the fields no event of its range hol
     assert.deepEqual(top.body, { field: 'order.stauts', values: [], absentFields: [{ field: 'order.stauts', similar: ['order.status'] }] });
     const histogram = await get<{ buckets: unknown[]; absentFields?: unknown }>(platform, `/api/histogram?q=${encodeURIComponent('http.route:x')}&interval=1h${range}`);
     assert.deepEqual(histogram.body.absentFields, [{ field: 'http.route', similar: [] }]);
+    // A split by a field no event holds: buckets keyed null, and the field named.
+    const split = await get<{ buckets: Array<{ key: unknown }>; absentFields?: unknown }>(platform, `/api/histogram?q=*&interval=1h&split=order.stauts${range}`);
+    assert.ok(split.body.buckets.length > 0 && split.body.buckets.every((bucket) => bucket.key === null));
+    assert.deepEqual(split.body.absentFields, [{ field: 'order.stauts', similar: ['order.status'] }]);
   } finally {
     await platform.close();
   }
