@@ -13,6 +13,9 @@ interface JourneyBody {
   truncated: boolean;
 }
 
+/** Trace ids written out in the heading; more are counted. */
+const MAX_TRACES_LISTED = 3;
+
 function duration(ms: number): string {
   const minutes = Math.floor(ms / 60_000);
   if (minutes < 1) return `${Math.round(ms / 1000)}s`;
@@ -49,7 +52,9 @@ export const journeyCommand: Command = {
       console.error(`loupe journey: no events for order ${orderId} in any retained index${hint}`);
       return 1;
     }
-    console.log(`Order ${orderId}: ${journey.events.length} events, services ${journey.services.join(' → ')}, traces ${journey.traceIds.join(', ') || '-'}`);
+    // A long-lived order has a trace per request and message: past a few, a count keeps the line readable.
+    const traces = journey.traceIds.length <= MAX_TRACES_LISTED ? `traces ${journey.traceIds.join(', ') || '-'}` : `${journey.traceIds.length} traces (--json lists them)`;
+    console.log(`Order ${orderId}: ${journey.events.length} events, services ${journey.services.join(' → ')}, ${traces}`);
     for (const span of journey.statuses) console.log(`  ${span.current ? '▶' : ' '} ${span.status.padEnd(18)} ${new Date(span.enteredAt).toISOString()}  ${duration(span.durationMs)}${span.current ? ' (current)' : ''}`);
     console.log('');
     for (const event of journey.events) {
