@@ -61,6 +61,10 @@ export async function openStream(path: string, env: NodeJS.ProcessEnv = process.
   }
   // An error answer throws with its code and message.
   if (!response.ok) answerBody(base, path, response, await response.text());
+  if (!response.headers.get('content-type')?.startsWith('text/event-stream')) {
+    await response.body?.cancel();
+    throw new Error(`${base} answered ${path.split('?', 1)[0]} with something that is not the Loupe platform's event stream: is LOUPE_URL the platform's address?`);
+  }
   return response;
 }
 

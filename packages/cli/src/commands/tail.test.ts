@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
 import { cli, freePort, platform, post } from './cli.fixture.js';
 
 const line = (service: string, message: string) => ({ '@timestamp': new Date().toISOString(), 'log.level': 'info', 'service.name': service, message });
@@ -38,6 +40,14 @@ test('loupe tail: a query the platform refuses exits 1 with its message, and no 
   const refused = await run({ LOUPE_URL: url });
   assert.equal(refused.code, 1);
   assert.match(refused.stderr, /^loupe: KQL_SYNTAX: .*column/m);
+  // Something else at LOUPE_URL that answers 200, but no event stream.
+  const other = createServer((_request, response) => response.writeHead(200, { 'content-type': 'text/html' }).end('<html>hello</html>'));
+  other.listen(0, '127.0.0.1');
+  await once(other, 'listening');
+  t.after(() => other.close());
+  const wrong = await run({ LOUPE_URL: `http://127.0.0.1:${(other.address() as { port: number }).port}` });
+  assert.equal(wrong.code, 1);
+  assert.match(wrong.stderr, /answered \/api\/tail with something that is not the Loupe platform's event stream: is LOUPE_URL the platform's address\?/);
   const port = await freePort();
   const nobody = await run({ LOUPE_URL: `http://127.0.0.1:${port}` });
   assert.equal(nobody.code, 1);
