@@ -73,7 +73,15 @@ export const startCommand: Command = {
       await stopAll();
       throw error;
     }
-    console.log(`\nSearch the logs: npx loupe search 'log.level:error' --from 1h   ·   API: ${platformAddress(config)}/api/search?q=*`);
+    console.log([
+      '',
+      'In another terminal:',
+      '  npx loupe tail --text                          the logs as they arrive',
+      "  npx loupe search 'log.level:error' --from 1h   the last hour's errors",
+      '  npx loupe journey ORD-1001                     one order across every service',
+      '  npx loupe status                               what the platform holds, how far behind the shipper is',
+      `The platform's API: ${platformAddress(config)}/api/search?q=*`,
+    ].join('\n'));
     console.log(`${accessNotice(config.host)} Ctrl-C stops everything.`);
     for (const child of children) {
       child.on('exit', (code) => {
