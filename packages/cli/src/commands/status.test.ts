@@ -49,6 +49,10 @@ test('loupe status: the platform\'s indices, events, days and dead letters, and 
 
   const alone = await loupe(['status'], { LOUPE_URL: url, LOUPE_SHIPPER_PORT: String(await freePort()) });
   assert.match(alone.stdout, /\nShipper {3}http:\/\/127\.0\.0\.1:\d+: not running here \(LOUPE_SHIPPER_PORT says where\)\n$/);
+  // The platform down: said so, the shipper still shown, exit 1.
+  const down = await loupe(['status'], { LOUPE_URL: `http://127.0.0.1:${await freePort()}`, LOUPE_SHIPPER_PORT: String(port) });
+  assert.equal(down.code, 1);
+  assert.match(down.stdout, /^Platform {2}http:\/\/127\.0\.0\.1:\d+: cannot reach the Loupe platform at .* \(ECONNREFUSED\); start it with `loupe run platform` or set LOUPE_URL\nShipper {3}http:\/\/127\.0\.0\.1:\d+\n {2}platform {6}reachable/);
   const json = JSON.parse((await loupe(['status', '--json'], { LOUPE_URL: url, LOUPE_SHIPPER_PORT: String(port) })).stdout) as { platform: { indices: unknown[] }; shipper: ShipperStatus };
   assert.equal(json.platform.indices.length, 3);
   assert.equal(json.shipper.counters.eventsShipped, 12_345);

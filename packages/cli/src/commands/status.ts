@@ -63,17 +63,24 @@ export const statusCommand: Command = {
       console.error(`loupe status: ${(error as Error).message}\nUsage: ${statusCommand.usage}`);
       return 2;
     }
-    const { indices } = await getJson<{ indices: IndexRow[] }>('/api/indices');
+    // The platform down is when the shipper's side matters most: show it either way.
+    let indices: IndexRow[] | undefined;
+    let platformError: string | undefined;
+    try {
+      indices = (await getJson<{ indices: IndexRow[] }>('/api/indices')).indices;
+    } catch (error) {
+      platformError = (error as Error).message;
+    }
     const shipperUrl = `http://127.0.0.1:${loadShipperConfig(process.env).port}/status`;
     const shipper = await tryJson<ShipperStatus>(shipperUrl);
     if (parsed.values.json) {
-      console.log(JSON.stringify({ platform: { url: platformUrl(), indices }, shipper: shipper ?? null }, null, 2));
-      return 0;
+      console.log(JSON.stringify({ platform: { url: platformUrl(), ...(indices ? { indices } : { error: platformError }) }, shipper: shipper ?? null }, null, 2));
+    } else {
+      console.log(`Platform  ${platformUrl()}${indices ? '' : `: ${platformError}`}`);
+      if (indices) for (const line of indicesLines(indices)) console.log(line);
+      console.log(`Shipper   ${shipperUrl.replace(/\/status$/, '')}${shipper ? '' : ': not running here (LOUPE_SHIPPER_PORT says where)'}`);
+      if (shipper) for (const line of shipperLines(shipper)) console.log(line);
     }
-    console.log(`Platform  ${platformUrl()}`);
-    for (const line of indicesLines(indices)) console.log(line);
-    console.log(`Shipper   ${shipperUrl.replace(/\/status$/, '')}${shipper ? '' : ': not running here (LOUPE_SHIPPER_PORT says where)'}`);
-    if (shipper) for (const line of shipperLines(shipper)) console.log(line);
-    return 0;
+    return indices ? 0 : 1;
   },
 };
