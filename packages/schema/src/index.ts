@@ -5,6 +5,6 @@ export {
 } from './events.js';
 export { LoupeError, type ErrorBody } from './errors.js';
 export { booleanSetting, integerSetting, MAX_TIMER_MS } from './settings.js';
-export { freePort } from './free-port.js';
+export { freePort, takenPort } from './free-port.js';
 export { httpAddress, listenError } from './listen-address.js';
 export { utf8Text } from './utf8-text.js';

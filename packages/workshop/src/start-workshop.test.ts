@@ -1,10 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { takenPort } from '@loupe/schema';
 import { ApiClient } from './simulator/api-client.js';
 import { startWorkshop, workshopServices } from './start-workshop.js';
 
@@ -50,13 +49,8 @@ test('R16 a staff account signs in with the password it was last started with: a
 
 test('a workshop port already taken stops the start naming the service, the address and the setting to change', async (t) => {
   const dataDir = await mkdtemp(join(tmpdir(), 'loupe-workshop-port-'));
-  const taken = createServer().listen(0, '127.0.0.1');
-  await once(taken, 'listening');
-  t.after(async () => {
-    taken.close();
-    await rm(dataDir, { recursive: true, force: true });
-  });
-  const port = (taken.address() as AddressInfo).port;
+  t.after(() => rm(dataDir, { recursive: true, force: true }));
+  const port = await takenPort(t);
   await assert.rejects(startWorkshop({ dataDir, passwordHashing: { cost: 1024 }, ports: { files: port } }), {
     message: `The file-storage port 127.0.0.1:${port} is in use (another workshop, or another program): stop it, or set LOUPE_FILES_PORT to another port (0 picks a free one)`,
   });

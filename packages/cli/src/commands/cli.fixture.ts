@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { createLogger, MemoryDestination } from '@loupe/log';
 import { buildPlatformApp, DuckDbStore, loadPlatformConfig } from '@loupe/platform';
 
-export { freePort } from '@loupe/schema';
+export { freePort, takenPort } from '@loupe/schema';
 
 /** The compiled `loupe` entry point, for tests that run the command as a user would. */
 export const cli = fileURLToPath(new URL('../main.js', import.meta.url));

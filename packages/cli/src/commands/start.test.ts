@@ -3,11 +3,9 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cli, freePort } from './cli.fixture.js';
+import { cli, freePort, takenPort } from './cli.fixture.js';
 import { accessNotice } from './start.js';
 
 test('R23 loupe start runs the shipper between the workshop and the platform: the workshop\'s log lines reach the store, and Ctrl-C stops everything', { timeout: 180_000 }, async (t) => {
@@ -53,15 +51,13 @@ test('loupe start says the logs are open to the network when LOUPE_PLATFORM_HOST
 
 test('loupe start whose workshop cannot start (its port taken) stops the platform it had started and exits 1, instead of hanging with it', { timeout: 180_000 }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'loupe-start-'));
-  const taken = createServer();
-  taken.listen(0, '127.0.0.1');
-  await once(taken, 'listening');
+  const taken = await takenPort(t);
   const ports = { platform: await freePort(), shipper: await freePort(), shop: await freePort(), crm: await freePort(), mes: await freePort(), simulator: await freePort() };
   const child = spawn(process.execPath, [cli, 'start'], {
     env: {
       ...process.env, LOUPE_DATA_DIR: dir, LOUPE_PLATFORM_PORT: String(ports.platform), LOUPE_SHIPPER_PORT: String(ports.shipper),
       LOUPE_SHOP_PORT: String(ports.shop), LOUPE_CRM_PORT: String(ports.crm), LOUPE_MES_PORT: String(ports.mes),
-      LOUPE_FILES_PORT: String((taken.address() as AddressInfo).port), LOUPE_SIMULATOR_PORT: String(ports.simulator),
+      LOUPE_FILES_PORT: String(taken), LOUPE_SIMULATOR_PORT: String(ports.simulator),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -70,7 +66,6 @@ test('loupe start whose workshop cannot start (its port taken) stops the platfor
   child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
   t.after(() => {
     if (child.exitCode === null) child.kill('SIGKILL');
-    taken.close();
     rmSync(dir, { recursive: true, force: true });
   });
   const exited = once(child, 'exit') as Promise<[number | null]>;

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cli } from './cli.fixture.js';
+import { cli, takenPort } from './cli.fixture.js';
 
 /** `loupe ARGS` in its own process with only the given settings, as a person types it. */
 function loupe(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -85,14 +85,8 @@ test('loupe search piped into a reader that stops early (| head) ends quietly', 
 
 test('loupe run shipper whose status port is taken exits 1 saying so, instead of hanging or printing a Node error', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'loupe-usage-'));
-  const taken = createServer();
-  taken.listen(0, '127.0.0.1');
-  await once(taken, 'listening');
-  t.after(() => {
-    taken.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  const port = (taken.address() as AddressInfo).port;
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const port = await takenPort(t);
   const answer = await loupe(['run', 'shipper'], { LOUPE_DATA_DIR: dir, LOUPE_SHIPPER_PORT: String(port) });
   assert.equal(answer.code, 1);
   assert.match(answer.stderr, new RegExp(`^loupe: The shipper's status port 127\\.0\\.0\\.1:${port} is in use \\(another shipper on the same machine\\?\\): stop it, or set LOUPE_SHIPPER_PORT`));
