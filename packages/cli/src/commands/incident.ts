@@ -1,6 +1,5 @@
-import { parseArgs } from 'node:util';
 import { incidentNames, readSimulatorConfig, type IncidentState } from '@loupe/workshop';
-import type { Command } from '../command.js';
+import { commandArgs, type Command } from '../command.js';
 
 const usage = `loupe incident [NAME on|off] [--json]   NAME: ${incidentNames.join(', ')}`;
 
@@ -62,13 +61,8 @@ export const incidentCommand: Command = {
   summary: 'List the traffic simulator\'s incidents, or switch one on or off in the running workshop',
   usage,
   async run(argv) {
-    let parsed;
-    try {
-      parsed = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
-    } catch (error) {
-      console.error(`loupe incident: ${(error as Error).message}\nUsage: ${usage}`);
-      return 2;
-    }
+    const parsed = commandArgs({ name: 'incident', usage }, { args: argv, allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
+    if (!parsed) return 2;
     const { positionals, values } = parsed;
     const [name, state] = positionals;
     if (positionals.length === 0) {

@@ -1,5 +1,4 @@
-import { parseArgs } from 'node:util';
-import type { Command } from '../command.js';
+import { commandArgs, type Command } from '../command.js';
 import { eventLine } from '../event-line.js';
 import { getJson } from '../platform-client.js';
 
@@ -29,13 +28,8 @@ export const journeyCommand: Command = {
   summary: 'Show every event of one order across all services and days, with time in each status (R29)',
   usage: 'loupe journey ORDER_ID [--json]',
   async run(argv) {
-    let parsed;
-    try {
-      parsed = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
-    } catch (error) {
-      console.error(`loupe journey: ${(error as Error).message}\nUsage: ${journeyCommand.usage}`);
-      return 2;
-    }
+    const parsed = commandArgs(journeyCommand, { args: argv, allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
+    if (!parsed) return 2;
     const [orderId, ...extra] = parsed.positionals;
     if (!orderId || extra.length > 0) {
       console.error(`loupe journey: ${orderId ? `one order at a time, not "${extra.join(' ')}" too` : 'name the order'}\nUsage: ${journeyCommand.usage}`);

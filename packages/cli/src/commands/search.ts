@@ -1,5 +1,4 @@
-import { parseArgs } from 'node:util';
-import type { Command } from '../command.js';
+import { commandArgs, type Command } from '../command.js';
 import { eventLine } from '../event-line.js';
 import { parseTimeParam } from '@loupe/platform';
 import { getJson } from '../platform-client.js';
@@ -18,17 +17,12 @@ export const searchCommand: Command = {
   summary: 'Print events matching a KQL query as NDJSON (or --text lines), newest first (R28)',
   usage: "loupe search 'service.name:mes-api and log.level:error' [--from 1h] [--to now] [--limit 100 | --all] [--indices logs-*] [--text]",
   async run(argv) {
-    let parsed;
-    try {
-      parsed = parseArgs({
+    const parsed = commandArgs(searchCommand, {
         args: argv,
         allowPositionals: true,
         options: { from: { type: 'string', default: '24h' }, to: { type: 'string' }, limit: { type: 'string', default: '100' }, indices: { type: 'string' }, text: { type: 'boolean', default: false }, all: { type: 'boolean', default: false } },
       });
-    } catch (error) {
-      console.error(`loupe search: ${(error as Error).message}\nUsage: ${searchCommand.usage}`);
-      return 2;
-    }
+    if (!parsed) return 2;
     const { values, positionals } = parsed;
     if (positionals.length > 1) {
       console.error(`loupe search: quote the query as one argument, e.g. loupe search 'order.id:ORD-1042'`);

@@ -1,6 +1,5 @@
-import { parseArgs } from 'node:util';
 import { loadShipperConfig, type ShipperStatus } from '@loupe/shipper';
-import type { Command } from '../command.js';
+import { commandArgs, type Command } from '../command.js';
 import { getJson, platformUrl } from '../platform-client.js';
 
 interface IndexRow {
@@ -56,13 +55,8 @@ export const statusCommand: Command = {
   summary: "Show the platform's indices and the local shipper's progress: events, days, dead letters, lag, disk buffer",
   usage: 'loupe status [--json]',
   async run(argv) {
-    let parsed;
-    try {
-      parsed = parseArgs({ args: argv, options: { json: { type: 'boolean', default: false } } });
-    } catch (error) {
-      console.error(`loupe status: ${(error as Error).message}\nUsage: ${statusCommand.usage}`);
-      return 2;
-    }
+    const parsed = commandArgs(statusCommand, { args: argv, options: { json: { type: 'boolean', default: false } } });
+    if (!parsed) return 2;
     // The platform down is when the shipper's side matters most: show it either way.
     let indices: IndexRow[] | undefined;
     let platformError: string | undefined;

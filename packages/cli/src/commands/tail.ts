@@ -1,5 +1,4 @@
-import { parseArgs } from 'node:util';
-import type { Command } from '../command.js';
+import { commandArgs, type Command } from '../command.js';
 import { eventLine } from '../event-line.js';
 import { openStream } from '../platform-client.js';
 
@@ -19,13 +18,8 @@ export const tailCommand: Command = {
   summary: 'Follow events matching a KQL query as they arrive, as NDJSON (or --text lines), until Ctrl-C (R28)',
   usage: "loupe tail ['log.level:error'] [--indices logs-*] [--text]",
   async run(argv) {
-    let parsed;
-    try {
-      parsed = parseArgs({ args: argv, allowPositionals: true, options: { indices: { type: 'string' }, text: { type: 'boolean', default: false } } });
-    } catch (error) {
-      console.error(`loupe tail: ${(error as Error).message}\nUsage: ${tailCommand.usage}`);
-      return 2;
-    }
+    const parsed = commandArgs(tailCommand, { args: argv, allowPositionals: true, options: { indices: { type: 'string' }, text: { type: 'boolean', default: false } } });
+    if (!parsed) return 2;
     if (parsed.positionals.length > 1) {
       console.error(`loupe tail: quote the query as one argument, e.g. loupe tail 'service.name:mes-api and log.level:error'`);
       return 2;
