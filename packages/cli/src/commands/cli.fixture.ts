@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,15 @@ export { freePort, takenPort } from '@loupe/schema';
 
 /** The compiled `loupe` entry point, for tests that run the command as a user would. */
 export const cli = fileURLToPath(new URL('../main.js', import.meta.url));
+
+/** `loupe ARGS` in its own process with only the given settings, as a person types it. */
+export function loupe(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [cli, ...args], { env: { PATH: process.env.PATH, ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
+    });
+  });
+}
 
 /** A platform in this process, on a port of its own. */
 export async function platform(t: { after(fn: () => Promise<void>): void }): Promise<string> {

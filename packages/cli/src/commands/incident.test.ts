@@ -1,21 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cli, freePort } from './cli.fixture.js';
+import { freePort, loupe } from './cli.fixture.js';
 import { runWorkshop } from '../run-workshop.js';
 
-
-/** `loupe ARGS` in its own process, as a person types it, told only where the simulator listens. */
-function loupe(args: string[], simulatorPort: number): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [cli, ...args], { env: { PATH: process.env.PATH, LOUPE_SIMULATOR_PORT: String(simulatorPort) } }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
-    });
-  });
-}
 
 /** The workshop's settings for a test: embedded engines, any free ports, a data directory of its own. */
 function workshopEnv(dataDir: string, extra: Record<string, string>): NodeJS.ProcessEnv {
@@ -34,36 +24,36 @@ test('loupe incident lists the running workshop\'s incidents and switches one, L
   assert.match(running.describe, new RegExp(`simulator on, incidents at http://127\\.0\\.0\\.1:${port}/simulator \\(\`loupe incident\`\\), on: orders-stuck;`));
   const state = async () => (await fetch(`http://127.0.0.1:${port}/simulator`)).json() as Promise<{ active: string[] }>;
 
-  const listed = await loupe(['incident'], port);
+  const listed = await loupe(['incident'], { LOUPE_SIMULATOR_PORT: String(port) });
   assert.equal(listed.code, 0, listed.stderr);
   assert.match(listed.stdout, /^ {2}on {3}orders-stuck +staff stop handling/m);
   assert.match(listed.stdout, /^ {2}off {2}request-flood +50 clients/m);
   assert.match(listed.stdout, /^ {3}- {3}broker-outage +unavailable: broker-outage needs a broker connection to cut: the embedded queue runs on PGlite/m);
 
-  const off = await loupe(['incident', 'orders-stuck', 'off'], port);
+  const off = await loupe(['incident', 'orders-stuck', 'off'], { LOUPE_SIMULATOR_PORT: String(port) });
   assert.equal(off.code, 0, off.stderr);
   assert.equal(off.stdout, 'orders-stuck is off\n');
   assert.deepEqual((await state()).active, []);
 
-  const on = await loupe(['incident', 'orders-stuck', 'on'], port);
+  const on = await loupe(['incident', 'orders-stuck', 'on'], { LOUPE_SIMULATOR_PORT: String(port) });
   assert.equal(on.code, 0, on.stderr);
   assert.match(on.stdout, /^orders-stuck is on: staff stop handling accepted, in-production and printed orders/);
   assert.deepEqual((await state()).active, ['orders-stuck']);
 
-  const unknown = await loupe(['incident', 'meteor-strike', 'on'], port);
+  const unknown = await loupe(['incident', 'meteor-strike', 'on'], { LOUPE_SIMULATOR_PORT: String(port) });
   assert.equal(unknown.code, 1);
   assert.match(unknown.stderr, /^loupe incident: SIMULATOR_UNKNOWN_INCIDENT: There is no incident "meteor-strike": use one of login-brute-force/);
-  const refused = await loupe(['incident', 'slow-database', 'on'], port);
+  const refused = await loupe(['incident', 'slow-database', 'on'], { LOUPE_SIMULATOR_PORT: String(port) });
   assert.equal(refused.code, 1);
   assert.match(refused.stderr, /^loupe incident: SIMULATOR_INCIDENT_UNAVAILABLE: slow-database needs PostgreSQL: .*Set DATABASE_URL/);
-  const usage = await loupe(['incident', 'orders-stuck', 'maybe'], port);
+  const usage = await loupe(['incident', 'orders-stuck', 'maybe'], { LOUPE_SIMULATOR_PORT: String(port) });
   assert.equal(usage.code, 2);
   assert.match(usage.stderr, /^Usage: loupe incident \[NAME on\|off\]/);
 });
 
 test('loupe incident says how to start the workshop when nothing answers', async () => {
   const port = await freePort();
-  const answer = await loupe(['incident'], port);
+  const answer = await loupe(['incident'], { LOUPE_SIMULATOR_PORT: String(port) });
   assert.equal(answer.code, 1);
   assert.equal(answer.stdout, '');
   assert.match(answer.stderr, new RegExp(`^loupe: the workshop's simulator does not answer at http://127\\.0\\.0\\.1:${port}/simulator \\(ECONNREFUSED\\): start the workshop with \`npm start\``));

@@ -1,19 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { cli, platform, post } from './cli.fixture.js';
-
-/** `loupe ARGS` against the platform at `url`, as a person types it. */
-function loupe(url: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args], { env: { PATH: process.env.PATH, LOUPE_URL: url } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk; });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+import { loupe, platform, post } from './cli.fixture.js';
 
 const at = (ms: number) => new Date(Date.now() - 60_000 + ms).toISOString();
 
@@ -23,7 +10,7 @@ test('R28 loupe search --all prints every match, page after page, newest first; 
   assert.equal((await post(url, events)).status, 200);
   await post(url, [{ '@timestamp': at(3000), 'log.level': 'warn', 'service.name': 'shop-api', message: 'not a match' }]);
 
-  const all = await loupe(url, ['search', 'service.name:mes-api', '--all', '--from', '1h']);
+  const all = await loupe(['search', 'service.name:mes-api', '--all', '--from', '1h'], { LOUPE_URL: url });
   assert.equal(all.code, 0, all.stderr);
   const messages = all.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { message: string }).message);
   assert.equal(messages.length, 2500);
@@ -31,10 +18,10 @@ test('R28 loupe search --all prints every match, page after page, newest first; 
   assert.deepEqual(messages.slice(0, 2), ['event 2499', 'event 2498']);
   assert.equal(messages.at(-1), 'event 0');
 
-  const text = await loupe(url, ['search', 'service.name:mes-api', '--text', '--limit', '2', '--from', '1h']);
+  const text = await loupe(['search', 'service.name:mes-api', '--text', '--limit', '2', '--from', '1h'], { LOUPE_URL: url });
   assert.match(text.stdout, /^\d{4}-\d\d-\d\dT[\d:.]+Z {2}mes-api {7}info {2}event 2499\n\S+ {2}mes-api {7}info {2}event 2498\n$/);
 
-  const both = await loupe(url, ['search', '*', '--all', '--limit', '5']);
+  const both = await loupe(['search', '*', '--all', '--limit', '5'], { LOUPE_URL: url });
   assert.equal(both.code, 2);
   assert.match(both.stderr, /^loupe search: --all prints every match; leave out --limit\nUsage: /);
 });
@@ -51,7 +38,7 @@ test('R29 loupe journey prints the order\'s statuses with their times, then its 
     step(7, 'mes-api', 'Order ORD-77 status changed from MODEL_UPLOADED to PRICE_CALCULATING', { 'event.action': 'order-status-changed', 'order.previous_status': 'MODEL_UPLOADED', 'order.status': 'PRICE_CALCULATING' }),
     step(9, 'mes-api', 'Price calculation for order ORD-77 failed', { 'log.level': 'error' }),
   ]);
-  const answer = await loupe(url, ['journey', 'ORD-77']);
+  const answer = await loupe(['journey', 'ORD-77'], { LOUPE_URL: url });
   assert.equal(answer.code, 0, answer.stderr);
   const lines = answer.stdout.split('\n');
   assert.equal(lines[0], 'Order ORD-77: 4 events, services shop-api → crm-api → mes-api, 4 traces (--json lists them)');

@@ -1,16 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { ShipperStatus } from '@loupe/shipper';
-import { cli, freePort, platform, post } from './cli.fixture.js';
-
-function loupe(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [cli, ...args], { env: { PATH: process.env.PATH, ...env }, timeout: 60_000 }, (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }));
-  });
-}
+import { freePort, loupe, platform, post } from './cli.fixture.js';
 
 const shipperStatus: ShipperStatus = {
   platformUrl: 'http://127.0.0.1:9280', platformReachable: true,

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
-import { cli, freePort, platform, post } from './cli.fixture.js';
+import { cli, freePort, loupe, platform, post } from './cli.fixture.js';
 
 const line = (service: string, message: string) => ({ '@timestamp': new Date().toISOString(), 'log.level': 'info', 'service.name': service, message });
 
@@ -31,12 +31,7 @@ test('R28 loupe tail prints the latest matches, then new ones as they arrive, as
 
 test('loupe tail: a query the platform refuses exits 1 with its message, and no platform says how to start one', async (t) => {
   const url = await platform(t);
-  const run = (env: Record<string, string>) => new Promise<{ code: number | null; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [cli, 'tail', 'log.level:(error'], { env: { PATH: process.env.PATH, ...env } });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
-    child.on('close', (code) => resolve({ code, stderr }));
-  });
+  const run = (env: Record<string, string>) => loupe(['tail', 'log.level:(error'], env);
   const refused = await run({ LOUPE_URL: url });
   assert.equal(refused.code, 1);
   assert.match(refused.stderr, /^loupe: KQL_SYNTAX: .*column/m);

@@ -8,16 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cli, takenPort } from './cli.fixture.js';
-
-/** `loupe ARGS` in its own process with only the given settings, as a person types it. */
-function loupe(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [cli, ...args], { env: { PATH: process.env.PATH, ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
-    });
-  });
-}
+import { cli, loupe, takenPort } from './cli.fixture.js';
 
 test('loupe --version prints the version, and loupe help COMMAND prints that command\'s usage', async () => {
   const version = await loupe(['--version']);
