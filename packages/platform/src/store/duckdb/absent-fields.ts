@@ -1,6 +1,6 @@
 import { closestNames, defaultColumnMap, type SqlParam } from '../../kql/index.js';
 import type { AbsentField, TimeRange } from '../log-store.js';
-import { filteredUnion } from './search-sql.js';
+import { filteredUnion, rangeParams } from './search-sql.js';
 
 type Read = (sql: string, params: SqlParam[]) => Promise<Record<string, unknown>[]>;
 
@@ -8,11 +8,11 @@ type Read = (sql: string, params: SqlParam[]) => Promise<Record<string, unknown>
 const SAMPLE_PER_INDEX = 2000;
 
 /**
- * Of `fields`, those no event of the range holds (none when the range holds no event), each with the field names closest to it:
- * the typed columns' and the attribute names of a sample of each index's events. Typed
- * fields always count as held (every event has the column). A held field is found by the
- * first event that has it; an absent one costs a scan of the range's attributes, so callers
- * ask only when a search found nothing.
+ * Of `fields`, those no event of the range holds (none when the range holds no event at all),
+ * each with the field names closest to it: the typed columns' and the attribute names of a
+ * sample of each index's events. Typed fields always count as held (every event has the
+ * column). A held field is found by the first event that has it; an absent one costs a scan
+ * of the range's attributes, so callers ask only when a search found nothing.
  */
 export async function absentFields(read: Read, indices: string[], relationOf: (index: string) => string, fields: string[], range: TimeRange): Promise<AbsentField[]> {
   const others = [...new Set(fields)].filter((field) => !defaultColumnMap.columns.has(field));
@@ -33,7 +33,6 @@ export async function absentFields(read: Read, indices: string[], relationOf: (i
 async function sampledAttributeNames(read: Read, indices: string[], relationOf: (index: string) => string, range: TimeRange): Promise<string[]> {
   if (indices.length === 0) return [];
   const samples = indices.map((index) => `(SELECT attrs FROM ${relationOf(index)} WHERE ts >= CAST($1 AS TIMESTAMP) AND ts < CAST($2 AS TIMESTAMP) LIMIT ${SAMPLE_PER_INDEX})`);
-  const params = [new Date(range.from ?? 0).toISOString(), new Date(range.to ?? Date.UTC(9999, 0, 1)).toISOString()];
-  const rows = await read(`SELECT DISTINCT unnest(json_keys(attrs)) AS name FROM (${samples.join(' UNION ALL ')})`, params);
+  const rows = await read(`SELECT DISTINCT unnest(json_keys(attrs)) AS name FROM (${samples.join(' UNION ALL ')})`, rangeParams(range));
   return rows.map((row) => String(row.name));
 }

@@ -10,6 +10,11 @@ export function selectIndices(all: Iterable<string>, pattern: string | undefined
   return [...all].filter((name) => matchesIndexPattern(name, pattern ?? DEFAULT_INDEX_PATTERN) && indexOverlaps(name, range.from, range.to)).sort();
 }
 
+/** A time range as the first two parameters ($1 from, inclusive; $2 to, exclusive), open ends made explicit. */
+export function rangeParams(range: TimeRange): [string, string] {
+  return [new Date(range.from ?? 0).toISOString(), new Date(range.to ?? Date.UTC(9999, 0, 1)).toISOString()];
+}
+
 export interface FilteredUnion {
   /** `SELECT <columns> FROM t1 WHERE … UNION ALL SELECT …`, or undefined when no index qualifies. */
   sql: string | undefined;
@@ -21,10 +26,7 @@ export interface FilteredUnion {
  * query's own parameters, then `extra` conditions the caller adds with later placeholders.
  */
 export function filteredUnion(indices: string[], relationOf: (index: string) => string, columnsSql: string, query: KqlNode, range: TimeRange, extra: { where: string; params: SqlParam[] } = { where: 'TRUE', params: [] }): FilteredUnion {
-  const params: SqlParam[] = [
-    new Date(range.from ?? 0).toISOString(),
-    new Date(range.to ?? Date.UTC(9999, 0, 1)).toISOString(),
-  ];
+  const params: SqlParam[] = rangeParams(range);
   const fragment = kqlToSql(query, defaultColumnMap, { firstParam: 3 });
   params.push(...fragment.params);
   const extraWhere = extra.where.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + params.length}`);
