@@ -9,6 +9,6 @@ export { tableColumnsSql } from './store/duckdb/table-sql.js';
 export { orderKeySql } from './store/duckdb/order-key.js';
 export type { LogStore, SearchRequest, SearchPage, HistogramRequest, HistogramBucket, TopValuesRequest, IndexInfo, AppendResult, SortKey } from './store/log-store.js';
 export { typedColumns, toRecord, type StoredEvent } from './store/stored-event.js';
-export { indexFor, deadLetterIndexFor, defaultIndexLayout, type IndexLayout } from './store/index-names.js';
+export { indexFor, deadLetterIndexFor, defaultIndexLayout, DEAD_LETTER_PREFIX, type IndexLayout } from './store/index-names.js';
 export { orderJourney, statusSpans, type Journey, type StatusSpan } from './search/journey.js';
 export { parseTimeParam } from './search/time-params.js';

@@ -1,3 +1,4 @@
+import { DEAD_LETTER_PREFIX } from '@loupe/platform';
 import { loadShipperConfig, type ShipperStatus } from '@loupe/shipper';
 import { commandArgs, type Command } from '../command.js';
 import { getJson, platformUrl } from '../platform-client.js';
@@ -19,14 +20,14 @@ function mebibytes(bytes: number): string {
 
 /** The platform's indices in two lines: logs (with their days) and dead letters. */
 function indicesLines(indices: IndexRow[]): string[] {
-  const logs = indices.filter((index) => !index.name.startsWith('dead-letter-'));
-  const dead = indices.filter((index) => index.name.startsWith('dead-letter-'));
+  const logs = indices.filter((index) => !index.name.startsWith(DEAD_LETTER_PREFIX));
+  const dead = indices.filter((index) => index.name.startsWith(DEAD_LETTER_PREFIX));
   const events = logs.reduce((sum, index) => sum + index.events, 0);
   const hot = logs.filter((index) => index.tier === 'hot').length;
   const days = logs.flatMap((index) => (index.day === null ? [] : [index.day])).sort((a, b) => a - b);
   const lines = [`  indices       ${count(logs.length)} (${hot} hot, ${logs.length - hot} cold), ${counted(events, 'event')}${days.length > 0 ? `, days ${day(days[0]!)} to ${day(days.at(-1)!)}` : ''}`];
   const deadEvents = dead.reduce((sum, index) => sum + index.events, 0);
-  if (deadEvents > 0) lines.push(`  dead letters  ${counted(deadEvents, 'event')} that could not be read (loupe search '*' --indices 'dead-letter-*')`);
+  if (deadEvents > 0) lines.push(`  dead letters  ${counted(deadEvents, 'event')} that could not be read (loupe search '*' --indices '${DEAD_LETTER_PREFIX}*')`);
   return lines;
 }
 
