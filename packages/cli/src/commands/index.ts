@@ -1,4 +1,5 @@
 import type { Command } from '../command.js';
+import { fieldsCommand } from './fields.js';
 import { incidentCommand } from './incident.js';
 import { journeyCommand } from './journey.js';
 import { maskCommand } from './mask.js';
@@ -8,6 +9,7 @@ import { searchCommand } from './search.js';
 import { startCommand } from './start.js';
 import { statusCommand } from './status.js';
 import { tailCommand } from './tail.js';
+import { topCommand } from './top.js';
 
 /** Every `loupe` subcommand, in the order `loupe help` lists them. */
-export const commands: Command[] = [startCommand, runCommand, searchCommand, tailCommand, journeyCommand, statusCommand, maskCommand, modelInfoCommand, incidentCommand];
+export const commands: Command[] = [startCommand, runCommand, searchCommand, tailCommand, fieldsCommand, topCommand, journeyCommand, statusCommand, maskCommand, modelInfoCommand, incidentCommand];

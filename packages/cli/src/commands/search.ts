@@ -2,11 +2,12 @@ import { commandArgs, type Command } from '../command.js';
 import { eventLine } from '../event-line.js';
 import { parseTimeParam } from '@loupe/platform';
 import { getJson } from '../platform-client.js';
+import { queryParams, rangeOptions, rangeWords, reportAbsentFields, unquotedQuery, type AbsentField } from '../query-options.js';
 
 interface SearchAnswer {
   events: Array<Record<string, unknown>>;
   next?: string;
-  absentFields?: Array<{ field: string; similar: string[] }>;
+  absentFields?: AbsentField[];
 }
 
 /** Events per request when --all pages through every match. */
@@ -20,20 +21,17 @@ export const searchCommand: Command = {
     const parsed = commandArgs(searchCommand, {
         args: argv,
         allowPositionals: true,
-        options: { from: { type: 'string', default: '24h' }, to: { type: 'string' }, limit: { type: 'string', default: '100' }, indices: { type: 'string' }, text: { type: 'boolean', default: false }, all: { type: 'boolean', default: false } },
+        options: { ...rangeOptions, limit: { type: 'string', default: '100' }, text: { type: 'boolean', default: false }, all: { type: 'boolean', default: false } },
       });
     if (!parsed) return 2;
     const { values, positionals } = parsed;
-    if (positionals.length > 1) {
-      console.error(`loupe search: quote the query as one argument, e.g. loupe search 'order.id:ORD-1042'`);
-      return 2;
-    }
+    if (unquotedQuery('search', positionals.slice(1), "'order.id:ORD-1042'")) return 2;
     if (values.all && argv.some((arg) => arg === '--limit' || arg.startsWith('--limit='))) {
       console.error(`loupe search: --all prints every match; leave out --limit\nUsage: ${searchCommand.usage}`);
       return 2;
     }
-    const params = new URLSearchParams({ q: positionals[0] ?? '', from: values.from, limit: values.all ? String(ALL_PAGE) : values.limit });
-    if (values.to) params.set('to', values.to);
+    const params = queryParams(positionals[0] ?? '', values);
+    params.set('limit', values.all ? String(ALL_PAGE) : values.limit);
     if (values.all) {
       // Pages are read one after another: the range is fixed once, so "1h" means the same hour on every page.
       const now = Date.now();
@@ -42,7 +40,6 @@ export const searchCommand: Command = {
       // `loupe search --all | head` closes stdout: that ends the export, quietly.
       process.stdout.on('error', () => process.exit(0));
     }
-    if (values.indices) params.set('indices', values.indices);
     const progress = values.all && process.stderr.isTTY;
     let printed = 0;
     let page: SearchAnswer;
@@ -56,11 +53,8 @@ export const searchCommand: Command = {
     if (progress && printed >= ALL_PAGE) process.stderr.write(`\rloupe search: ${printed.toLocaleString('en')} events\x1b[K\n`);
     // On stderr, so a script reading stdout still gets nothing; a person sees the search ran.
     if (printed === 0) {
-      console.error(`loupe search: no events match in ${values.to ? `${values.from} to ${values.to}` : `the last ${values.from}`}`);
-      // The platform names the fields no event of the range holds: most often a misspelling.
-      for (const { field, similar } of page.absentFields ?? []) {
-        console.error(`loupe search: no event in that range has the field ${field}${similar.length > 0 ? `; did you mean ${similar.join(' or ')}?` : ` (loupe search '*' --limit 1 shows an event's fields)`}`);
-      }
+      console.error(`loupe search: no events match in ${rangeWords(values)}`);
+      reportAbsentFields('search', page.absentFields);
     }
     if (!values.all && page.next && process.stderr.isTTY) console.error(`loupe search: more events match; raise --limit, narrow --from, or print them all with --all`);
     return 0;

@@ -1,6 +1,7 @@
 import { commandArgs, type Command } from '../command.js';
 import { eventLine } from '../event-line.js';
 import { openStream } from '../platform-client.js';
+import { unquotedQuery } from '../query-options.js';
 
 /** One server-sent event: its type (`message` unless named) and its data lines joined. */
 function parseEvent(block: string): { type: string; data: string } | undefined {
@@ -20,10 +21,7 @@ export const tailCommand: Command = {
   async run(argv) {
     const parsed = commandArgs(tailCommand, { args: argv, allowPositionals: true, options: { indices: { type: 'string' }, text: { type: 'boolean', default: false } } });
     if (!parsed) return 2;
-    if (parsed.positionals.length > 1) {
-      console.error(`loupe tail: quote the query as one argument, e.g. loupe tail 'service.name:mes-api and log.level:error'`);
-      return 2;
-    }
+    if (unquotedQuery('tail', parsed.positionals.slice(1), "'service.name:mes-api and log.level:error'")) return 2;
     const params = new URLSearchParams({ q: parsed.positionals[0] ?? '*' });
     if (parsed.values.indices) params.set('indices', parsed.values.indices);
     const response = await openStream(`/api/tail?${params}`);

@@ -97,7 +97,7 @@ test('loupe search that matches nothing prints nothing on stdout and says so on 
   assert.equal(answer.stdout, '');
   assert.equal(answer.stderr, [
     'loupe search: no events match in the last 1h',
-    "loupe search: no event in that range has the field levl (loupe search '*' --limit 1 shows an event's fields)",
+    "loupe search: no event in that range has the field levl (loupe fields lists the fields events have)",
     'loupe search: no event in that range has the field odrer.id; did you mean order.id?',
     '',
   ].join('\n'));

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LoupeError } from '@loupe/schema';
 import { explainKql, kqlFields, kqlToElasticsearch, parseKql, type KqlNode } from '../kql/index.js';
-import { MAX_TOP_VALUES, type AbsentField, type LogStore, type TimeRange } from '../store/log-store.js';
+import { FIELD_SAMPLE_SIZE, MAX_TOP_VALUES, type AbsentField, type LogStore, type TimeRange } from '../store/log-store.js';
 import { orderJourney } from './journey.js';
 import { liveTail } from './live-tail.js';
 import { decodeCursor, encodeCursor, parseInterval, parseTimeParam } from './time-params.js';
@@ -51,10 +51,10 @@ function rangeOf(params: Params, now: number) {
   return { from, to };
 }
 
-function limitOf(value: string | undefined, fallback: number, max = 10_000): number {
+function limitOf(value: string | undefined, fallback: number, max = 10_000, name = 'limit'): number {
   if (value === undefined) return fallback;
   const limit = Number(value);
-  if (!Number.isInteger(limit) || limit < 1 || limit > max) throw new LoupeError('SEARCH_BAD_LIMIT', `limit must be a whole number from 1 to ${max}`);
+  if (!Number.isInteger(limit) || limit < 1 || limit > max) throw new LoupeError('SEARCH_BAD_LIMIT', `${name} must be a whole number from 1 to ${max}`);
   return limit;
 }
 
@@ -108,6 +108,17 @@ export async function searchRoutes(app: FastifyInstance, options: { store: LogSt
     const values = await store.topValues({ query, ...range, indices: params.indices, field: params.field, limit: limitOf(params.limit, 10, MAX_TOP_VALUES) });
     const note = values.length === 0 ? await absentFieldsNote(store, query, [params.field], range, params.indices) : {};
     return { field: params.field, values, ...note };
+  });
+
+  app.get('/api/fields', async (request) => {
+    const params = readParams(request);
+    const query = parseKql(params.q ?? '');
+    const range = rangeOf(params, Date.now());
+    const sampleSize = limitOf(params.sample, FIELD_SAMPLE_SIZE, FIELD_SAMPLE_SIZE, 'sample');
+    const list = await store.fields({ query, ...range, indices: params.indices, sampleSize });
+    const note = list.sampled === 0 ? await absentFieldsNote(store, query, [], range, params.indices) : {};
+    // `sampled` below `sampleSize`: the list covers every matching event.
+    return { sampleSize, ...list, ...note };
   });
 
   app.get('/api/explain', async (request) => {

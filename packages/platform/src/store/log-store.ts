@@ -79,6 +79,42 @@ export interface AbsentField {
   similar: string[];
 }
 
+/** Events of a range whose fields a field list (R28) is read from: the newest, as Kibana samples. */
+export const FIELD_SAMPLE_SIZE = 5_000;
+
+export interface FieldsRequest extends TimeRange {
+  query: KqlNode;
+  indices?: string;
+  /** The newest this many matching events are read (default and most `FIELD_SAMPLE_SIZE`). */
+  sampleSize?: number;
+}
+
+/**
+ * How a field's values compare in a search: the typed columns as KQL treats them (`keyword`
+ * exactly, `text` word by word, `number` and `date` as values), other fields by the JSON
+ * type of their values, `mixed` when the events disagree.
+ */
+export type FieldType = 'keyword' | 'text' | 'number' | 'date' | 'string' | 'boolean' | 'array' | 'object' | 'mixed';
+
+export interface FieldInfo {
+  field: string;
+  type: FieldType;
+  /** With `mixed`, the JSON types seen. */
+  types?: string[];
+  /** Events of the sample holding a value (null counts as none). */
+  events: number;
+  /** Kept in a column of its own: searched, sorted and grouped fastest. */
+  column: boolean;
+}
+
+/** The fields of a range's matching events (R28): what can be searched, and how often each is there. */
+export interface FieldList {
+  /** Matching events the list was read from: all of them when fewer than the sample size. */
+  sampled: number;
+  /** By name. */
+  fields: FieldInfo[];
+}
+
 export interface IndexInfo {
   name: string;
   events: number;
@@ -120,6 +156,8 @@ export interface LogStore {
   listIndices(): Promise<IndexInfo[]>;
   /** Of `fields`, those no event of the range holds, with the likely meant ones (R28): why a search found nothing. */
   absentFields(request: AbsentFieldsRequest): Promise<AbsentField[]>;
+  /** The fields of the newest matching events of a range, with their types and how many hold each (R28). */
+  fields(request: FieldsRequest): Promise<FieldList>;
   /** Index patterns for the days holding an order's events (`logs-*-2026.11.21`): a journey reads only those (R29). */
   orderScopes(orderId: string): Promise<string[]>;
   /** The key's events in the given indices (a pattern), with every event of the traces they belong to (R29). */

@@ -6,9 +6,10 @@ import { indexDay, matchesIndexPattern } from '../index-names.js';
 import {
   MAX_TOP_VALUES,
   type AppendResult, type HistogramBucket, type HistogramRequest, type IndexInfo, type JourneyEvents, type JourneyRequest, type LogStore, type SearchPage,
-  type SearchRequest, type TopValuesRequest, type AbsentField, type AbsentFieldsRequest,
+  type SearchRequest, type TopValuesRequest, type AbsentField, type AbsentFieldsRequest, type FieldList, type FieldsRequest,
 } from '../log-store.js';
 import { absentFields } from './absent-fields.js';
+import { fieldList } from './field-list.js';
 import { toRecord, type StoredEvent } from '../stored-event.js';
 import { appendStaged, type AppendOptions } from './append-batch.js';
 import { STAGING_PREFIX, stageBatch, type StagedBatch } from './stage-batch.js';
@@ -182,6 +183,11 @@ export class DuckDbStore implements LogStore {
   async absentFields(request: AbsentFieldsRequest): Promise<AbsentField[]> {
     await this.writes.loaded();
     return absentFields((sql, params) => this.read(sql, params), selectIndices(this.sources.names(), request.indices, request), this.relationOf, request.fields, request);
+  }
+
+  async fields(request: FieldsRequest): Promise<FieldList> {
+    await this.writes.loaded();
+    return fieldList((sql, params) => this.read(sql, params), selectIndices(this.sources.names(), request.indices, request), this.relationOf, request.query, request, request.sampleSize);
   }
 
   /**
