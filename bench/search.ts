@@ -104,6 +104,7 @@ const journey = await time(runs, () => orderJourney(store, { orderId: journeyOrd
 const freeText = await time(runs, () => store.search({ query: parseKql('ETIMEDOUT'), ...dayRange, limit: 100 }));
 const histogram = await time(runs, () => store.histogram({ query: parseKql('*'), ...dayRange, intervalMs: 3_600_000, splitBy: 'log.level', indices: 'logs-*' }));
 const byService = await time(runs, () => store.topValues({ query: parseKql('log.level:error'), ...dayRange, field: 'service.name' }));
+const fieldList = await time(runs, () => store.fields({ query: parseKql('*'), ...dayRange }));
 
 // Baseline: the same questions on one table with every event, as a store without indices per day would ask them.
 const instance = await DuckDBInstance.create(join(dir, 'loupe.duckdb'));
@@ -113,12 +114,14 @@ const to = new Date(dayRange.to).toISOString();
 const baseJourney = await time(runs, () => baseline.runAndReadAll(`SELECT * FROM single_table WHERE order_id = '${journeyOrder}' OR trace_id IN (SELECT trace_id FROM single_table WHERE order_id = '${journeyOrder}') ORDER BY ts LIMIT 5000`));
 const baseText = await time(runs, () => baseline.runAndReadAll(`SELECT * FROM single_table WHERE ts >= '${from}' AND ts < '${to}' AND message ILIKE '%ETIMEDOUT%' ORDER BY ts DESC LIMIT 100`));
 const baseHistogram = await time(runs, () => baseline.runAndReadAll(`SELECT time_bucket(INTERVAL 1 HOUR, ts) b, level, count(*) FROM single_table WHERE ts >= '${from}' AND ts < '${to}' GROUP BY ALL`));
+const baseFields = await time(runs, () => baseline.runAndReadAll(`SELECT DISTINCT unnest(json_keys(attrs)) FROM (SELECT attrs FROM single_table WHERE ts >= '${from}' AND ts < '${to}' ORDER BY ts DESC LIMIT 5000)`));
 const median = (s: number[]) => [...s].sort((a, b) => a - b)[Math.floor(s.length / 2)]!;
 for (const [label, loupe, base] of [
   ['order journey (all 30 days)', journey, baseJourney],
   ['free-text term over 24 h', freeText, baseText],
   ['histogram by hour and level, 24 h', histogram, baseHistogram],
   ['errors by service (top values), 24 h', byService, undefined],
+  ['field list, newest 5,000 of 24 h', fieldList, baseFields],
 ] as const) {
   console.log(`  ${label.padEnd(38)} ${stats(loupe)}${base ? `   one-table baseline ${stats(base)} → Loupe ${(median(base) / median(loupe)).toFixed(1)}× its speed` : ''}`);
 }

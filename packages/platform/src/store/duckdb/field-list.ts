@@ -21,23 +21,25 @@ const jsonTypes: Readonly<Record<string, FieldType>> = {
 /**
  * The fields of the newest `sampleSize` events of the range that match `query` (R28): every
  * column field some of them hold and every attribute name, with how many of them hold a
- * value and its type. One read: the sample is taken once and counted column by column.
+ * value and its type. Events in the same millisecond as the oldest of the sample are
+ * counted with it, so `sampled` may pass `sampleSize` by a few.
  */
 export async function fieldList(read: Read, indices: string[], relationOf: (index: string) => string, query: KqlNode, range: TimeRange, sampleSize = FIELD_SAMPLE_SIZE): Promise<FieldList> {
   const size = Math.min(Math.max(1, Math.trunc(sampleSize)), FIELD_SAMPLE_SIZE);
-  const columns = columnFields.map(({ sql }) => sql);
-  const union = filteredUnion(indices, relationOf, [...columns, 'attrs'].join(', '), query, range);
-  if (!union.sql) return { sampled: 0, fields: [] };
+  // The sample is the range from its newest event back to the size-th newest: finding where
+  // that starts reads one column, and the counts then read only the rows after it.
+  const newest = filteredUnion(indices, relationOf, 'ts', query, range);
+  if (!newest.sql) return { sampled: 0, fields: [] };
+  const [start] = await read(`SELECT CAST(epoch_ms(ts) AS DOUBLE) AS ms FROM (${newest.sql}) ORDER BY ts DESC LIMIT 1 OFFSET ${size - 1}`, newest.params);
+  const sampleRange = start ? { from: Math.max(range.from ?? -Infinity, Number(start.ms)), to: range.to } : range;
+  const union = filteredUnion(indices, relationOf, [...columnFields.map(({ sql }) => sql), 'attrs'].join(', '), query, sampleRange);
   const counts = [
     `SELECT NULL AS field, CAST(count(*) AS DOUBLE) AS n, NULL AS types, -1 AS col FROM sample`,
     // A column row carries its place in `columnFields`, an attribute row its name.
     ...columnFields.map(({ sql }, i) => `SELECT NULL, CAST(count(${sql}) AS DOUBLE), NULL, ${i} FROM sample`),
     `SELECT j.key, CAST(count(*) FILTER (WHERE j.type <> 'NULL') AS DOUBLE), string_agg(DISTINCT j.type, ',') FILTER (WHERE j.type <> 'NULL'), NULL FROM sample, json_each(CAST(sample.attrs AS JSON)) j GROUP BY j.key`,
   ];
-  const rows = await read(
-    `WITH sample AS MATERIALIZED (SELECT * FROM (${union.sql}) ORDER BY ts DESC, id DESC LIMIT ${size})\n${counts.join('\nUNION ALL\n')}`,
-    union.params,
-  );
+  const rows = await read(`WITH sample AS MATERIALIZED (${union.sql})\n${counts.join('\nUNION ALL\n')}`, union.params);
   let sampled = 0;
   const fields: FieldInfo[] = [];
   for (const row of rows) {
