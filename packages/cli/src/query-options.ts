@@ -1,3 +1,5 @@
+import { LINE_FIELDS } from './event-line.js';
+
 /** The options every command that queries a time range takes: `--from`, `--to`, `--indices`. */
 export const rangeOptions = {
   from: { type: 'string', default: '24h' },
@@ -17,6 +19,17 @@ export function queryParams(q: string, values: RangeValues): URLSearchParams {
   if (values.to) params.set('to', values.to);
   if (values.indices) params.set('indices', values.indices);
   return params;
+}
+
+/**
+ * Asks for only the `--fields` given, as the platform's `fields=` parameter; for `--text`
+ * lines also the fields a line shows, the others then printed after it. Tells the caller
+ * whether to print the others.
+ */
+export function askForFields(params: URLSearchParams, fields: string | undefined, text: boolean): boolean {
+  if (fields === undefined) return false;
+  params.set('fields', text ? `${LINE_FIELDS.join(',')},${fields}` : fields);
+  return text;
 }
 
 /** The range in words: "the last 24h", "2026-11-21 to 2026-11-22". */

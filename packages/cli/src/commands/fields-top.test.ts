@@ -67,3 +67,16 @@ test('R28 loupe top shows a field\'s most frequent values among matching events,
   assert.equal(badLimit.code, 1);
   assert.match(badLimit.stderr, /limit must be a whole number from 1 to 1000/);
 });
+
+test('R28 loupe search --fields prints only the named fields; with --text they follow the line as name=value', async (t) => {
+  const url = await platform(t);
+  assert.equal((await post(url, incident())).status, 200);
+  const json = await loupe(['search', 'service.name:shop-api', '--fields', 'error.*,pricing.cost', '--from', '1h'], { LOUPE_URL: url });
+  assert.equal(json.code, 0, json.stderr);
+  assert.deepEqual(JSON.parse(json.stdout), { 'error.type': 'TimeoutError', 'pricing.cost': 1250.5 });
+  const text = await loupe(['search', 'service.name:shop-api', '--fields', 'error.*,pricing.cost', '--text', '--from', '1h'], { LOUPE_URL: url });
+  assert.match(text.stdout, /^\S+Z {2}shop-api {6}error failed 8 {2}error\.type=TimeoutError pricing\.cost=1250\.5\n$/);
+  const bad = await loupe(['search', '*', '--fields', 'a,,b', '--from', '1h'], { LOUPE_URL: url });
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /fields="a,,b" must be field names separated by commas/);
+});

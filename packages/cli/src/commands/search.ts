@@ -2,7 +2,7 @@ import { commandArgs, type Command } from '../command.js';
 import { eventLine } from '../event-line.js';
 import { parseTimeParam } from '@loupe/platform';
 import { getJson } from '../platform-client.js';
-import { queryParams, rangeOptions, rangeWords, reportAbsentFields, unquotedQuery, type AbsentField } from '../query-options.js';
+import { askForFields, queryParams, rangeOptions, rangeWords, reportAbsentFields, unquotedQuery, type AbsentField } from '../query-options.js';
 
 interface SearchAnswer {
   events: Array<Record<string, unknown>>;
@@ -16,12 +16,12 @@ const ALL_PAGE = 1000;
 export const searchCommand: Command = {
   name: 'search',
   summary: 'Print events matching a KQL query as NDJSON (or --text lines), newest first (R28)',
-  usage: "loupe search 'service.name:mes-api and log.level:error' [--from 1h] [--to now] [--limit 100 | --all] [--indices logs-*] [--text]",
+  usage: "loupe search 'service.name:mes-api and log.level:error' [--from 1h] [--to now] [--limit 100 | --all] [--indices logs-*] [--fields order.id,order.*] [--text]",
   async run(argv) {
     const parsed = commandArgs(searchCommand, {
         args: argv,
         allowPositionals: true,
-        options: { ...rangeOptions, limit: { type: 'string', default: '100' }, text: { type: 'boolean', default: false }, all: { type: 'boolean', default: false } },
+        options: { ...rangeOptions, limit: { type: 'string', default: '100' }, text: { type: 'boolean', default: false }, fields: { type: 'string' }, all: { type: 'boolean', default: false } },
       });
     if (!parsed) return 2;
     const { values, positionals } = parsed;
@@ -32,6 +32,7 @@ export const searchCommand: Command = {
     }
     const params = queryParams(positionals[0] ?? '', values);
     params.set('limit', values.all ? String(ALL_PAGE) : values.limit);
+    const others = askForFields(params, values.fields, values.text);
     if (values.all) {
       // Pages are read one after another: the range is fixed once, so "1h" means the same hour on every page.
       const now = Date.now();
@@ -45,7 +46,7 @@ export const searchCommand: Command = {
     let page: SearchAnswer;
     do {
       page = await getJson<SearchAnswer>(`/api/search?${params}`);
-      for (const event of page.events) process.stdout.write(`${values.text ? eventLine(event) : JSON.stringify(event)}\n`);
+      for (const event of page.events) process.stdout.write(`${values.text ? eventLine(event, others) : JSON.stringify(event)}\n`);
       printed += page.events.length;
       if (page.next) params.set('after', page.next);
       if (progress && page.next) process.stderr.write(`\rloupe search: ${printed.toLocaleString('en')} events so far…`);

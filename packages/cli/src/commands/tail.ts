@@ -1,7 +1,7 @@
 import { commandArgs, type Command } from '../command.js';
 import { eventLine } from '../event-line.js';
 import { openStream } from '../platform-client.js';
-import { unquotedQuery } from '../query-options.js';
+import { askForFields, unquotedQuery } from '../query-options.js';
 
 /** One server-sent event: its type (`message` unless named) and its data lines joined. */
 function parseEvent(block: string): { type: string; data: string } | undefined {
@@ -17,13 +17,14 @@ function parseEvent(block: string): { type: string; data: string } | undefined {
 export const tailCommand: Command = {
   name: 'tail',
   summary: 'Follow events matching a KQL query as they arrive, as NDJSON (or --text lines), until Ctrl-C (R28)',
-  usage: "loupe tail ['log.level:error'] [--indices logs-*] [--text]",
+  usage: "loupe tail ['log.level:error'] [--indices logs-*] [--fields order.id,order.*] [--text]",
   async run(argv) {
-    const parsed = commandArgs(tailCommand, { args: argv, allowPositionals: true, options: { indices: { type: 'string' }, text: { type: 'boolean', default: false } } });
+    const parsed = commandArgs(tailCommand, { args: argv, allowPositionals: true, options: { indices: { type: 'string' }, fields: { type: 'string' }, text: { type: 'boolean', default: false } } });
     if (!parsed) return 2;
     if (unquotedQuery('tail', parsed.positionals.slice(1), "'service.name:mes-api and log.level:error'")) return 2;
     const params = new URLSearchParams({ q: parsed.positionals[0] ?? '*' });
     if (parsed.values.indices) params.set('indices', parsed.values.indices);
+    const others = askForFields(params, parsed.values.fields, parsed.values.text);
     const response = await openStream(`/api/tail?${params}`);
     // `loupe tail | head` closes stdout: that ends the tail, quietly.
     process.stdout.on('error', () => process.exit(0));
@@ -41,7 +42,7 @@ export const tailCommand: Command = {
           console.error(`loupe tail: the platform stopped the tail: ${(JSON.parse(event.data) as { message: string }).message}`);
           return 1;
         }
-        process.stdout.write(`${parsed.values.text ? eventLine(JSON.parse(event.data) as Record<string, unknown>) : event.data}\n`);
+        process.stdout.write(`${parsed.values.text ? eventLine(JSON.parse(event.data) as Record<string, unknown>, others) : event.data}\n`);
       }
     }
     console.error('loupe tail: the platform closed the stream (stopped or restarted)');

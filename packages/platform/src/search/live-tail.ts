@@ -17,6 +17,8 @@ export interface LiveTailOptions {
   pollMs?: number;
   /** Events already there when the tail starts that are sent first (default 20). */
   backlog?: number;
+  /** What of each event is sent (see pick-fields.ts); the whole event without it. */
+  pick?: (event: Record<string, unknown>) => Record<string, unknown>;
 }
 
 /**
@@ -35,7 +37,8 @@ export async function liveTail(store: LogStore, request: FastifyRequest, reply: 
   const out = reply.raw;
   out.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
 
-  const send = (event: Record<string, unknown>) => out.write(`id: ${String(event._id)}\ndata: ${JSON.stringify(event)}\n\n`);
+  const pick = options.pick ?? ((event) => event);
+  const send = (event: Record<string, unknown>) => out.write(`id: ${String(event._id)}\ndata: ${JSON.stringify(pick(event))}\n\n`);
 
   const sent = new Set<string>();
   const sendNew = (events: Record<string, unknown>[]) => {

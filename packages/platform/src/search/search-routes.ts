@@ -4,6 +4,7 @@ import { explainKql, kqlFields, kqlToElasticsearch, parseKql, type KqlNode } fro
 import { FIELD_SAMPLE_SIZE, MAX_TOP_VALUES, type AbsentField, type LogStore, type TimeRange } from '../store/log-store.js';
 import { orderJourney } from './journey.js';
 import { liveTail } from './live-tail.js';
+import { fieldPicker } from './pick-fields.js';
 import { decodeCursor, encodeCursor, parseInterval, parseTimeParam } from './time-params.js';
 
 type Params = Record<string, string | undefined>;
@@ -79,9 +80,10 @@ export async function searchRoutes(app: FastifyInstance, options: { store: LogSt
     const query = parseKql(params.q ?? '');
     const range = rangeOf(params, Date.now());
     const after = decodeCursor(params.after);
+    const pick = fieldPicker(params.fields);
     const page = await store.search({ query, ...range, indices: params.indices, limit: limitOf(params.limit, 100), order: orderOf(params.order), after });
     const note = page.events.length === 0 && !after ? await absentFieldsNote(store, query, [], range, params.indices) : {};
-    return { events: page.events, ...(page.next && { next: encodeCursor(page.next) }), ...note, tookMs: Math.round(performance.now() - started) };
+    return { events: pick ? page.events.map(pick) : page.events, ...(page.next && { next: encodeCursor(page.next) }), ...note, tookMs: Math.round(performance.now() - started) };
   };
   app.get('/api/search', search);
   app.post('/api/search', search);
@@ -134,6 +136,6 @@ export async function searchRoutes(app: FastifyInstance, options: { store: LogSt
   app.get('/api/tail', (request: FastifyRequest, reply: FastifyReply) => {
     const params = readParams(request);
     const query = parseKql(params.q ?? '');
-    return liveTail(store, request, reply, { query, indices: params.indices });
+    return liveTail(store, request, reply, { query, indices: params.indices, pick: fieldPicker(params.fields) });
   });
 }

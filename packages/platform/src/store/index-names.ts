@@ -130,10 +130,13 @@ function globMatches(name: string, glob: string): boolean {
   return g === glob.length;
 }
 
-/** Whether an index name matches a pattern such as `logs-*` or `logs-mes-api-*,dead-letter-*`. */
-export function matchesIndexPattern(name: string, pattern: string): boolean {
+/** Whether a name matches a comma-separated list of globs, such as `logs-mes-api-*,dead-letter-*` or `order.*,message`. */
+export function matchesPattern(name: string, pattern: string): boolean {
   return patternParts(pattern).some((part) => globMatches(name, part));
 }
+
+/** Whether an index name matches a pattern such as `logs-*` or `logs-mes-api-*,dead-letter-*`. */
+export const matchesIndexPattern = matchesPattern;
 
 /** Whether an index can hold events of [from, to): its day overlaps the range, or it has no day. */
 export function indexOverlaps(name: string, from?: number, to?: number): boolean {
