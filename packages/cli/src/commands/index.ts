@@ -1,5 +1,6 @@
 import type { Command } from '../command.js';
 import { fieldsCommand } from './fields.js';
+import { histogramCommand } from './histogram.js';
 import { incidentCommand } from './incident.js';
 import { journeyCommand } from './journey.js';
 import { maskCommand } from './mask.js';
@@ -12,4 +13,4 @@ import { tailCommand } from './tail.js';
 import { topCommand } from './top.js';
 
 /** Every `loupe` subcommand, in the order `loupe help` lists them. */
-export const commands: Command[] = [startCommand, runCommand, searchCommand, tailCommand, fieldsCommand, topCommand, journeyCommand, statusCommand, maskCommand, modelInfoCommand, incidentCommand];
+export const commands: Command[] = [startCommand, runCommand, searchCommand, tailCommand, fieldsCommand, topCommand, histogramCommand, journeyCommand, statusCommand, maskCommand, modelInfoCommand, incidentCommand];

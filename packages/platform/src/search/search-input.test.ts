@@ -62,6 +62,11 @@ test('R29 a histogram interval too long for a date answers 400, not 500', () => 
   const answer = await get<ErrorBody>(platform, '/api/histogram?interval=99999999999999999999d');
   assert.equal(answer.status, 400);
   assert.equal(answer.body.error.code, 'SEARCH_BAD_INTERVAL');
+  // A second a bucket over thirty days would be 2.6 million buckets: refused, as Elasticsearch refuses past search.max_buckets.
+  const many = await get<ErrorBody>(platform, '/api/histogram?interval=1s&from=30d');
+  assert.equal(many.status, 400);
+  assert.equal(many.body.error.code, 'SEARCH_TOO_MANY_BUCKETS');
+  assert.match(many.body.error.message, /^interval=1s makes 2,592,000 buckets of this range, more than 65,536: use a longer interval/);
 }));
 
 test('R29 top values of @timestamp are ISO times, not a 500', () => withPlatform(async (platform) => {

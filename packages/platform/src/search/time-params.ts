@@ -49,12 +49,19 @@ export function autoInterval(from: number, to: number): number {
 /** The longest histogram interval: 100 years is one bucket for any range worth drawing, and the store's interval type holds it. */
 const MAX_INTERVAL_MS = 36_500 * 86_400_000;
 
+/** The most buckets a histogram's range and interval may make, as Elasticsearch's `search.max_buckets` (65,536). */
+export const MAX_BUCKETS = 65_536;
+
 export function parseInterval(value: unknown, from: number, to: number): number {
   if (value === undefined || value === '' || value === 'auto') return autoInterval(from, to);
   const match = /^(\d+)([smhdw])$/.exec(String(value));
   if (!match) throw new LoupeError('SEARCH_BAD_INTERVAL', `interval="${String(value).slice(0, 20)}" must look like 30s, 5m, 1h or 1d, or be "auto"`);
   const intervalMs = Number(match[1]) * UNITS[match[2]!]!;
   if (intervalMs > MAX_INTERVAL_MS) throw new LoupeError('SEARCH_BAD_INTERVAL', `interval="${String(value).slice(0, 20)}" is longer than ${MAX_INTERVAL_MS / UNITS.d!} days; use a shorter one`);
+  const buckets = Math.ceil((to - from) / intervalMs);
+  if (buckets > MAX_BUCKETS) {
+    throw new LoupeError('SEARCH_TOO_MANY_BUCKETS', `interval=${String(value)} makes ${buckets.toLocaleString('en')} buckets of this range, more than ${MAX_BUCKETS.toLocaleString('en')}: use a longer interval (or "auto") or a shorter range`);
+  }
   return intervalMs;
 }
 

@@ -80,3 +80,27 @@ test('R28 loupe search --fields prints only the named fields; with --text they f
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /fields="a,,b" must be field names separated by commas/);
 });
+
+test('R29 loupe histogram draws a row per interval, empty ones too, split by a field', async (t) => {
+  const url = await platform(t);
+  const hour = Date.parse('2026-12-07T10:00:00Z');
+  const error = (minute: number, service: string) => ({ '@timestamp': new Date(hour + minute * 60_000).toISOString(), 'log.level': 'error', 'service.name': service, message: 'failed' });
+  assert.equal((await post(url, [error(1, 'mes-api'), error(2, 'mes-api'), error(3, 'crm-api'), error(12, 'mes-api')])).status, 200);
+  const range = ['--from', '2026-12-07T10:00:00Z', '--to', '2026-12-07T10:20:00Z'];
+  const answer = await loupe(['histogram', 'log.level:error', ...range, '--interval', '5m', '--split', 'service.name'], { LOUPE_URL: url });
+  assert.equal(answer.code, 0, answer.stderr);
+  assert.equal(answer.stdout, [
+    'Events per 5m in 2026-12-07T10:00:00Z to 2026-12-07T10:20:00Z (UTC), by service.name',
+    'TIME              TOTAL  mes-api  crm-api',
+    `2026-12-07 10:00      3        2        1  ${'█'.repeat(40)}`,
+    '2026-12-07 10:05      0        0        0  ',
+    `2026-12-07 10:10      1        1        0  ${'█'.repeat(13)}`,
+    '2026-12-07 10:15      0        0        0  ',
+    '',
+  ].join('\n'));
+  const tooMany = await loupe(['histogram', '--from', '30d', '--interval', '1s'], { LOUPE_URL: url });
+  assert.equal(tooMany.code, 1);
+  assert.match(tooMany.stderr, /more than 65,536: use a longer interval/);
+  const none = await loupe(['histogram', 'service.name:nothing', ...range], { LOUPE_URL: url });
+  assert.equal(none.stderr, 'loupe histogram: no events match in 2026-12-07T10:00:00Z to 2026-12-07T10:20:00Z\n');
+});
