@@ -28,13 +28,29 @@ function deadLetter(item: IngestItem, error: ItemError, source: string, now: num
 }
 
 /**
+ * The pipeline's result for one document. Its nesting is bounded where it is read (16 levels
+ * flattened, the rest kept as JSON text), but a document nested thousands of levels deep
+ * still exhausts the stack there: it is refused on its own, as Elasticsearch refuses a
+ * document past its depth limit, and the rest of the batch is stored.
+ */
+function runPipeline(pipeline: Pipeline, input: PipelineInput): PipelineResult {
+  try {
+    return pipeline(input);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    const deep = /call stack/i.test(error.message);
+    return { ok: false, reason: deep ? 'the document nests objects or arrays too deeply to be read (thousands of levels)' : `the document could not be read: ${error.message}` };
+  }
+}
+
+/**
  * Runs one item through the pipeline: a good item becomes its event (outcome 201), a bad one
  * a dead letter with its reason (outcome 4xx). Needs no store, so it runs on any thread.
  */
 export function processItem(pipeline: Pipeline, item: IngestItem, source: string, now: number): { event: StoredEvent; outcome: ItemOutcome; good: boolean } {
   let error = item.error;
   if (!error) {
-    const result = pipeline({ document: item.document, id: item.id, raw: item.raw, receivedAt: now });
+    const result = runPipeline(pipeline, { document: item.document, id: item.id, raw: item.raw, receivedAt: now });
     if (result.ok) return { event: result.event, outcome: { status: 201, id: result.event.id, index: result.event.index }, good: true };
     error = { status: 400, type: 'mapper_parsing_exception', reason: result.reason };
   }

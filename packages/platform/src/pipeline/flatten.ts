@@ -29,3 +29,11 @@ export function flatten(source: Record<string, unknown>, target: Record<string, 
   }
   return target;
 }
+
+/** Whether arrays and objects in `value` nest more than `levels` deep (looks no deeper than that). */
+export function nestedDeeperThan(value: unknown, levels: number): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (levels === 0) return true;
+  for (const item of Array.isArray(value) ? value : Object.values(value)) if (nestedDeeperThan(item, levels - 1)) return true;
+  return false;
+}

@@ -4,7 +4,7 @@ import { maskRecord, setField, type FieldCipher } from '@loupe/log';
 import { indexFor, defaultIndexLayout, type IndexLayout } from '../store/index-names.js';
 import { typedColumns, type StoredEvent } from '../store/stored-event.js';
 import { applyAliases } from './field-aliases.js';
-import { flattened } from './flatten.js';
+import { flattened, nestedDeeperThan } from './flatten.js';
 import { normaliseLevel } from './normalise-level.js';
 import { parseTimestamp } from './parse-timestamp.js';
 
@@ -32,6 +32,9 @@ export interface PipelineInput {
 }
 
 export type PipelineResult = { ok: true; event: StoredEvent } | { ok: false; reason: string };
+
+/** How deep arrays in a field may nest when nothing masks them (masking keeps 16 levels). */
+const MAX_VALUE_DEPTH = 100;
 
 const typedFieldSet = new Set(typedColumns.map((c) => c.field));
 /** The whole numbers each numeric column's type holds: from -limit to limit - 1. */
@@ -92,7 +95,11 @@ export function createPipeline(options: PipelineOptions = {}): (input: PipelineI
     const eventTs = ts ?? input.receivedAt;
     const attrs: Record<string, unknown> = {};
     for (const key in record) {
-      if (!typedFieldSet.has(key) && key !== F.timestamp) setField(attrs, key, record[key]);
+      if (typedFieldSet.has(key) || key === F.timestamp) continue;
+      const value = record[key];
+      // Masking cuts values at 16 levels; unmasked, an array nested past the store's JSON depth is refused here.
+      if (!masking && Array.isArray(value) && nestedDeeperThan(value, MAX_VALUE_DEPTH)) return { ok: false, reason: `${key} nests arrays more than ${MAX_VALUE_DEPTH} levels deep` };
+      setField(attrs, key, value);
     }
     // One object literal of a fixed shape: far cheaper than adding columns one by one.
     const event: StoredEvent = {

@@ -67,11 +67,21 @@ export function decodeJsonLogs(text: string): OtlpDecodeResult {
           problem = `${scopeAt}.logRecords[${l}]${error.path}: ${error.problem}`;
         }
         if (problem === '') result.records.push(record);
-        else result.rejected.push({ index, reason: problem, raw: JSON.stringify(logRecords[l]) ?? '' });
+        else result.rejected.push({ index, reason: problem, raw: recordText(logRecords[l]) });
       }
     }
   }
   return result;
+}
+
+/** A refused LogRecord as JSON text for its dead letter; one nested too deeply to write is named, not written. */
+function recordText(record: unknown): string {
+  try {
+    return JSON.stringify(record) ?? '';
+  } catch (error) {
+    if (error instanceof RangeError) return '(the LogRecord is nested too deeply to keep as JSON)';
+    throw error;
+  }
 }
 
 /** Above the LogRecords a wrong shape spoils every record under it, so the whole request is refused. */
