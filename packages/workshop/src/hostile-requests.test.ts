@@ -60,13 +60,21 @@ test('requests the APIs cannot take are answered 4xx with {error: {code, message
     assert.equal((await shop.call<{ total: number }>('GET', '/orders')).body.total, 1, 'only the first order exists');
   });
 
-  await t.test('CRM list filters outside what a date or PostgreSQL can hold are 400 VALIDATION', async () => {
+  await t.test('CRM list filters outside what a date or PostgreSQL can hold are 400 VALIDATION, not 500', async () => {
     for (const query of ['stuckForMinutes=99999999999999', 'offset=99999999999999999999']) {
       const response = await crm.call<ApiError>('GET', `/orders?${query}`);
       assert.deepEqual([response.status, response.body.error.code], [400, 'VALIDATION'], query);
       assert.match(response.body.error.message, new RegExp(`querystring/${query.split('=')[0]!} must be <=`));
     }
     assert.equal((await crm.call<{ total: number }>('GET', '/orders?stuckForMinutes=5256000&offset=0')).status, 200);
+    // RFC 3339 date-times PostgreSQL cannot hold: year 0, and an offset that carries 9999 into year 10000.
+    for (const query of ['createdFrom=0000-01-01T00:00:00Z', 'createdTo=9999-12-31T23:59:59-23:59']) {
+      const response = await crm.call<ApiError>('GET', `/orders?${query.replace('+', '%2B')}`);
+      assert.deepEqual([response.status, response.body.error.code], [400, 'VALIDATION'], query);
+      assert.match(response.body.error.message, new RegExp(`querystring/${query.split('=')[0]!} must be a date-time from year 1 to 9999`));
+    }
+    const edges = await crm.call<{ total: number }>('GET', '/orders?createdFrom=0001-01-01T00:00:00Z&createdTo=9999-12-31T23:59:59Z');
+    assert.equal(edges.status, 200);
   });
 
   await t.test('a URL that does not decode is 400 BAD_REQUEST in the APIs\' format, with its R1 line', async () => {

@@ -46,6 +46,19 @@ const listQuery = {
   },
 } as const;
 
+/**
+ * A date-time the schema let through as UTC ISO text the database takes: RFC 3339 allows
+ * year 0000 and offsets that carry 9999-12-31 into year 10000, which PostgreSQL refuses.
+ */
+function storableTime(value: string, name: string): string {
+  const ms = Date.parse(value);
+  // 0001-01-01T00:00:00Z to the end of 9999, in epoch ms; NaN is neither.
+  if (!(ms >= -62_135_596_800_000 && ms < 253_402_300_800_000)) {
+    throw new LoupeError('VALIDATION', `querystring/${name} must be a date-time from year 1 to 9999 (in UTC), got "${value.slice(0, 40)}"`);
+  }
+  return new Date(ms).toISOString();
+}
+
 /** Operators' and managers' view of every order: filter, take orders by phone, move them along, hand them to MES. */
 export const crmOrderRoutes: FastifyPluginAsync<CrmOrderRoutesOptions> = async (app, options) => {
   const { db, queue, log } = options;
@@ -55,9 +68,11 @@ export const crmOrderRoutes: FastifyPluginAsync<CrmOrderRoutesOptions> = async (
   app.get<{ Querystring: ListQuery }>('/orders', {
     schema: { summary: 'Orders, newest first, filtered', tags: ['orders'], security, querystring: listQuery, response: { 200: orderListSchema, 401: errorSchema } },
   }, async (request) => {
-    const { status, stuckForMinutes, ...filter } = request.query;
+    const { status, stuckForMinutes, createdFrom, createdTo, ...filter } = request.query;
     return listOrders(db, {
       ...filter, ...(status && { statuses: status }),
+      ...(createdFrom && { createdFrom: storableTime(createdFrom, 'createdFrom') }),
+      ...(createdTo && { createdTo: storableTime(createdTo, 'createdTo') }),
       ...(stuckForMinutes && { statusChangedBefore: new Date(Date.now() - stuckForMinutes * 60_000).toISOString() }),
     });
   });
