@@ -42,10 +42,18 @@ function unsupportedMediaType(request: FastifyRequest): string {
   return `${what} is not taken by ${request.method} ${request.routeOptions.url ?? request.url.split('?', 1)[0]}${instead ? `; send ${instead}` : ''}`;
 }
 
+/** Ajv's message, naming the field when it is one the schema does not know ("must NOT have additional properties" alone does not). */
+function validationMessage(error: FastifyError): string {
+  const first = error.validation?.[0] as { keyword?: string; instancePath?: string; params?: { additionalProperty?: unknown } } | undefined;
+  if (first?.keyword !== 'additionalProperties' || typeof first.params?.additionalProperty !== 'string') return error.message;
+  const where = `${error.validationContext ?? 'body'}${first.instancePath ?? ''}`;
+  return `${where} has a field it does not take: "${first.params.additionalProperty.slice(0, 80)}"`;
+}
+
 /** Maps Fastify's own errors (bad JSON, body too large, validation) to stable codes. */
 function clientError(error: FastifyError, request: FastifyRequest): { status: number; code: string; message: string } | undefined {
   if (error instanceof LoupeError) return { status: error.status, code: error.code, message: error.message };
-  if (error.validation) return { status: 400, code: 'VALIDATION', message: error.message };
+  if (error.validation) return { status: 400, code: 'VALIDATION', message: validationMessage(error) };
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { status: 413, code: 'BODY_TOO_LARGE', message: 'The request body is larger than this endpoint accepts' };
   if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: unsupportedMediaType(request) };
   if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return { status: 400, code: 'INVALID_JSON', message: 'The body is empty but Content-Type says JSON' };

@@ -60,6 +60,19 @@ test('requests the APIs cannot take are answered 4xx with {error: {code, message
     assert.equal((await shop.call<{ total: number }>('GET', '/orders')).body.total, 1, 'only the first order exists');
   });
 
+  await t.test('a field a body or query does not take is 400 VALIDATION naming it, not dropped unseen', async () => {
+    const rename = await shop.call<ApiError>('PATCH', '/customers/me', { json: { email: 'new@example.com' } });
+    assert.deepEqual([rename.status, rename.body.error.code], [400, 'VALIDATION']);
+    assert.equal(rename.body.error.message, 'body has a field it does not take: "email"');
+    const reason = await shop.call<ApiError>('POST', `/orders/${order.id}/reject`, { json: { reason: 'too expensive' } });
+    assert.deepEqual([reason.status, reason.body.error.message], [400, 'body has a field it does not take: "reason"']);
+    assert.notEqual(await orderStatus(), 'REJECTED', 'the order was not rejected without its note');
+    const ringSize = await shop.call<ApiError>('POST', '/orders', { json: { product: 'ring', metal: 'gold-585', ringSize: 18 } });
+    assert.deepEqual([ringSize.status, ringSize.body.error.message], [400, 'body has a field it does not take: "ringSize"']);
+    const query = await crm.call<ApiError>('GET', '/orders?limt=5');
+    assert.deepEqual([query.status, query.body.error.message], [400, 'querystring has a field it does not take: "limt"']);
+  });
+
   await t.test('CRM list filters outside what a date or PostgreSQL can hold are 400 VALIDATION, not 500', async () => {
     for (const query of ['stuckForMinutes=99999999999999', 'offset=99999999999999999999']) {
       const response = await crm.call<ApiError>('GET', `/orders?${query}`);

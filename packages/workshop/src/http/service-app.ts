@@ -30,6 +30,8 @@ export interface ServiceAppOptions {
 export async function createServiceApp(options: ServiceAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: false, bodyLimit: options.bodyLimitBytes ?? 64 * 1024, trustProxy: options.trustProxy ?? false,
+    // A field the schema does not know is refused (400), not dropped: `{"reason": …}` for `note` must not vanish unseen.
+    ajv: { customOptions: { removeAdditional: false } },
     ...frameworkErrorOptions(options.log),
   });
   await app.register(loupeFastifyPlugin, { log: options.log, quietPaths: ['/health'], ...(options.adminToken && { adminToken: options.adminToken }) });
