@@ -162,6 +162,9 @@ test('R28 a search that finds nothing names the fields no event of its range hol
     assert.deepEqual(first.absentFields, [{ field: 'odrer.id', similar: ['order.id'] }]);
     const misspelt = await search('service.name:mes-api and order.stauts:NEW and colour:red');
     assert.deepEqual(misspelt.absentFields, [{ field: 'order.stauts', similar: ['order.status'] }, { field: 'colour', similar: [] }]);
+    // However many fields a query names, the note looks for ten in one scan of the range.
+    const many = await search(Array.from({ length: 40 }, (_, i) => `f${i}:x`).join(' or '));
+    assert.deepEqual(many.absentFields?.map((absent) => absent.field), Array.from({ length: 10 }, (_, i) => `f${i}`));
     // A field that events hold, or a typed one, is no explanation: the question just has no answer.
     assert.equal((await search('order.status:SHIPPED')).absentFields, undefined);
     assert.equal((await search('customer.id:CUS-404')).absentFields, undefined);

@@ -6,26 +6,31 @@ type Read = (sql: string, params: SqlParam[]) => Promise<Record<string, unknown>
 
 /** Events per index whose attribute names are offered as what a misspelt field meant. */
 const SAMPLE_PER_INDEX = 2000;
+/** Fields looked for beyond the sample, in one scan: a query naming more is told about these. */
+const MAX_SCANNED_FIELDS = 10;
 
 /**
  * Of `fields`, those no event of the range holds (none when the range holds no event at all),
  * each with the field names closest to it: the typed columns' and the attribute names of a
  * sample of each index's events. Typed fields always count as held (every event has the
- * column). A held field is found by the first event that has it; an absent one costs a scan
- * of the range's attributes, so callers ask only when a search found nothing.
+ * column), and so do names the sample holds. The first ten others are looked for in one scan
+ * of the range's attributes, so the cost stays that of one read however many fields a query
+ * names; callers ask only when a search found nothing.
  */
 export async function absentFields(read: Read, indices: string[], relationOf: (index: string) => string, fields: string[], range: TimeRange): Promise<AbsentField[]> {
   const others = [...new Set(fields)].filter((field) => !defaultColumnMap.columns.has(field));
-  const held = async (where: string, params: SqlParam[]) => {
-    const union = filteredUnion(indices, relationOf, '1 AS held', { kind: 'all' }, range, { where, params });
-    return union.sql !== undefined && (await read(`SELECT held FROM (${union.sql}) LIMIT 1`, union.params)).length > 0;
-  };
   // A range with no event at all says nothing about field names.
-  if (others.length === 0 || !(await held('TRUE', []))) return [];
-  const absent: string[] = [];
-  for (const field of others) if (!(await held('json_exists(attrs, $1)', [`$."${field}"`]))) absent.push(field);
-  if (absent.length === 0) return [];
-  const names = [...defaultColumnMap.columns.keys(), ...(await sampledAttributeNames(read, indices, relationOf, range))];
+  const any = filteredUnion(indices, relationOf, '1 AS held', { kind: 'all' }, range);
+  if (others.length === 0 || any.sql === undefined || (await read(`SELECT held FROM (${any.sql}) LIMIT 1`, any.params)).length === 0) return [];
+  const sampled = await sampledAttributeNames(read, indices, relationOf, range);
+  const known = new Set(sampled);
+  const unseen = others.filter((field) => !known.has(field)).slice(0, MAX_SCANNED_FIELDS);
+  if (unseen.length === 0) return [];
+  const scan = filteredUnion(indices, relationOf, 'attrs', { kind: 'all' }, range);
+  const checks = unseen.map((_, i) => `bool_or(json_exists(attrs, $${scan.params.length + i + 1})) AS h${i}`);
+  const [row] = await read(`SELECT ${checks.join(', ')} FROM (${scan.sql})`, [...scan.params, ...unseen.map((field) => `$."${field}"`)]);
+  const absent = unseen.filter((_, i) => row?.[`h${i}`] !== true);
+  const names = [...defaultColumnMap.columns.keys(), ...sampled];
   return absent.map((field) => ({ field, similar: closestNames(field, names) }));
 }
 
