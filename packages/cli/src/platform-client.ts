@@ -29,8 +29,12 @@ function unreachable(base: string, error: unknown): Error {
   return new Error(`cannot reach the Loupe platform at ${base} (${reasonOf(error as Parameters<typeof reasonOf>[0])}); start it with \`loupe run platform\` or set LOUPE_URL`);
 }
 
-/** GET a platform API path; a clear message when the platform is not running or answers an error. */
-export async function getJson<T>(path: string, env: NodeJS.ProcessEnv = process.env): Promise<T> {
+/**
+ * GET a platform API path whose answer holds the list `lists` names (`events`, `indices` …);
+ * a clear message when the platform is not running, answers an error, or something else
+ * answers in its place.
+ */
+export async function getJson<T>(path: string, lists: string, env: NodeJS.ProcessEnv = process.env): Promise<T> {
   const base = platformUrl(env);
   let response: Response;
   let text: string;
@@ -40,7 +44,12 @@ export async function getJson<T>(path: string, env: NodeJS.ProcessEnv = process.
   } catch (error) {
     throw unreachable(base, error);
   }
-  return answerBody<T>(base, path, response, text);
+  const body = answerBody<Record<string, unknown>>(base, path, response, text);
+  const list = body !== null && typeof body === 'object' ? body[lists] : undefined;
+  if (!Array.isArray(list) || !list.every((item) => item !== null && typeof item === 'object')) {
+    throw new Error(`${base} answered ${path.split('?', 1)[0]} with JSON that is not the Loupe platform's (no list of "${lists}"): is LOUPE_URL the platform's address?`);
+  }
+  return body as T;
 }
 
 /**

@@ -26,7 +26,7 @@ export const fieldsCommand: Command = {
     if (!parsed) return 2;
     const { values, positionals } = parsed;
     if (unquotedQuery('fields', positionals.slice(1), "'service.name:mes-api and log.level:error'")) return 2;
-    const answer = await getJson<FieldsAnswer>(`/api/fields?${queryParams(positionals[0] ?? '*', values)}`);
+    const answer = await getJson<FieldsAnswer>(`/api/fields?${queryParams(positionals[0] ?? '*', values)}`, 'fields');
     if (values.json) {
       console.log(JSON.stringify(answer));
       return 0;

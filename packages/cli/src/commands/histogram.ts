@@ -49,7 +49,7 @@ export const histogramCommand: Command = {
     const params = queryParams(positionals[0] ?? '*', { ...values, from: new Date(from).toISOString(), to: new Date(to).toISOString() });
     params.set('interval', values.interval);
     if (values.split) params.set('split', values.split);
-    const answer = await getJson<HistogramAnswer>(`/api/histogram?${params}`);
+    const answer = await getJson<HistogramAnswer>(`/api/histogram?${params}`, 'buckets');
     if (values.json) {
       console.log(JSON.stringify(answer));
       return 0;

@@ -35,7 +35,7 @@ export const journeyCommand: Command = {
       console.error(`loupe journey: ${orderId ? `one order at a time, not "${extra.join(' ')}" too` : 'name the order'}\nUsage: ${journeyCommand.usage}`);
       return 2;
     }
-    const journey = await getJson<JourneyBody>(`/api/journey/${encodeURIComponent(orderId)}`);
+    const journey = await getJson<JourneyBody>(`/api/journey/${encodeURIComponent(orderId)}`, 'statuses');
     if (parsed.values.json) {
       console.log(JSON.stringify(journey, null, 2));
       return 0;

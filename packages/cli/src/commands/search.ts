@@ -45,7 +45,7 @@ export const searchCommand: Command = {
     let printed = 0;
     let page: SearchAnswer;
     do {
-      page = await getJson<SearchAnswer>(`/api/search?${params}`);
+      page = await getJson<SearchAnswer>(`/api/search?${params}`, 'events');
       for (const event of page.events) process.stdout.write(`${values.text ? eventLine(event, others) : JSON.stringify(event)}\n`);
       printed += page.events.length;
       if (page.next) params.set('after', page.next);

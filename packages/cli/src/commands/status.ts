@@ -62,7 +62,7 @@ export const statusCommand: Command = {
     let indices: IndexRow[] | undefined;
     let platformError: string | undefined;
     try {
-      indices = (await getJson<{ indices: IndexRow[] }>('/api/indices')).indices;
+      indices = (await getJson<{ indices: IndexRow[] }>('/api/indices', 'indices')).indices;
     } catch (error) {
       platformError = (error as Error).message;
     }

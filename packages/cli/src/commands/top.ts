@@ -28,7 +28,7 @@ export const topCommand: Command = {
     const params = queryParams(query ?? '*', values);
     params.set('field', field);
     params.set('limit', values.limit);
-    const answer = await getJson<TopAnswer>(`/api/top-values?${params}`);
+    const answer = await getJson<TopAnswer>(`/api/top-values?${params}`, 'values');
     if (values.json) {
       console.log(JSON.stringify(answer));
       return 0;

@@ -130,3 +130,22 @@ test('loupe journey of an order with no events exits 1 saying so, and suggests t
   const named = await loupe(['journey', 'ORD-1001'], env);
   assert.equal(named.stderr, 'loupe journey: no events for order ORD-1001 in any retained index\n');
 });
+
+test('a LOUPE_URL server that answers JSON of another shape is named as not the platform: exit 1, no JavaScript error', async (t) => {
+  let answer = '';
+  const server = createServer((_request, response) => response.writeHead(200, { 'content-type': 'application/json' }).end(answer));
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  t.after(() => server.close());
+  const env = { LOUPE_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+  for (const [body, args] of [
+    ['null', ['search', '*']], ['{"events":"notalist"}', ['search', '*', '--text']], ['{"events":["x"]}', ['search', '*']],
+    ['{}', ['journey', 'ORD-1']], ['{"indices":{}}', ['top', 'service.name']], ['[]', ['fields']], ['{"buckets":1}', ['histogram']],
+  ] as const) {
+    answer = body;
+    const result = await loupe([...args], env);
+    assert.equal(result.code, 1, `${args[0]} ${body}`);
+    assert.equal(result.stdout, '');
+    assert.match(result.stderr, /with JSON that is not the Loupe platform's \(no list of "\w+"\): is LOUPE_URL the platform's address\?\n$/, result.stderr);
+  }
+});
