@@ -58,6 +58,22 @@ test('R28 times and cursors beyond what a date can hold answer 400, not 500', ()
   }
 }));
 
+test('R28 a parameter an endpoint does not take, or one given in the URL and the body, is refused; an empty one counts as not given', () => withPlatform(async (platform) => {
+  const typo = await get<ErrorBody>(platform, '/api/search?q=*&limt=5');
+  assert.equal(typo.status, 400);
+  assert.equal(typo.body.error.code, 'SEARCH_UNKNOWN_PARAM');
+  assert.equal(typo.body.error.message, '/api/search does not take the parameter "limt"; it takes q, from, to, indices, limit, order, after, fields');
+  assert.equal((await get<ErrorBody>(platform, '/api/histogram?field=service.name')).body.error.code, 'SEARCH_UNKNOWN_PARAM');
+  const both = await fetch(`${platform.url}/api/search?q=error`, { method: 'POST', body: '{"q":"*"}', headers: { 'content-type': 'application/json' } });
+  assert.equal(both.status, 400);
+  assert.match(((await both.json()) as ErrorBody).error.message, /^q is given both in the URL and in the body/);
+  const inBody = await fetch(`${platform.url}/api/search`, { method: 'POST', body: '{"q":"*","size":5}', headers: { 'content-type': 'application/json' } });
+  assert.match(((await inBody.json()) as ErrorBody).error.message, /does not take the parameter "size" \(in the body\)/);
+  for (const path of ['/api/search?q=*&indices=&limit=&from=', '/api/top-values?field=service.name&indices=']) {
+    assert.equal((await get<ErrorBody>(platform, path)).status, 200, path);
+  }
+}));
+
 test('R29 a histogram interval too long for a date answers 400, not 500', () => withPlatform(async (platform) => {
   const answer = await get<ErrorBody>(platform, '/api/histogram?interval=99999999999999999999d');
   assert.equal(answer.status, 400);

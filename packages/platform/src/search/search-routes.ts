@@ -15,19 +15,43 @@ const DEFAULT_RANGE_MS = 86_400_000;
 /** Parameters that may be given several times, joined with commas: `indices=logs-mes-*&indices=logs-shop-*`. */
 const listParams = new Set(['indices']);
 
-function readParams(request: FastifyRequest): Params {
+/** The parameters each read endpoint takes; any other is refused, as Elasticsearch refuses an unrecognized one. */
+const RANGE = ['q', 'from', 'to', 'indices'] as const;
+const endpointParams = {
+  search: [...RANGE, 'limit', 'order', 'after', 'fields'],
+  histogram: [...RANGE, 'interval', 'split'],
+  topValues: [...RANGE, 'field', 'limit'],
+  fields: [...RANGE, 'sample'],
+  explain: ['q'],
+  tail: ['q', 'indices', 'fields'],
+} as const;
+
+/**
+ * A request's parameters, from its query string and (for POST) its JSON body. An empty value
+ * counts as not given; a parameter the endpoint does not take, or one given in both places,
+ * is refused rather than ignored: `limt=5` must not quietly return 100 events.
+ */
+function readParams(request: FastifyRequest, allowed: readonly string[]): Params {
   const query = (request.query ?? {}) as Record<string, string | string[] | undefined>;
   const merged: Params = {};
+  const take = (key: string, value: string, where: string) => {
+    if (!allowed.includes(key)) {
+      throw new LoupeError('SEARCH_UNKNOWN_PARAM', `${request.routeOptions.url ?? 'this endpoint'} does not take the parameter "${key.slice(0, 40)}"${where}; it takes ${allowed.join(', ')}`);
+    }
+    if (value !== '') merged[key] = value;
+  };
   for (const [key, value] of Object.entries(query)) {
-    if (!Array.isArray(value)) merged[key] = value;
-    else if (listParams.has(key)) merged[key] = value.join(',');
+    if (value === undefined) continue;
+    if (!Array.isArray(value)) take(key, value, '');
+    else if (listParams.has(key)) take(key, value.filter((part) => part !== '').join(','), '');
     else throw new LoupeError('SEARCH_REPEATED_PARAM', `${key.slice(0, 40)} is given ${value.length} times; give it once`);
   }
   for (const [key, value] of Object.entries(bodyParams(request.body))) {
     if (value === undefined || value === null) continue;
     // An object would search for "[object Object]": refuse it rather than answer something else.
     if (typeof value === 'object') throw new LoupeError('VALIDATION', `${key.slice(0, 40)} in the body must be a string or a number, e.g. {"q": "log.level:error"}`);
-    merged[key] = String(value);
+    if (key in query) throw new LoupeError('SEARCH_REPEATED_PARAM', `${key.slice(0, 40)} is given both in the URL and in the body; give it once`);
+    take(key, String(value), ' (in the body)');
   }
   return merged;
 }
@@ -76,7 +100,7 @@ export async function searchRoutes(app: FastifyInstance, options: { store: LogSt
 
   const search = async (request: FastifyRequest) => {
     const started = performance.now();
-    const params = readParams(request);
+    const params = readParams(request, endpointParams.search);
     const query = parseKql(params.q ?? '');
     const range = rangeOf(params, Date.now());
     const after = decodeCursor(params.after);
@@ -89,7 +113,7 @@ export async function searchRoutes(app: FastifyInstance, options: { store: LogSt
   app.post('/api/search', search);
 
   app.get('/api/histogram', async (request) => {
-    const params = readParams(request);
+    const params = readParams(request, endpointParams.histogram);
     const range = rangeOf(params, Date.now());
     const intervalMs = parseInterval(params.interval, range.from, range.to);
     const query = parseKql(params.q ?? '');
@@ -103,7 +127,7 @@ export async function searchRoutes(app: FastifyInstance, options: { store: LogSt
   });
 
   app.get('/api/top-values', async (request) => {
-    const params = readParams(request);
+    const params = readParams(request, endpointParams.topValues);
     if (!params.field) throw new LoupeError('SEARCH_NO_FIELD', 'field= names the field whose top values you want, e.g. field=service.name');
     const query = parseKql(params.q ?? '');
     const range = rangeOf(params, Date.now());
@@ -113,7 +137,7 @@ export async function searchRoutes(app: FastifyInstance, options: { store: LogSt
   });
 
   app.get('/api/fields', async (request) => {
-    const params = readParams(request);
+    const params = readParams(request, endpointParams.fields);
     const query = parseKql(params.q ?? '');
     const range = rangeOf(params, Date.now());
     const sampleSize = limitOf(params.sample, FIELD_SAMPLE_SIZE, FIELD_SAMPLE_SIZE, 'sample');
@@ -124,7 +148,7 @@ export async function searchRoutes(app: FastifyInstance, options: { store: LogSt
   });
 
   app.get('/api/explain', async (request) => {
-    const query = parseKql(readParams(request).q ?? '');
+    const query = parseKql(readParams(request, endpointParams.explain).q ?? '');
     return { explanation: explainKql(query), elasticsearch: kqlToElasticsearch(query) };
   });
 
@@ -134,7 +158,7 @@ export async function searchRoutes(app: FastifyInstance, options: { store: LogSt
   app.get('/api/traces/:traceId', async (request: FastifyRequest<{ Params: { traceId: string } }>) => orderJourney(store, { traceId: request.params.traceId }));
 
   app.get('/api/tail', (request: FastifyRequest, reply: FastifyReply) => {
-    const params = readParams(request);
+    const params = readParams(request, endpointParams.tail);
     const query = parseKql(params.q ?? '');
     return liveTail(store, request, reply, { query, indices: params.indices, pick: fieldPicker(params.fields) });
   });
