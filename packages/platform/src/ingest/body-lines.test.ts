@@ -28,3 +28,8 @@ test('bodyLines reads broken UTF-8 as the UTF-8 decoder does', () => {
   const body = Buffer.concat([Buffer.from('{"m":"'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('"}\n')]);
   assert.equal(lines(body)[0]!.text, body.subarray(0, -1).toString('utf8'));
 });
+
+test('bodyLines skips a UTF-8 byte-order mark at the start of the body, as a Windows editor writes it (R24)', () => {
+  assert.deepEqual(lines(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"a":1}\n{"b":2}\n')])), [{ bytes: 7, text: '{"a":1}' }, { bytes: 7, text: '{"b":2}' }]);
+  assert.deepEqual(lines(Buffer.from([0xef, 0xbb, 0xbf])), []);
+});

@@ -18,10 +18,12 @@ export const LONG_LINE_KEPT = 4096;
  * large object each time, which cost 3–6 ms a body here (page faults on fresh memory), more
  * than finding and decoding its lines one by one. An ASCII body (nearly every one) is decoded
  * as Latin-1, the same text for less. A line longer than `maxLineBytes` is not decoded whole.
+ * A leading byte-order mark is skipped.
  */
 export function* bodyLines(body: Buffer, maxLineBytes: number): Generator<BodyLine> {
   const encoding = isAscii(body) ? 'latin1' : 'utf8';
-  let start = 0;
+  // A UTF-8 byte-order mark, as Windows editors and PowerShell write it, is not part of the first line.
+  let start = body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf ? 3 : 0;
   while (start < body.length) {
     let end = body.indexOf(10, start);
     if (end === -1) end = body.length;
