@@ -29,6 +29,8 @@ export const defaultColumnMap: ColumnMap = {
   columns: new Map<string, Column>([
     // The event's id, as Elasticsearch names it: `_id:"file-1:0"` finds one event.
     ['_id', { sql: 'id', type: 'keyword' }],
+    // The index an event is stored in, as Kibana offers it: `_index:logs-mes-api-*`.
+    ['_index', { sql: '_index', type: 'keyword' }],
     [F.timestamp, { sql: 'ts', type: 'timestamp' }],
     [F.level, { sql: 'level', type: 'keyword-lowercase' }],
     [F.service, { sql: 'service', type: 'keyword' }],

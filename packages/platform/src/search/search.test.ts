@@ -259,3 +259,22 @@ test('R28 live tail keeps up with a busy stream: every one of thousands of new e
     await platform.close();
   }
 });
+
+test('R28 _index is a KQL field as in Kibana: matched with wildcards, grouped by in top values and histogram splits', async () => {
+  const platform = await startTestPlatform();
+  try {
+    await ingest(platform, orderLife());
+    const range = `&from=${encodeURIComponent(at(-60))}&to=${encodeURIComponent(at(60 * 48))}`;
+    const indices = async (kql: string) => (await get<{ events: Record<string, unknown>[] }>(platform, `/api/search?q=${encodeURIComponent(kql)}${range}`)).body.events.map((e) => e._index);
+    assert.deepEqual(await indices('_index:logs-crm-api-*'), ['logs-crm-api-2026.11.20']);
+    assert.deepEqual(await indices('_index:"logs-mes-api-2026.11.21"'), ['logs-mes-api-2026.11.21']);
+    assert.equal((await indices('not _index:logs-shop-api-* and order.id:ORD-1042')).length, 4);
+    const top = await get<{ values: Array<{ value: string; count: number }> }>(platform, `/api/top-values?field=_index&q=${encodeURIComponent('_index:logs-mes-*')}${range}`);
+    assert.deepEqual(top.body.values, [{ value: 'logs-mes-api-2026.11.20', count: 2 }, { value: 'logs-mes-api-2026.11.21', count: 1 }]);
+    const split = await get<{ buckets: Array<{ key: string }>; absentFields?: unknown }>(platform, `/api/histogram?q=*&interval=1d&split=_index${range}`);
+    assert.deepEqual([...new Set(split.body.buckets.map((bucket) => bucket.key))].sort(), ['logs-crm-api-2026.11.20', 'logs-mes-api-2026.11.20', 'logs-mes-api-2026.11.21', 'logs-shop-api-2026.11.20']);
+    assert.equal(split.body.absentFields, undefined);
+  } finally {
+    await platform.close();
+  }
+});

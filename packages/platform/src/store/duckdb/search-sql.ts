@@ -33,7 +33,10 @@ export function filteredUnion(indices: string[], relationOf: (index: string) => 
   params.push(...extra.params);
   if (indices.length === 0) return { sql: undefined, params };
   const where = `ts >= CAST($1 AS TIMESTAMP) AND ts < CAST($2 AS TIMESTAMP) AND ${fragment.where} AND ${extraWhere}`;
-  const sql = indices.map((index) => `SELECT '${index}' AS _index, ${columnsSql} FROM ${relationOf(index)} WHERE ${where}`).join('\nUNION ALL\n');
+  // `_index` (a KQL field, or a field to group by) is no column: where the SQL names it, each index's rows carry their index's name.
+  const namesIndex = /\b_index\b/.test(`${columnsSql} ${fragment.where} ${extraWhere}`);
+  const from = (index: string) => (namesIndex ? `(SELECT *, '${index}' AS _index FROM ${relationOf(index)})` : relationOf(index));
+  const sql = indices.map((index) => `SELECT '${index}' AS _index, ${columnsSql} FROM ${from(index)} WHERE ${where}`).join('\nUNION ALL\n');
   return { sql, params };
 }
 
