@@ -5,13 +5,13 @@ import { queryParams, rangeOptions, rangeWords, reportAbsentFields, unquotedQuer
 
 interface HistogramAnswer {
   intervalMs: number;
-  buckets: Array<{ ts: number; count: number; key?: string | null }>;
+  buckets: Array<{ ts: number; count: number; key?: string | null; other?: true }>;
   absentFields?: AbsentField[];
 }
 
-/** The longest bar, in characters; the most split columns before the rest are summed as "other"; the most rows drawn. */
+/** The longest bar, in characters; the split values with columns of their own (the rest are summed as "other"); the most rows drawn. */
 const BAR = 40;
-const MAX_COLUMNS = 6;
+const SPLIT_COLUMNS = 5;
 const MAX_ROWS = 1000;
 
 const count = (n: number) => n.toLocaleString('en');
@@ -48,7 +48,10 @@ export const histogramCommand: Command = {
     const to = parseTimeParam(values.to, 'to', now) ?? now;
     const params = queryParams(positionals[0] ?? '*', { ...values, from: new Date(from).toISOString(), to: new Date(to).toISOString() });
     params.set('interval', values.interval);
-    if (values.split) params.set('split', values.split);
+    if (values.split) {
+      params.set('split', values.split);
+      params.set('splitSize', String(SPLIT_COLUMNS));
+    }
     const answer = await getJson<HistogramAnswer>(`/api/histogram?${params}`, 'buckets');
     if (values.json) {
       console.log(JSON.stringify(answer));
@@ -64,17 +67,15 @@ export const histogramCommand: Command = {
       console.error(`loupe histogram: ${intervalWords(answer.intervalMs)} intervals make more than ${count(MAX_ROWS)} rows over ${rangeWords(values)}; give a longer --interval`);
       return 2;
     }
-    // Split values by their total, the biggest first; past the sixth they are summed as "other".
+    // A column per split value, the most events first; the platform sums the values past five as "other", drawn last.
+    const columnOf = (bucket: HistogramAnswer['buckets'][number]) => (!values.split ? '' : bucket.other ? 'other' : (bucket.key ?? '(none)'));
     const totals = new Map<string, number>();
-    for (const { key, count: n } of answer.buckets) if (values.split) totals.set(key ?? '(none)', (totals.get(key ?? '(none)') ?? 0) + n);
-    const keys = [...totals].sort((a, b) => b[1] - a[1]).map(([key]) => key);
-    const columns = keys.length > MAX_COLUMNS ? [...keys.slice(0, MAX_COLUMNS - 1), 'other'] : keys;
+    for (const bucket of answer.buckets) if (values.split) totals.set(columnOf(bucket), (totals.get(columnOf(bucket)) ?? 0) + bucket.count);
+    const columns = [...totals].sort((a, b) => Number(a[0] === 'other') - Number(b[0] === 'other') || b[1] - a[1]).map(([column]) => column);
     const rows = new Map<number, Map<string, number>>(starts.map((start) => [start, new Map()]));
-    for (const { ts, key, count: n } of answer.buckets) {
-      const row = rows.get(ts);
-      if (!row) continue;
-      const column = values.split ? (columns.includes(key ?? '(none)') ? key ?? '(none)' : 'other') : '';
-      row.set(column, (row.get(column) ?? 0) + n);
+    for (const bucket of answer.buckets) {
+      const row = rows.get(bucket.ts);
+      if (row) row.set(columnOf(bucket), (row.get(columnOf(bucket)) ?? 0) + bucket.count);
     }
     const sums = starts.map((start) => [...rows.get(start)!.values()].reduce((a, b) => a + b, 0));
     const most = Math.max(...sums);

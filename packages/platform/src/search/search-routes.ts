@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LoupeError } from '@loupe/schema';
 import { explainKql, kqlFields, kqlToElasticsearch, parseKql, type KqlNode } from '../kql/index.js';
-import { FIELD_SAMPLE_SIZE, MAX_TOP_VALUES, type AbsentField, type LogStore, type TimeRange } from '../store/log-store.js';
+import { FIELD_SAMPLE_SIZE, MAX_SPLIT_SIZE, MAX_TOP_VALUES, type AbsentField, type LogStore, type TimeRange } from '../store/log-store.js';
 import { orderJourney } from './journey.js';
 import { liveTail } from './live-tail.js';
 import { fieldPicker } from './pick-fields.js';
@@ -19,7 +19,7 @@ const listParams = new Set(['indices']);
 const RANGE = ['q', 'from', 'to', 'indices'] as const;
 const endpointParams = {
   search: [...RANGE, 'limit', 'order', 'after', 'fields'],
-  histogram: [...RANGE, 'interval', 'split'],
+  histogram: [...RANGE, 'interval', 'split', 'splitSize'],
   topValues: [...RANGE, 'field', 'limit'],
   fields: [...RANGE, 'sample'],
   explain: ['q'],
@@ -118,7 +118,8 @@ export async function searchRoutes(app: FastifyInstance, options: { store: LogSt
     const intervalMs = parseInterval(params.interval, range.from, range.to);
     const query = parseKql(params.q ?? '');
     const splitBy = params.split || undefined;
-    const buckets = await store.histogram({ query, ...range, indices: params.indices, intervalMs, splitBy });
+    const splitSize = limitOf(params.splitSize, 10, MAX_SPLIT_SIZE, 'splitSize');
+    const buckets = await store.histogram({ query, ...range, indices: params.indices, intervalMs, splitBy, splitSize });
     // Nothing matched, or the split field is in no matching event (every key null): say which field no event holds.
     const splitEmpty = splitBy !== undefined && buckets.length > 0 && buckets.every((bucket) => bucket.key === null);
     const note = buckets.length === 0 ? await absentFieldsNote(store, query, [splitBy], range, params.indices)

@@ -278,3 +278,20 @@ test('R28 _index is a KQL field as in Kibana: matched with wildcards, grouped by
     await platform.close();
   }
 });
+
+test('R29 a histogram split keeps buckets for the values with the most events and sums the rest as other', async () => {
+  const platform = await startTestPlatform();
+  try {
+    // Service s0 has 1 event, s1 2 … s5 6, all in one hour; one event has no service.
+    const lines = Array.from({ length: 6 }, (_, s) => Array.from({ length: s + 1 }, (_, i) => workshopLine({ '@timestamp': at(s), 'service.name': `s${s}`, message: `event ${i}` }))).flat();
+    await ingest(platform, [...lines, workshopLine({ '@timestamp': at(10), 'service.name': undefined })]);
+    const range = `&from=${encodeURIComponent(at(-60))}&to=${encodeURIComponent(at(60))}`;
+    const split = await get<{ buckets: Array<{ key?: string | null; other?: boolean; count: number }> }>(platform, `/api/histogram?q=*&interval=1h&split=service.name&splitSize=3${range}`);
+    assert.deepEqual(split.body.buckets.map(({ key, other, count }) => (other ? `other:${count}` : `${key}:${count}`)), ['s3:4', 's4:5', 's5:6', 'null:1', 'other:6']);
+    const bad = await get<{ error: { message: string } }>(platform, `/api/histogram?q=*&split=service.name&splitSize=101${range}`);
+    assert.equal(bad.status, 400);
+    assert.match(bad.body.error.message, /^splitSize must be a whole number from 1 to 100/);
+  } finally {
+    await platform.close();
+  }
+});

@@ -45,12 +45,19 @@ export interface HistogramRequest extends TimeRange {
   intervalMs: number;
   /** Split each bucket by this field too (e.g. `log.level`). */
   splitBy?: string;
+  /** With `splitBy`, the values with the most events over the range that get buckets of their own (default 10); the others share `other` buckets. */
+  splitSize?: number;
 }
+
+/** The most split values one histogram gives buckets of their own. */
+export const MAX_SPLIT_SIZE = 100;
 
 export interface HistogramBucket {
   /** Bucket start, epoch ms. */
   ts: number;
   count: number;
+  /** Set on the bucket summing the split values past `splitSize` (it has no `key`). */
+  other?: true;
   /** The split field's value, when splitBy was given. */
   key?: string | null;
 }

@@ -4,7 +4,7 @@ import type { DuckDBInstance, DuckDBConnection } from '@duckdb/node-api';
 import { LoupeError } from '@loupe/schema';
 import { indexDay, matchesIndexPattern } from '../index-names.js';
 import {
-  MAX_TOP_VALUES,
+  MAX_SPLIT_SIZE, MAX_TOP_VALUES,
   type AppendResult, type HistogramBucket, type HistogramRequest, type IndexInfo, type JourneyEvents, type JourneyRequest, type LogStore, type SearchPage,
   type SearchRequest, type TopValuesRequest, type AbsentField, type AbsentFieldsRequest, type FieldList, type FieldsRequest,
 } from '../log-store.js';
@@ -150,11 +150,21 @@ export class DuckDbStore implements LogStore {
     const union = filteredUnion(indices, this.relationOf, `ts${split ? `, ${split} AS split_key` : ''}`, request.query, request);
     if (!union.sql) return [];
     const bucket = `CAST(epoch_ms(time_bucket(to_milliseconds(${Math.trunc(request.intervalMs)}), ts)) AS DOUBLE)`;
+    if (!split) {
+      const rows = await this.read(`SELECT ${bucket} AS bucket, CAST(count(*) AS DOUBLE) AS n FROM (${union.sql}) GROUP BY ALL ORDER BY bucket`, union.params);
+      return rows.map((row) => ({ ts: Number(row.bucket), count: Number(row.n) }));
+    }
+    // The split values with the most events keep their own buckets; the rest are summed per time as "other".
+    const size = Math.min(Math.max(1, Math.trunc(request.splitSize ?? 10)), MAX_SPLIT_SIZE);
     const rows = await this.read(
-      `SELECT ${bucket} AS bucket, ${split ? 'split_key' : 'NULL'} AS key, CAST(count(*) AS DOUBLE) AS n FROM (${union.sql}) GROUP BY ALL ORDER BY bucket, key`,
+      `WITH counted AS (SELECT ${bucket} AS bucket, split_key AS key, count(*) AS n FROM (${union.sql}) GROUP BY ALL),
+        kept AS (SELECT key FROM counted WHERE key IS NOT NULL GROUP BY key ORDER BY sum(n) DESC, key LIMIT ${size})
+      SELECT bucket, CASE WHEN other THEN NULL ELSE key END AS key, other, CAST(sum(n) AS DOUBLE) AS n
+      FROM (SELECT bucket, key, n, key IS NOT NULL AND key NOT IN (SELECT key FROM kept) AS other FROM counted)
+      GROUP BY ALL ORDER BY bucket, other, key`,
       union.params,
     );
-    return rows.map((row) => ({ ts: Number(row.bucket), count: Number(row.n), ...(split && { key: row.key === null ? null : String(row.key) }) }));
+    return rows.map((row) => (row.other === true ? { ts: Number(row.bucket), count: Number(row.n), other: true as const } : { ts: Number(row.bucket), count: Number(row.n), key: row.key === null ? null : String(row.key) }));
   }
 
   async topValues(request: TopValuesRequest): Promise<Array<{ value: unknown; count: number }>> {
