@@ -74,6 +74,15 @@ test('R28 a parameter an endpoint does not take, or one given in the URL and the
   }
 }));
 
+test('R28 from and to in epoch seconds (as date +%s prints them) or milliseconds mean the same instant', () => withPlatform(async (platform) => {
+  const stored = await fetch(`${platform.url}/_bulk`, { method: 'POST', body: '{"index":{}}\n{"@timestamp":"2026-11-21T10:00:00Z","message":"at ten"}\n', headers: { 'content-type': 'application/x-ndjson' } });
+  assert.equal(stored.status, 200);
+  for (const [from, to] of [['1795255100', '1795255300'], ['1795255100000', '1795255300000']]) {
+    const answer = await get<{ events: Array<{ message: string }> }>(platform, `/api/search?from=${from}&to=${to}`);
+    assert.deepEqual(answer.body.events.map((event) => event.message), ['at ten'], from);
+  }
+}));
+
 test('R29 a histogram interval too long for a date answers 400, not 500', () => withPlatform(async (platform) => {
   const answer = await get<ErrorBody>(platform, '/api/histogram?interval=99999999999999999999d');
   assert.equal(answer.status, 400);

@@ -14,14 +14,15 @@ function inTimeRange(ms: number): boolean {
 
 /**
  * A time parameter as users write it: `15m`, `1h`, `7d` or `now-1h` (that long before now),
- * `now`, an ISO 8601 instant, or epoch milliseconds. Undefined when absent.
+ * `now`, an ISO 8601 instant, or epoch seconds (up to 11 digits, as `date +%s` prints them) or
+ * milliseconds (more, as JavaScript and Kibana write them). Undefined when absent.
  */
 export function parseTimeParam(value: unknown, name: string, now = Date.now()): number | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   const text = String(value).trim();
   const time = readTime(text, now);
   if (time === undefined) {
-    throw new LoupeError('SEARCH_BAD_TIME', `${name}="${text.slice(0, 40)}" is not a time: use 15m, 1h, 7d, now-1h, now, an ISO 8601 time or epoch milliseconds`);
+    throw new LoupeError('SEARCH_BAD_TIME', `${name}="${text.slice(0, 40)}" is not a time: use 15m, 1h, 7d, now-1h, now, an ISO 8601 time, or epoch seconds or milliseconds`);
   }
   // A Date beyond these years has no ISO form, and the store compares times as ISO text.
   if (!inTimeRange(time)) throw new LoupeError('SEARCH_BAD_TIME', `${name}="${text.slice(0, 40)}" lies outside the years 1 to 9999`);
@@ -32,7 +33,8 @@ function readTime(text: string, now: number): number | undefined {
   if (text === 'now') return now;
   const match = relative.exec(text);
   if (match) return now - Number(match[1]) * UNITS[match[2]!]!;
-  if (/^\d{10,}$/.test(text)) return Number(text);
+  // Epoch seconds reach 11 digits in the year 5138; epoch milliseconds have 13 from 2001 on.
+  if (/^\d{5,}$/.test(text)) return text.length <= 11 ? Number(text) * 1000 : Number(text);
   // ISO 8601 only: Date.parse also reads "1" as the year 2001 and "May 3" as a date in 2001.
   if (!isoTime.test(text)) return undefined;
   const parsed = Date.parse(text);
