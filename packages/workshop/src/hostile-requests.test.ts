@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { gzipSync } from 'node:zlib';
 import { connect } from 'node:net';
 import { routingKeys } from './domain/index.js';
 import { ApiClient, modelForm, type ApiError } from './simulator/api-client.js';
@@ -71,6 +72,15 @@ test('requests the APIs cannot take are answered 4xx with {error: {code, message
     assert.deepEqual([ringSize.status, ringSize.body.error.message], [400, 'body has a field it does not take: "ringSize"']);
     const query = await crm.call<ApiError>('GET', '/orders?limt=5');
     assert.deepEqual([query.status, query.body.error.message], [400, 'querystring has a field it does not take: "limt"']);
+  });
+
+  await t.test('a compressed or plain-text body is 415 naming what was sent, not "not valid JSON" or a schema error', async () => {
+    const zipped = await shop.call<ApiError>('POST', '/customers', { raw: gzipSync('{"email":"z@example.com"}'), contentType: 'application/json', headers: { 'content-encoding': 'gzip' } });
+    assert.deepEqual([zipped.status, zipped.body.error.code], [415, 'UNSUPPORTED_MEDIA_TYPE']);
+    assert.equal(zipped.body.error.message, 'Content-Encoding "gzip" is not taken by POST /customers; send the body uncompressed');
+    const text = await shop.call<ApiError>('POST', '/customers', { raw: 'email=z@example.com', contentType: 'text/plain' });
+    assert.deepEqual([text.status, text.body.error.code], [415, 'UNSUPPORTED_MEDIA_TYPE']);
+    assert.match(text.body.error.message, /^Content-Type "text\/plain" is not taken by POST \/customers; send application\/json/);
   });
 
   await t.test('CRM list filters outside what a date or PostgreSQL can hold are 400 VALIDATION, not 500', async () => {

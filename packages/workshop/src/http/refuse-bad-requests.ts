@@ -28,6 +28,18 @@ export async function refuseNulCharacters(request: FastifyRequest): Promise<void
 }
 
 /**
+ * An onRequest hook: the workshop's APIs read bodies as sent, so a compressed one (gzip,
+ * deflate, br) would reach the JSON parser as bytes and be called "not valid JSON". It is
+ * refused as 415, naming the encoding.
+ */
+export async function refuseEncodedBodies(request: FastifyRequest): Promise<void> {
+  const encoding = String(request.headers['content-encoding'] ?? '').trim().toLowerCase();
+  if (encoding !== '' && encoding !== 'identity') {
+    throw new LoupeError('UNSUPPORTED_MEDIA_TYPE', `Content-Encoding "${encoding.slice(0, 40)}" is not taken by ${request.method} ${request.routeOptions.url ?? request.url.split('?', 1)[0]}; send the body uncompressed`, 415);
+  }
+}
+
+/**
  * An `onRoute` hook giving every route an error handler that turns a lost database
  * connection (still lost after the database layer's retries, which logged R2 / R3 and R15)
  * into 503 DB_UNAVAILABLE; anything else goes on to the app's error handler unchanged.

@@ -1,7 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { frameworkErrorOptions, loupeFastifyPlugin, type Logger } from '@loupe/log';
 import { describeRoutes } from './openapi.js';
-import { answerDatabaseOutages, refuseNulCharacters } from './refuse-bad-requests.js';
+import { answerDatabaseOutages, refuseEncodedBodies, refuseNulCharacters } from './refuse-bad-requests.js';
 import { logOrderFailures } from './log-order-failures.js';
 
 export interface ServiceAppOptions {
@@ -35,7 +35,10 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Fast
     ...frameworkErrorOptions(options.log),
   });
   await app.register(loupeFastifyPlugin, { log: options.log, quietPaths: ['/health'], ...(options.adminToken && { adminToken: options.adminToken }) });
+  app.addHook('onRequest', refuseEncodedBodies);
   app.addHook('preValidation', refuseNulCharacters);
+  // No route takes plain text: a text/plain body is refused as 415 naming what the route takes, not read as a string that fails its schema.
+  app.removeContentTypeParser('text/plain');
   app.addHook('onRoute', answerDatabaseOutages);
   app.addHook('onError', logOrderFailures(options.log));
   describeRoutes(app, { title: options.title, description: options.description });
