@@ -1,3 +1,4 @@
+import { count } from '../count.js';
 import { commandArgs, type Command } from '../command.js';
 import { getJson } from '../platform-client.js';
 import { queryParams, rangeOptions, rangeWords, reportAbsentFields, unquotedQuery, type AbsentField } from '../query-options.js';
@@ -9,7 +10,6 @@ interface FieldsAnswer {
   absentFields?: AbsentField[];
 }
 
-const count = (n: number) => n.toLocaleString('en');
 
 /** A share as a person reads it: 100%, 37%, <1%. */
 function share(part: number, whole: number): string {

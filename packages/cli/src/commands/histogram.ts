@@ -1,4 +1,5 @@
 import { parseTimeParam } from '@loupe/platform';
+import { count } from '../count.js';
 import { commandArgs, type Command } from '../command.js';
 import { getJson } from '../platform-client.js';
 import { queryParams, rangeOptions, rangeWords, reportAbsentFields, unquotedQuery, type AbsentField } from '../query-options.js';
@@ -14,7 +15,6 @@ const BAR = 40;
 const SPLIT_COLUMNS = 5;
 const MAX_ROWS = 1000;
 
-const count = (n: number) => n.toLocaleString('en');
 
 /** An interval as people write it: 30s, 5m, 1h, 1d. */
 function intervalWords(ms: number): string {

@@ -1,3 +1,4 @@
+import { count } from '../count.js';
 import { commandArgs, type Command } from '../command.js';
 import { eventLine } from '../event-line.js';
 import { parseTimeParam } from '@loupe/platform';
@@ -49,9 +50,9 @@ export const searchCommand: Command = {
       for (const event of page.events) process.stdout.write(`${values.text ? eventLine(event, others) : JSON.stringify(event)}\n`);
       printed += page.events.length;
       if (page.next) params.set('after', page.next);
-      if (progress && page.next) process.stderr.write(`\rloupe search: ${printed.toLocaleString('en')} events so far…`);
+      if (progress && page.next) process.stderr.write(`\rloupe search: ${count(printed)} events so far…`);
     } while (values.all && page.next);
-    if (progress && printed >= ALL_PAGE) process.stderr.write(`\rloupe search: ${printed.toLocaleString('en')} events\x1b[K\n`);
+    if (progress && printed >= ALL_PAGE) process.stderr.write(`\rloupe search: ${count(printed)} events\x1b[K\n`);
     // On stderr, so a script reading stdout still gets nothing; a person sees the search ran.
     if (printed === 0) {
       console.error(`loupe search: no events match in ${rangeWords(values)}`);

@@ -1,5 +1,6 @@
 import { DEAD_LETTER_PREFIX } from '@loupe/platform';
 import { loadShipperConfig, type ShipperStatus } from '@loupe/shipper';
+import { count } from '../count.js';
 import { commandArgs, type Command } from '../command.js';
 import { getJson, platformUrl } from '../platform-client.js';
 
@@ -10,7 +11,6 @@ interface IndexRow {
   day: number | null;
 }
 
-const count = (n: number) => n.toLocaleString('en');
 const counted = (n: number, one: string, many = `${one}s`) => `${count(n)} ${n === 1 ? one : many}`;
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
