@@ -78,6 +78,8 @@ export const startCommand: Command = {
       'In another terminal:',
       '  npx loupe tail --text                          the logs as they arrive',
       "  npx loupe search 'log.level:error' --from 1h   the last hour's errors",
+      "  npx loupe top service.name 'log.level:error'   which service fails most",
+      "  npx loupe fields 'service.name:mes-api'        what MES logs carry, field by field",
       '  npx loupe journey ORD-1001                     one order across every service',
       '  npx loupe status                               what the platform holds, how far behind the shipper is',
       `The platform's API: ${platformAddress(config)}/api/search?q=*`,
