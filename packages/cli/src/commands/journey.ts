@@ -25,30 +25,36 @@ function duration(ms: number): string {
 
 export const journeyCommand: Command = {
   name: 'journey',
-  summary: 'Show every event of one order across all services and days, with time in each status (R29)',
-  usage: 'loupe journey ORDER_ID [--json]',
+  summary: 'Show every event of one order (or one trace) across all services and days, with time in each status (R29)',
+  usage: 'loupe journey ORDER_ID | TRACE_ID [--trace] [--json]',
   async run(argv) {
-    const parsed = commandArgs(journeyCommand, { args: argv, allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
+    const parsed = commandArgs(journeyCommand, { args: argv, allowPositionals: true, options: { json: { type: 'boolean', default: false }, trace: { type: 'boolean', default: false } } });
     if (!parsed) return 2;
     const [orderId, ...extra] = parsed.positionals;
     if (!orderId || extra.length > 0) {
       console.error(`loupe journey: ${orderId ? `one order at a time, not "${extra.join(' ')}" too` : 'name the order'}\nUsage: ${journeyCommand.usage}`);
       return 2;
     }
-    const journey = await getJson<JourneyBody>(`/api/journey/${encodeURIComponent(orderId)}`, 'statuses');
+    // A W3C trace id (32 hex digits) is a trace's journey: every event of it, whatever its order.
+    const trace = parsed.values.trace || /^[0-9a-f]{32}$/i.test(orderId);
+    const what = trace ? 'trace' : 'order';
+    const journey = await getJson<JourneyBody>(`/api/${trace ? 'traces' : 'journey'}/${encodeURIComponent(orderId)}`, 'statuses');
     if (parsed.values.json) {
       console.log(JSON.stringify(journey, null, 2));
       return 0;
     }
     if (journey.events.length === 0) {
       // The workshop's order ids are ORD-<number>; a bare number is most likely one without its prefix.
-      const hint = /^\d+$/.test(orderId) ? `; order ids look like ORD-${orderId}: try loupe journey ORD-${orderId}` : '';
-      console.error(`loupe journey: no events for order ${orderId} in any retained index${hint}`);
+      const hint = !trace && /^\d+$/.test(orderId) ? `; order ids look like ORD-${orderId}: try loupe journey ORD-${orderId}` : '';
+      console.error(`loupe journey: no events for ${what} ${orderId} in any retained index${hint}`);
       return 1;
     }
     // A long-lived order has a trace per request and message: past a few, a count keeps the line readable.
     const traces = journey.traceIds.length <= MAX_TRACES_LISTED ? `traces ${journey.traceIds.join(', ') || '-'}` : `${journey.traceIds.length} traces (--json lists them)`;
-    console.log(`Order ${orderId}: ${journey.events.length} events, services ${journey.services.join(' → ')}, ${traces}`);
+    const orders = [...new Set(journey.events.flatMap((event) => (typeof event['order.id'] === 'string' ? [event['order.id']] : [])))];
+    const heading = trace ? `Trace ${orderId}: ${journey.events.length} events, services ${journey.services.join(' → ')}, ${orders.length > 0 ? `orders ${orders.join(', ')}` : 'no order'}`
+      : `Order ${orderId}: ${journey.events.length} events, services ${journey.services.join(' → ')}, ${traces}`;
+    console.log(heading);
     for (const span of journey.statuses) console.log(`  ${span.current ? '▶' : ' '} ${span.status.padEnd(18)} ${new Date(span.enteredAt).toISOString()}  ${duration(span.durationMs)}${span.current ? ' (current)' : ''}`);
     console.log('');
     for (const event of journey.events) {

@@ -48,4 +48,12 @@ test('R29 loupe journey prints the order\'s statuses with their times, then its 
   assert.equal(lines[5], '2026-12-07T10:00:00.000Z  shop-api      info  Order ORD-77 created with status NEW');
   assert.equal(lines[8], '2026-12-07T10:09:00.000Z  mes-api       error Price calculation for order ORD-77 failed');
   assert.match(answer.stdout, /\nLast error: Price calculation for order ORD-77 failed\n$/);
+
+  // A trace id (32 hex digits, or any id with --trace) follows that trace instead.
+  const trace = await loupe(['journey', '05'.repeat(16)], { LOUPE_URL: url });
+  assert.equal(trace.code, 0, trace.stderr);
+  assert.equal(trace.stdout.split('\n')[0], `Trace ${'05'.repeat(16)}: 1 events, services crm-api, orders ORD-77`);
+  const missing = await loupe(['journey', '--trace', 'abc'], { LOUPE_URL: url });
+  assert.equal(missing.code, 1);
+  assert.equal(missing.stderr, 'loupe journey: no events for trace abc in any retained index\n');
 });
