@@ -101,6 +101,8 @@ const journeyOrder = String((await store.search({ query: parseKql('order.id:*'),
 const found = await orderJourney(store, { orderId: journeyOrder });
 console.log(`  journey of ${journeyOrder}: ${found.events.length} events over ${found.services.length} services`);
 const journey = await time(runs, () => orderJourney(store, { orderId: journeyOrder }));
+const journeyTrace = String(found.events[0]?.['trace.id']);
+const traceJourney = await time(runs, () => orderJourney(store, { traceId: journeyTrace }));
 const freeText = await time(runs, () => store.search({ query: parseKql('ETIMEDOUT'), ...dayRange, limit: 100 }));
 const histogram = await time(runs, () => store.histogram({ query: parseKql('*'), ...dayRange, intervalMs: 3_600_000, splitBy: 'log.level', indices: 'logs-*' }));
 const byService = await time(runs, () => store.topValues({ query: parseKql('log.level:error'), ...dayRange, field: 'service.name' }));
@@ -112,12 +114,14 @@ const baseline = await instance.connect();
 const from = new Date(dayRange.from).toISOString();
 const to = new Date(dayRange.to).toISOString();
 const baseJourney = await time(runs, () => baseline.runAndReadAll(`SELECT * FROM single_table WHERE order_id = '${journeyOrder}' OR trace_id IN (SELECT trace_id FROM single_table WHERE order_id = '${journeyOrder}') ORDER BY ts LIMIT 5000`));
+const baseTrace = await time(runs, () => baseline.runAndReadAll(`SELECT * FROM single_table WHERE trace_id = '${journeyTrace}' ORDER BY ts LIMIT 5000`));
 const baseText = await time(runs, () => baseline.runAndReadAll(`SELECT * FROM single_table WHERE ts >= '${from}' AND ts < '${to}' AND message ILIKE '%ETIMEDOUT%' ORDER BY ts DESC LIMIT 100`));
 const baseHistogram = await time(runs, () => baseline.runAndReadAll(`SELECT time_bucket(INTERVAL 1 HOUR, ts) b, level, count(*) FROM single_table WHERE ts >= '${from}' AND ts < '${to}' GROUP BY ALL`));
 const baseFields = await time(runs, () => baseline.runAndReadAll(`SELECT DISTINCT unnest(json_keys(attrs)) FROM (SELECT attrs FROM single_table WHERE ts >= '${from}' AND ts < '${to}' ORDER BY ts DESC LIMIT 5000)`));
 const median = (s: number[]) => [...s].sort((a, b) => a - b)[Math.floor(s.length / 2)]!;
 for (const [label, loupe, base] of [
   ['order journey (all 30 days)', journey, baseJourney],
+  ['trace journey (all 30 days)', traceJourney, baseTrace],
   ['free-text term over 24 h', freeText, baseText],
   ['histogram by hour and level, 24 h', histogram, baseHistogram],
   ['errors by service (top values), 24 h', byService, undefined],
