@@ -36,6 +36,10 @@ test('R29 a journey holds the order\'s rows and its traces\' rows, not the rows 
     const capped = await store.journeyEvents('logs-*-2026.11.21', { orderId: 'ORD-A', limit: 2, maxTraces: 10 });
     assert.deepEqual(capped.events.map((found) => found._id), ['e-000', 'e-041']);
     assert.equal(capped.truncated, true);
+    // A trace's journey: its rows across services, whatever order they name.
+    const trace = await store.journeyEvents('logs-*', { traceId: 'trace-a', limit: 100, maxTraces: 10 });
+    assert.deepEqual(trace.events.map((found) => found._id), ['e-000', 'e-041', 'e-042']);
+    assert.deepEqual(trace.traceIds, ['trace-a']);
     await store.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -41,7 +41,8 @@ export async function readJourney(read: Read, sources: IndexSources, indices: st
   const where = traceIds.length > 0 ? `(${keyColumn} = $1 OR ${inTraces(2)})` : `${keyColumn} = $1`;
 
   const hits = keyRows.filter((row) => row.r !== undefined);
-  if (traceIds.length > 0 && hot.length > 0) hits.push(...await read(`${union('rowid AS r', scannedTraces(traceIds.length), hot)} LIMIT ${request.limit * 2 + 1}`, traceIds));
+  // A trace's journey has its rows already: the key's rows are the trace's.
+  if (keyColumn === 'order_id' && traceIds.length > 0 && hot.length > 0) hits.push(...await read(`${union('rowid AS r', scannedTraces(traceIds.length), hot)} LIMIT ${request.limit * 2 + 1}`, traceIds));
   const limit = request.limit + 1;
   const coldRows = cold.length > 0 ? await read(union(readColumnsSql, where, cold), params) : [];
   const rows = hits.length > request.limit * 2
