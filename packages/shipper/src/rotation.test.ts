@@ -109,4 +109,9 @@ test('R23 a file copied and truncated while the shipper was stopped is read on f
   running = second.shipper;
   await assertEachOnce(platform.url, 'offline', 3000);
   assert.ok(second.lines.records().some((line) => String(line.message).includes('reading on from the copy')), 'the shipper says it reads on from the copy');
+  // Once the copy is read to its end and closed as inactive, later scans must know it for the file they read, not a new one.
+  await shipperIdle(second.shipper);
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  await shipperIdle(second.shipper);
+  assert.equal(await storedCount(platform.url, 'logs-offline-'), 3000);
 });

@@ -70,7 +70,8 @@ export class TailedFiles {
         this.log.info(`${entry.path} was truncated after it was copied to ${file.observation.path}: reading on from the copy at byte ${entry.offset}`);
         startOver.push({ path: entry.path, generation: entry.generation + 1, parser: entry.parser });
       }
-      Object.assign(entry, { path: file.observation.path, dev: file.observation.dev, ino: file.observation.ino });
+      // The whole identity, creation time included: a copy has its own, and a later scan must know the copy for this entry's file.
+      Object.assign(entry, { path: file.observation.path, dev: file.observation.dev, ino: file.observation.ino, birthtimeNs: file.observation.birthtimeNs });
       this.tailers.push(new FileTailer(entry, file.fd, this.registry, this.config));
     }
     for (const { path, generation, parser } of startOver) this.startOver(path, generation, parser);
