@@ -33,6 +33,9 @@ export interface PipelineInput {
 
 export type PipelineResult = { ok: true; event: StoredEvent } | { ok: false; reason: string };
 
+/** The tag of an event whose message was cut to `maxMessageLength`. */
+export const MESSAGE_TRUNCATED_TAG = '_message_truncated';
+
 /** How deep arrays in a field may nest when nothing masks them (masking keeps 16 levels). */
 const MAX_VALUE_DEPTH = 100;
 
@@ -73,7 +76,12 @@ export function createPipeline(options: PipelineOptions = {}): (input: PipelineI
     }
     let message = record[F.message];
     if (message !== undefined && message !== null && typeof message !== 'string') message = JSON.stringify(message);
-    if (typeof message === 'string' && message.length > maxMessage) message = `${message.slice(0, maxMessage)}… [truncated ${message.length - maxMessage} characters]`;
+    if (typeof message === 'string' && message.length > maxMessage) {
+      message = `${message.slice(0, maxMessage)}… [truncated ${message.length - maxMessage} characters]`;
+      // Tagged as the shipper tags a line it cut, so `tags:_message_truncated` finds every such event.
+      const tags = record.tags;
+      record.tags = [...(Array.isArray(tags) ? tags : tags === undefined || tags === null ? [] : [tags]), MESSAGE_TRUNCATED_TAG];
+    }
     if (message !== undefined) record[F.message] = message;
 
     const kept: Record<string, unknown> = {};
