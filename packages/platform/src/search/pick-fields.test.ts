@@ -20,6 +20,12 @@ test('R28 fields= cuts each event of a search and of the live tail to the named 
     assert.deepEqual(Object.keys(proto), ['__proto__']);
     assert.equal(Object.getPrototypeOf(proto), Object.prototype);
     assert.deepEqual((await search('colour')).body.events, [{}]);
+    // A plain name stands for the object under it, as in Elasticsearch; `*` is the event's fields, not its metadata.
+    assert.deepEqual(Object.keys((await search('order')).body.events![0]!), ['order.id', 'order.previous_status', 'order.status']);
+    const every = (await search('*')).body.events![0]!;
+    assert.equal('_id' in every || '_index' in every, false);
+    assert.ok('message' in every && 'service.name' in every);
+    assert.deepEqual(Object.keys((await search('_*')).body.events![0]!), ['__proto__', '_id', '_index']);
     for (const bad of ['order.id,,message', 'a b', Array.from({ length: 101 }, (_, i) => `f${i}`).join(',')]) {
       const answer = await search(bad);
       assert.equal(answer.status, 400, bad);

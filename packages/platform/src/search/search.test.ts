@@ -162,6 +162,8 @@ test('R28 a search that finds nothing names the fields no event of its range hol
     assert.deepEqual(first.absentFields, [{ field: 'odrer.id', similar: ['order.id'] }]);
     const misspelt = await search('service.name:mes-api and order.stauts:NEW and colour:red');
     assert.deepEqual(misspelt.absentFields, [{ field: 'order.stauts', similar: ['order.status'] }, { field: 'colour', similar: [] }]);
+    // An object's name is no field: the fields under it are offered.
+    assert.deepEqual((await search('order:*')).absentFields, [{ field: 'order', similar: ['order.id', 'order.previous_status', 'order.status'] }]);
     // However many fields a query names, the note looks for ten in one scan of the range.
     const many = await search(Array.from({ length: 40 }, (_, i) => `f${i}:x`).join(' or '));
     assert.deepEqual(many.absentFields?.map((absent) => absent.field), Array.from({ length: 10 }, (_, i) => `f${i}`));

@@ -31,7 +31,9 @@ export async function absentFields(read: Read, indices: string[], relationOf: (i
   const [row] = await read(`SELECT ${checks.join(', ')} FROM (${scan.sql})`, [...scan.params, ...unseen.map((field) => `$."${field}"`)]);
   const absent = unseen.filter((_, i) => row?.[`h${i}`] !== true);
   const names = [...defaultColumnMap.columns.keys(), ...sampled];
-  return absent.map((field) => ({ field, similar: closestNames(field, names) }));
+  // An object's name (`order`) most likely meant the fields under it (`order.id`).
+  const under = (field: string) => [...new Set(names.filter((name) => name.startsWith(`${field}.`)))].sort().slice(0, 5);
+  return absent.map((field) => ({ field, similar: under(field).length > 0 ? under(field) : closestNames(field, names) }));
 }
 
 /** The attribute names of the first events of each index in the range. */
