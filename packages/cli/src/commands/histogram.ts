@@ -13,6 +13,8 @@ interface HistogramAnswer {
 /** The longest bar, in characters; the split values with columns of their own (the rest are summed as "other"); the most rows drawn. */
 const BAR = 40;
 const SPLIT_COLUMNS = 5;
+const OTHER = 'other';
+const NONE = 'none';
 const MAX_ROWS = 1000;
 
 
@@ -68,10 +70,12 @@ export const histogramCommand: Command = {
       return 2;
     }
     // A column per split value, the most events first; the platform sums the values past five as "other", drawn last.
-    const columnOf = (bucket: HistogramAnswer['buckets'][number]) => (!values.split ? '' : bucket.other ? 'other' : (bucket.key ?? '(none)'));
+    // Columns are keyed apart from any value ("other" or "(none)" may be one), and named when drawn.
+    const columnOf = (bucket: HistogramAnswer['buckets'][number]) => (!values.split ? '' : bucket.other ? OTHER : bucket.key === null || bucket.key === undefined ? NONE : `=${bucket.key}`);
+    const title = (column: string) => (column === OTHER ? '(other)' : column === NONE ? '(none)' : column.slice(1));
     const totals = new Map<string, number>();
     for (const bucket of answer.buckets) if (values.split) totals.set(columnOf(bucket), (totals.get(columnOf(bucket)) ?? 0) + bucket.count);
-    const columns = [...totals].sort((a, b) => Number(a[0] === 'other') - Number(b[0] === 'other') || b[1] - a[1]).map(([column]) => column);
+    const columns = [...totals].sort((a, b) => Number(a[0] === OTHER) - Number(b[0] === OTHER) || b[1] - a[1]).map(([column]) => column);
     const rows = new Map<number, Map<string, number>>(starts.map((start) => [start, new Map()]));
     for (const bucket of answer.buckets) {
       const row = rows.get(bucket.ts);
@@ -80,10 +84,10 @@ export const histogramCommand: Command = {
     const sums = starts.map((start) => [...rows.get(start)!.values()].reduce((a, b) => a + b, 0));
     const most = Math.max(...sums);
     const label = (ms: number) => new Date(ms).toISOString().slice(0, answer.intervalMs < 60_000 ? 19 : 16).replace('T', ' ');
-    const widths = columns.map((column) => Math.max(column.length, 5));
+    const widths = columns.map((column) => Math.max(title(column).length, 5));
     const totalWidth = Math.max(5, count(most).length);
     console.log(`Events per ${intervalWords(answer.intervalMs)} in ${rangeWords(values)} (UTC)${values.split ? `, by ${values.split}` : ''}`);
-    console.log(`${'TIME'.padEnd(label(from).length)}  ${'TOTAL'.padStart(totalWidth)}${columns.map((column, i) => `  ${column.padStart(widths[i]!)}`).join('')}`);
+    console.log(`${'TIME'.padEnd(label(from).length)}  ${'TOTAL'.padStart(totalWidth)}${columns.map((column, i) => `  ${title(column).padStart(widths[i]!)}`).join('')}`);
     starts.forEach((start, i) => {
       const row = rows.get(start)!;
       const bar = sums[i]! === 0 ? '' : '█'.repeat(Math.max(1, Math.round((sums[i]! / most) * BAR)));

@@ -98,6 +98,12 @@ test('R29 loupe histogram draws a row per interval, empty ones too, split by a f
     '2026-12-07 10:15      0        0        0  ',
     '',
   ].join('\n'));
+  // A value named "other" keeps its own column, apart from the values past the fifth.
+  const tagged = (tag: string, n: number) => Array.from({ length: n }, (_, i) => ({ ...error(1, 'shop-api'), message: `${tag} ${i}`, tag }));
+  await post(url, [...tagged('other', 7), ...['a', 'b', 'c', 'd', 'e', 'f'].flatMap((tag, i) => tagged(tag, 6 - i))]);
+  const split = await loupe(['histogram', 'tag:*', ...range, '--interval', '20m', '--split', 'tag'], { LOUPE_URL: url });
+  assert.equal(split.stdout.split('\n')[1], 'TIME              TOTAL  other      a      b      c      d  (other)');
+  assert.match(split.stdout.split('\n')[2]!, /^2026-12-07 10:00 +28 +7 +6 +5 +4 +3 +3 /);
   const tooMany = await loupe(['histogram', '--from', '30d', '--interval', '1s'], { LOUPE_URL: url });
   assert.equal(tooMany.code, 1);
   assert.match(tooMany.stderr, /more than 65,536: use a longer interval/);

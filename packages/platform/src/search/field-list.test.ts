@@ -54,6 +54,11 @@ test('R28 the field list names the fields of the matching events, their types an
 
     const small = await fetch(`${platform.url}/api/fields?q=*&sample=2${range}`);
     assert.equal(((await small.json()) as FieldList).sampled, 2);
+    // Events sharing a millisecond do not stretch the sample past its size.
+    const ties = Array.from({ length: 30 }, (_, i) => `{"index":{}}\n${JSON.stringify(workshopLine({ '@timestamp': at(30), message: `tie ${i}` }))}`).join('\n');
+    await fetch(`${platform.url}/_bulk`, { method: 'POST', body: `${ties}\n`, headers: { 'content-type': 'application/x-ndjson' } });
+    const tied = await fetch(`${platform.url}/api/fields?q=tie&sample=10${range}`);
+    assert.equal(((await tied.json()) as FieldList).sampled, 10);
     const bad = await fetch(`${platform.url}/api/fields?q=*&sample=0`);
     assert.equal(bad.status, 400);
     assert.match(((await bad.json()) as { error: { message: string } }).error.message, /sample must be a whole number from 1 to 5000/);

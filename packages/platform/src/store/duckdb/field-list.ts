@@ -21,8 +21,7 @@ const jsonTypes: Readonly<Record<string, FieldType>> = {
 /**
  * The fields of the newest `sampleSize` events of the range that match `query` (R28): every
  * column field some of them hold and every attribute name, with how many of them hold a
- * value and its type. Events in the same millisecond as the oldest of the sample are
- * counted with it, so `sampled` may pass `sampleSize` by a few.
+ * value and its type.
  */
 export async function fieldList(read: Read, indices: string[], relationOf: (index: string) => string, query: KqlNode, range: TimeRange, sampleSize = FIELD_SAMPLE_SIZE): Promise<FieldList> {
   const size = Math.min(Math.max(1, Math.trunc(sampleSize)), FIELD_SAMPLE_SIZE);
@@ -39,7 +38,8 @@ export async function fieldList(read: Read, indices: string[], relationOf: (inde
     ...columnFields.map(({ sql }, i) => `SELECT NULL, CAST(count(${sql}) AS DOUBLE), NULL, ${i} FROM sample`),
     `SELECT j.key, CAST(count(*) FILTER (WHERE j.type <> 'NULL') AS DOUBLE), string_agg(DISTINCT j.type, ',') FILTER (WHERE j.type <> 'NULL'), NULL FROM sample, json_each(CAST(sample.attrs AS JSON)) j GROUP BY j.key`,
   ];
-  const rows = await read(`WITH sample AS MATERIALIZED (${union.sql})\n${counts.join('\nUNION ALL\n')}`, union.params);
+  // Events sharing the oldest sampled millisecond may be many: the limit keeps the sample to its size.
+  const rows = await read(`WITH sample AS MATERIALIZED (SELECT * FROM (${union.sql}) ORDER BY ts DESC, id DESC LIMIT ${size})\n${counts.join('\nUNION ALL\n')}`, union.params);
   let sampled = 0;
   const fields: FieldInfo[] = [];
   for (const row of rows) {
