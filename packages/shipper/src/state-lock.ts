@@ -1,13 +1,28 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** Whether a process with this id is running (a signal 0 reaches it, or it is another user's). */
+/** Whether a process with this id is running (a signal 0 reaches it, or it is another user's), and not a zombie. */
 function running(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  return !zombie(pid);
+}
+
+/**
+ * Whether a process has exited but not been reaped by its parent yet (state Z in Linux's
+ * /proc): a shipper killed with SIGKILL stays so until its parent waits for it, and must not
+ * keep a restarted one out. Elsewhere, no /proc: taken as alive.
+ */
+function zombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The state follows the command name, which is in parentheses and may hold spaces or parentheses.
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+  } catch {
+    return false;
   }
 }
 
