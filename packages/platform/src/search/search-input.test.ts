@@ -69,6 +69,10 @@ test('R28 a parameter an endpoint does not take, or one given in the URL and the
   assert.match(((await both.json()) as ErrorBody).error.message, /^q is given both in the URL and in the body/);
   const inBody = await fetch(`${platform.url}/api/search`, { method: 'POST', body: '{"q":"*","size":5}', headers: { 'content-type': 'application/json' } });
   assert.match(((await inBody.json()) as ErrorBody).error.message, /does not take the parameter "size" \(in the body\)/);
+  const flag = await fetch(`${platform.url}/api/search`, { method: 'POST', body: '{"fields":true}', headers: { 'content-type': 'application/json' } });
+  assert.equal(flag.status, 400);
+  assert.equal((await get<ErrorBody>(platform, '/api/histogram?splitSize=5')).body.error.message, "splitSize needs split=FIELD: it is how many of that field's values get buckets of their own");
+  assert.equal((await get<ErrorBody>(platform, '/api/search?from=1h&to=now%2B1h')).status, 200);
   for (const path of ['/api/search?q=*&indices=&limit=&from=', '/api/top-values?field=service.name&indices=']) {
     assert.equal((await get<ErrorBody>(platform, path)).status, 200, path);
   }

@@ -48,8 +48,8 @@ function readParams(request: FastifyRequest, allowed: readonly string[]): Params
   }
   for (const [key, value] of Object.entries(bodyParams(request.body))) {
     if (value === undefined || value === null) continue;
-    // An object would search for "[object Object]": refuse it rather than answer something else.
-    if (typeof value === 'object') throw new LoupeError('VALIDATION', `${key.slice(0, 40)} in the body must be a string or a number, e.g. {"q": "log.level:error"}`);
+    // An object would search for "[object Object]", true for a field named "true": refused rather than answered.
+    if (typeof value !== 'string' && typeof value !== 'number') throw new LoupeError('VALIDATION', `${key.slice(0, 40)} in the body must be a string or a number, e.g. {"q": "log.level:error"}`);
     if (key in query) throw new LoupeError('SEARCH_REPEATED_PARAM', `${key.slice(0, 40)} is given both in the URL and in the body; give it once`);
     take(key, String(value), ' (in the body)');
   }
@@ -118,6 +118,7 @@ export async function searchRoutes(app: FastifyInstance, options: { store: LogSt
     const intervalMs = parseInterval(params.interval, range.from, range.to);
     const query = parseKql(params.q ?? '');
     const splitBy = params.split || undefined;
+    if (params.splitSize !== undefined && !splitBy) throw new LoupeError('SEARCH_BAD_LIMIT', 'splitSize needs split=FIELD: it is how many of that field\'s values get buckets of their own');
     const splitSize = limitOf(params.splitSize, 10, MAX_SPLIT_SIZE, 'splitSize');
     const buckets = await store.histogram({ query, ...range, indices: params.indices, intervalMs, splitBy, splitSize });
     // Nothing matched, or the split field is in no matching event (every key null): say which field no event holds.

@@ -1,7 +1,7 @@
 import { LoupeError } from '@loupe/schema';
 
 const UNITS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
-const relative = /^(?:now-)?(\d+)([smhdw])$/;
+const relative = /^(?:now(-|\+))?(\d+)([smhdw])$/;
 const isoTime = /^\d{4}(?:-\d{2}(?:-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?)?)?$/i;
 
 /** 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z: the instants a search range, a cursor and the store can hold. */
@@ -13,7 +13,7 @@ function inTimeRange(ms: number): boolean {
 }
 
 /**
- * A time parameter as users write it: `15m`, `1h`, `7d` or `now-1h` (that long before now),
+ * A time parameter as users write it: `15m`, `1h`, `7d` or `now-1h` (that long before now), `now+1h`,
  * `now`, an ISO 8601 instant, or epoch seconds (up to 11 digits, as `date +%s` prints them) or
  * milliseconds (more, as JavaScript and Kibana write them). Undefined when absent.
  */
@@ -22,7 +22,7 @@ export function parseTimeParam(value: unknown, name: string, now = Date.now()): 
   const text = String(value).trim();
   const time = readTime(text, now);
   if (time === undefined) {
-    throw new LoupeError('SEARCH_BAD_TIME', `${name}="${text.slice(0, 40)}" is not a time: use 15m, 1h, 7d, now-1h, now, an ISO 8601 time, or epoch seconds or milliseconds`);
+    throw new LoupeError('SEARCH_BAD_TIME', `${name}="${text.slice(0, 40)}" is not a time: use 15m, 1h, 7d, now-1h, now+1h, now, an ISO 8601 time, or epoch seconds or milliseconds`);
   }
   // A Date beyond these years has no ISO form, and the store compares times as ISO text.
   if (!inTimeRange(time)) throw new LoupeError('SEARCH_BAD_TIME', `${name}="${text.slice(0, 40)}" lies outside the years 1 to 9999`);
@@ -32,7 +32,7 @@ export function parseTimeParam(value: unknown, name: string, now = Date.now()): 
 function readTime(text: string, now: number): number | undefined {
   if (text === 'now') return now;
   const match = relative.exec(text);
-  if (match) return now - Number(match[1]) * UNITS[match[2]!]!;
+  if (match) return now + (match[1] === '+' ? 1 : -1) * Number(match[2]) * UNITS[match[3]!]!;
   // Epoch seconds reach 11 digits in the year 5138; epoch milliseconds have 13 from 2001 on.
   if (/^\d{5,}$/.test(text)) return text.length <= 11 ? Number(text) * 1000 : Number(text);
   // ISO 8601 only: Date.parse also reads "1" as the year 2001 and "May 3" as a date in 2001.
