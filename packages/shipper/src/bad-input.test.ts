@@ -74,6 +74,14 @@ test('R23 a binary garbage line among JSON lines is stored as plain text tagged 
   assert.match(String(failed.message), /AB/);
 });
 
+test('R23 a line that is not UTF-8 is read as Latin-1, as older programs write it: café stays café, not caf\ufffd', async (t) => {
+  const { platform, logFile } = await setUp(t);
+  writeFileSync(logFile('latin'), Buffer.concat([Buffer.from(jsonLine('latin', 0)), Buffer.from('caf\xe9 ouvert \xe0 9h\n', 'latin1'), Buffer.from('déjà UTF-8\n')]));
+  await waitFor('3 events', async () => ((await storedCount(platform.url, 'logs-latin-')) >= 3 ? true : undefined));
+  const messages = (await searchAll(platform.url, 'service.name:latin')).map((event) => String(event.message)).sort();
+  assert.deepEqual(messages, ['café ouvert à 9h', 'déjà UTF-8', 'latin line 0']);
+});
+
 test('R23 a 2 MB line is stored truncated with a marker, and the line after it is stored whole', async (t) => {
   const { platform, logFile } = await setUp(t);
   const long = jsonLine('long', 1, `start-of-long-line ${'x'.repeat(2_000_000)}`);

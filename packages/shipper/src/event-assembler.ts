@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { actionPrefix, type BulkBatch, type ProgressOwner } from './bulk-batch.js';
 import type { LineSink } from './line-splitter.js';
 import type { LogParser } from './parsers/index.js';
@@ -78,11 +79,11 @@ export class EventAssembler implements LineSink {
         this.batch.addRaw(this.prefix, offset, bytes, start, end);
         this.progressTo(next);
       } else {
-        this.emit(offset, bytes.toString('utf8', start, end), next, originalBytes);
+        this.emit(offset, lineText(bytes, start, end), next, originalBytes);
       }
       return;
     }
-    const text = bytes.toString('utf8', start, end);
+    const text = lineText(bytes, start, end);
     const pending = this.pending;
     if (pending && !this.entry.cuts.includes(offset) && (isBlank(bytes, start, end) || this.parser.continues(text, pending.first))) {
       const size = Buffer.byteLength(text) + 1;
@@ -175,4 +176,13 @@ export class EventAssembler implements LineSink {
     }
     return json;
   }
+}
+
+/**
+ * A line's text: UTF-8, or, when its bytes are not valid UTF-8, Latin-1 (ISO 8859-1), as
+ * older programs write `café`: every byte stays a character, where UTF-8 decoding would turn
+ * them into U+FFFD for good.
+ */
+export function lineText(bytes: Buffer, start: number, end: number): string {
+  return isUtf8(bytes.subarray(start, end)) ? bytes.toString('utf8', start, end) : bytes.toString('latin1', start, end);
 }
