@@ -82,6 +82,12 @@ test('R23 a line that is not UTF-8 is read as Latin-1, as older programs write i
   assert.deepEqual(messages, ['café ouvert à 9h', 'déjà UTF-8', 'latin line 0']);
 });
 
+test('R23 a UTF-16 file is named in a warning saying to convert it, rather than shipped garbled in silence', async (t) => {
+  const { logFile, lines } = await setUp(t);
+  writeFileSync(logFile('wide'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('2026-12-07 10:00:00 INFO hello\n', 'utf16le')]));
+  await waitFor('the warning', async () => (lines.records().some((line) => /wide\.log starts with a UTF-16 byte-order mark: .*iconv -f UTF-16 -t UTF-8/.test(String(line.message))) ? true : undefined));
+});
+
 test('R23 a 2 MB line is stored truncated with a marker, and the line after it is stored whole', async (t) => {
   const { platform, logFile } = await setUp(t);
   const long = jsonLine('long', 1, `start-of-long-line ${'x'.repeat(2_000_000)}`);

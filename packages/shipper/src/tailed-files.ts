@@ -1,4 +1,4 @@
-import { closeSync, existsSync } from 'node:fs';
+import { closeSync, existsSync, readSync } from 'node:fs';
 import type { Logger } from '@loupe/log';
 import type { BulkBatch } from './bulk-batch.js';
 import type { ShipperConfig } from './config.js';
@@ -253,6 +253,9 @@ export class TailedFiles {
       offset, carriedTs: Date.now(), carriedFromLine: false, cuts: [], stamps: [], stampedUntil: offset, finished: false,
     };
     this.registry.add(entry);
+    if (startsUtf16(fd)) {
+      this.log.warn(`${path} starts with a UTF-16 byte-order mark: the shipper reads UTF-8 (or Latin-1) text, so its lines are shipped garbled; convert it, e.g. iconv -f UTF-16 -t UTF-8`, { 'log.file.path': path });
+    }
     return this.open(entry, file);
   }
 
@@ -262,4 +265,15 @@ export class TailedFiles {
     this.tailers.push(tailer);
     return tailer;
   }
+}
+
+/** Whether a file begins with a UTF-16 byte-order mark (FF FE or FE FF). */
+function startsUtf16(fd: number): boolean {
+  const head = Buffer.alloc(2);
+  try {
+    if (readSync(fd, head, 0, 2, 0) < 2) return false;
+  } catch {
+    return false;
+  }
+  return (head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff);
 }
