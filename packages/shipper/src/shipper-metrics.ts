@@ -51,4 +51,6 @@ export interface ShipperStatus {
   readingPaused: boolean;
   lag: { bytes: number; seconds: number };
   files: FileStatus[];
+  /** Files a glob names that cannot be opened (no read permission): their lines are not shipped until they can be. */
+  unreadable: string[];
 }

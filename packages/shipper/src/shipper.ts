@@ -67,6 +67,7 @@ function logStatus(log: Logger, status: ShipperStatus): void {
     'shipper.lag.seconds': lag.seconds,
     'shipper.files_behind': behind.map((file) => ({ path: file.path, lag_bytes: file.lagBytes, lag_seconds: file.lagSeconds })),
     'shipper.platform_reachable': status.platformReachable,
+    ...(status.unreadable.length > 0 && { 'shipper.unreadable_files': status.unreadable }),
   });
 }
 
@@ -121,6 +122,7 @@ export async function startShipper(config: ShipperConfig, log?: Logger): Promise
         seconds: fileStatuses.reduce((most, file) => Math.max(most, file.lagSeconds), 0),
       },
       files: fileStatuses,
+      unreadable: files.unreadablePaths,
     };
   };
 

@@ -28,6 +28,11 @@ export class TailedFiles {
   /** Paths a glob names that could not be opened, each reported once. */
   private readonly unreadable = new Set<string>();
 
+  /** Files a glob names that the shipper cannot open: shown in its status, as their lines wait. */
+  get unreadablePaths(): string[] {
+    return [...this.unreadable].sort();
+  }
+
   constructor(
     private readonly config: ShipperConfig,
     private readonly registry: Registry,
@@ -191,7 +196,11 @@ export class TailedFiles {
     const file = openFile(path);
     if (!file) {
       // Gone since the glob listed it: nothing to say.
-      if (!this.unreadable.has(path) && observePath(path)) this.log.warn(`Cannot open ${path} (no read permission?): its lines are not shipped until it can be read`, { 'log.file.path': path });
+      if (!observePath(path)) {
+        this.unreadable.delete(path);
+        return undefined;
+      }
+      if (!this.unreadable.has(path)) this.log.warn(`Cannot open ${path} (no read permission?): its lines are not shipped until it can be read`, { 'log.file.path': path });
       this.unreadable.add(path);
       return undefined;
     }

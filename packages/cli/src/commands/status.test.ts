@@ -11,6 +11,7 @@ const shipperStatus: ShipperStatus = {
   buffer: { bytes: 0, segments: 0, maxBytes: 256 * 1024 * 1024, dir: '/data/shipper/buffer' }, inFlightBatches: 0, readingPaused: false,
   lag: { bytes: 2048, seconds: 1 },
   files: [{ path: '/data/logs/shop-api.log', fileId: 'a', parser: 'json', size: 10, offset: 10, read: 10, lagBytes: 0, lagSeconds: 0, live: true }],
+  unreadable: ['/data/logs/secret/secret.log'],
 };
 
 test('loupe status: the platform\'s indices, events, days and dead letters, and the local shipper\'s progress', async (t) => {
@@ -37,6 +38,7 @@ test('loupe status: the platform\'s indices, events, days and dead letters, and 
     '  shipped       12,345 events (2 dead-lettered), 3 retries since start',
     '  lag           2,048 bytes, 1 s; 1 file followed',
     '  disk buffer   0 bytes of 256.0 MiB',
+    '  unreadable    1 file it may not open, not shipped: /data/logs/secret/secret.log (check their permissions)',
     '',
   ].join('\n'));
 

@@ -38,6 +38,7 @@ function shipperLines(status: ShipperStatus): string[] {
     `  shipped       ${counted(c.eventsShipped, 'event')} (${count(c.eventsRejected)} dead-lettered), ${counted(c.retries, 'retry', 'retries')} since start`,
     `  lag           ${mebibytes(status.lag.bytes)}, ${status.lag.seconds} s; ${counted(status.files.filter((file) => file.live).length, 'file')} followed${status.readingPaused ? '; reading paused (buffer full)' : ''}`,
     `  disk buffer   ${mebibytes(status.buffer.bytes)} of ${mebibytes(status.buffer.maxBytes)}`,
+    ...((status.unreadable ?? []).length > 0 ? [`  unreadable    ${counted(status.unreadable.length, 'file')} it may not open, not shipped: ${status.unreadable.slice(0, 3).join(', ')}${status.unreadable.length > 3 ? ', …' : ''} (check their permissions)`] : []),
   ];
 }
 
