@@ -15,6 +15,14 @@ const DEFAULT_RANGE_MS = 86_400_000;
 /** Parameters that may be given several times, joined with commas: `indices=logs-mes-*&indices=logs-shop-*`. */
 const listParams = new Set(['indices']);
 
+/**
+ * The indices a request reads: those it names, or, by default, `logs-*`; a query on `_index`
+ * itself (`_index:dead-letter-*`) reads every index, so it can find what it names.
+ */
+function indicesOf(named: string | undefined, query: KqlNode): string | undefined {
+  return named ?? (kqlFields(query).includes('_index') ? '*' : undefined);
+}
+
 /** The parameters each read endpoint takes; any other is refused, as Elasticsearch refuses an unrecognized one. */
 const RANGE = ['q', 'from', 'to', 'indices'] as const;
 const endpointParams = {
@@ -102,11 +110,12 @@ export async function searchRoutes(app: FastifyInstance, options: { store: LogSt
     const started = performance.now();
     const params = readParams(request, endpointParams.search);
     const query = parseKql(params.q ?? '');
+    const indices = indicesOf(params.indices, query);
     const range = rangeOf(params, Date.now());
     const after = decodeCursor(params.after);
     const pick = fieldPicker(params.fields);
-    const page = await store.search({ query, ...range, indices: params.indices, limit: limitOf(params.limit, 100), order: orderOf(params.order), after });
-    const note = page.events.length === 0 && !after ? await absentFieldsNote(store, query, [], range, params.indices) : {};
+    const page = await store.search({ query, ...range, indices, limit: limitOf(params.limit, 100), order: orderOf(params.order), after });
+    const note = page.events.length === 0 && !after ? await absentFieldsNote(store, query, [], range, indices) : {};
     return { events: pick ? page.events.map(pick) : page.events, ...(page.next && { next: encodeCursor(page.next) }), ...note, tookMs: Math.round(performance.now() - started) };
   };
   app.get('/api/search', search);
@@ -117,14 +126,15 @@ export async function searchRoutes(app: FastifyInstance, options: { store: LogSt
     const range = rangeOf(params, Date.now());
     const intervalMs = parseInterval(params.interval, range.from, range.to);
     const query = parseKql(params.q ?? '');
+    const indices = indicesOf(params.indices, query);
     const splitBy = params.split || undefined;
     if (params.splitSize !== undefined && !splitBy) throw new LoupeError('SEARCH_BAD_LIMIT', 'splitSize needs split=FIELD: it is how many of that field\'s values get buckets of their own');
     const splitSize = limitOf(params.splitSize, 10, MAX_SPLIT_SIZE, 'splitSize');
-    const buckets = await store.histogram({ query, ...range, indices: params.indices, intervalMs, splitBy, splitSize });
+    const buckets = await store.histogram({ query, ...range, indices, intervalMs, splitBy, splitSize });
     // Nothing matched, or the split field is in no matching event (every key null): say which field no event holds.
     const splitEmpty = splitBy !== undefined && buckets.length > 0 && buckets.every((bucket) => bucket.key === null);
-    const note = buckets.length === 0 ? await absentFieldsNote(store, query, [splitBy], range, params.indices)
-      : splitEmpty ? await absentFieldsNote(store, { kind: 'all' }, [splitBy], range, params.indices) : {};
+    const note = buckets.length === 0 ? await absentFieldsNote(store, query, [splitBy], range, indices)
+      : splitEmpty ? await absentFieldsNote(store, { kind: 'all' }, [splitBy], range, indices) : {};
     return { intervalMs, buckets, ...note };
   });
 
@@ -132,19 +142,21 @@ export async function searchRoutes(app: FastifyInstance, options: { store: LogSt
     const params = readParams(request, endpointParams.topValues);
     if (!params.field) throw new LoupeError('SEARCH_NO_FIELD', 'field= names the field whose top values you want, e.g. field=service.name');
     const query = parseKql(params.q ?? '');
+    const indices = indicesOf(params.indices, query);
     const range = rangeOf(params, Date.now());
-    const values = await store.topValues({ query, ...range, indices: params.indices, field: params.field, limit: limitOf(params.limit, 10, MAX_TOP_VALUES) });
-    const note = values.length === 0 ? await absentFieldsNote(store, query, [params.field], range, params.indices) : {};
+    const values = await store.topValues({ query, ...range, indices, field: params.field, limit: limitOf(params.limit, 10, MAX_TOP_VALUES) });
+    const note = values.length === 0 ? await absentFieldsNote(store, query, [params.field], range, indices) : {};
     return { field: params.field, values, ...note };
   });
 
   app.get('/api/fields', async (request) => {
     const params = readParams(request, endpointParams.fields);
     const query = parseKql(params.q ?? '');
+    const indices = indicesOf(params.indices, query);
     const range = rangeOf(params, Date.now());
     const sampleSize = limitOf(params.sample, FIELD_SAMPLE_SIZE, FIELD_SAMPLE_SIZE, 'sample');
-    const list = await store.fields({ query, ...range, indices: params.indices, sampleSize });
-    const note = list.sampled === 0 ? await absentFieldsNote(store, query, [], range, params.indices) : {};
+    const list = await store.fields({ query, ...range, indices, sampleSize });
+    const note = list.sampled === 0 ? await absentFieldsNote(store, query, [], range, indices) : {};
     // `sampled` below `sampleSize`: the list covers every matching event.
     return { sampleSize, ...list, ...note };
   });
@@ -162,6 +174,7 @@ export async function searchRoutes(app: FastifyInstance, options: { store: LogSt
   app.get('/api/tail', (request: FastifyRequest, reply: FastifyReply) => {
     const params = readParams(request, endpointParams.tail);
     const query = parseKql(params.q ?? '');
-    return liveTail(store, request, reply, { query, indices: params.indices, pick: fieldPicker(params.fields) });
+    const indices = indicesOf(params.indices, query);
+    return liveTail(store, request, reply, { query, indices, pick: fieldPicker(params.fields) });
   });
 }

@@ -271,6 +271,10 @@ test('R28 _index is a KQL field as in Kibana: matched with wildcards, grouped by
     assert.deepEqual(await indices('_index:logs-crm-api-*'), ['logs-crm-api-2026.11.20']);
     assert.deepEqual(await indices('_index:"logs-mes-api-2026.11.21"'), ['logs-mes-api-2026.11.21']);
     assert.equal((await indices('not _index:logs-shop-api-* and order.id:ORD-1042')).length, 4);
+    // A query on _index reads every index, so it finds the dead letters it names.
+    await fetch(`${platform.url}/_bulk`, { method: 'POST', body: '{"index":{}}\n{"broken":\n', headers: { 'content-type': 'application/x-ndjson' } });
+    const dead = await get<{ events: Record<string, unknown>[] }>(platform, `/api/search?q=${encodeURIComponent('_index:dead-letter-*')}&from=1h`);
+    assert.equal(dead.body.events.length, 1);
     const top = await get<{ values: Array<{ value: string; count: number }> }>(platform, `/api/top-values?field=_index&q=${encodeURIComponent('_index:logs-mes-*')}${range}`);
     assert.deepEqual(top.body.values, [{ value: 'logs-mes-api-2026.11.20', count: 2 }, { value: 'logs-mes-api-2026.11.21', count: 1 }]);
     const split = await get<{ buckets: Array<{ key: string }>; absentFields?: unknown }>(platform, `/api/histogram?q=*&interval=1d&split=_index${range}`);
