@@ -70,6 +70,12 @@ test('requests the APIs cannot take are answered 4xx with {error: {code, message
     assert.notEqual(await orderStatus(), 'REJECTED', 'the order was not rejected without its note');
     const ringSize = await shop.call<ApiError>('POST', '/orders', { json: { product: 'ring', metal: 'gold-585', ringSize: 18 } });
     assert.deepEqual([ringSize.status, ringSize.body.error.message], [400, 'body has a field it does not take: "ringSize"']);
+    // A JSON body's types are taken as sent: true is no ring size, and "17" is text.
+    for (const ringSizeMm of [true, '17', null]) {
+      const typed = await shop.call<ApiError>('POST', '/orders', { json: { product: 'ring', metal: 'gold-585', ringSizeMm } });
+      assert.deepEqual([typed.status, typed.body.error.message], [400, 'body/ringSizeMm must be number'], String(ringSizeMm));
+    }
+    assert.equal((await crm.call('GET', '/orders?limit=5')).status, 200, 'a query string is still read as numbers');
     const query = await crm.call<ApiError>('GET', '/orders?limt=5');
     assert.deepEqual([query.status, query.body.error.message], [400, 'querystring has a field it does not take: "limt"']);
   });

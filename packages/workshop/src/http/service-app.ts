@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { frameworkErrorOptions, loupeFastifyPlugin, type Logger } from '@loupe/log';
 import { describeRoutes } from './openapi.js';
+import { buildValidator } from './body-validator.js';
 import { answerDatabaseOutages, refuseEncodedBodies, refuseNulCharacters } from './refuse-bad-requests.js';
 import { logOrderFailures } from './log-order-failures.js';
 
@@ -32,6 +33,8 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Fast
     logger: false, bodyLimit: options.bodyLimitBytes ?? 64 * 1024, trustProxy: options.trustProxy ?? false,
     // A field the schema does not know is refused (400), not dropped: `{"reason": …}` for `note` must not vanish unseen.
     ajv: { customOptions: { removeAdditional: false } },
+    // A JSON body's values are not converted to the schema's types (see body-validator.ts).
+    schemaController: { compilersFactory: { buildValidator } },
     ...frameworkErrorOptions(options.log),
   });
   await app.register(loupeFastifyPlugin, { log: options.log, quietPaths: ['/health'], ...(options.adminToken && { adminToken: options.adminToken }) });
