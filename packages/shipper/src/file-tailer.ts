@@ -6,6 +6,9 @@ import { LineSplitter } from './line-splitter.js';
 import { parserFor } from './parsers/index.js';
 import type { FileEntry, Registry } from './registry.js';
 
+/** How many of the last bytes read are kept to check the file was not rewritten under the read offset. */
+const TRAIL_BYTES = 64;
+
 function keepWhere<T>(list: T[], keep: (item: T) => boolean): void {
   let kept = 0;
   for (const item of list) if (keep(item)) list[kept++] = item;
@@ -38,6 +41,8 @@ export class FileTailer implements ProgressOwner {
   private readOffset: number;
   /** Set when a read may have raced a truncation: the next check says 'truncated'. */
   private raced = false;
+  /** The last bytes read (up to `TRAIL_BYTES`), to tell a file rewritten past them from one that grew. */
+  private trail = Buffer.alloc(0);
   private readonly splitter: LineSplitter;
   private readonly assembler: EventAssembler;
   private readonly inFlight: FileProgress[] = [];
@@ -93,6 +98,8 @@ export class FileTailer implements ProgressOwner {
     if (!grew) return 'ok';
     const entry = this.entry;
     if (!matchesFingerprint(this.fd, { hash: entry.fingerprint, bytes: entry.fingerprintBytes })) return 'truncated';
+    // Truncated and written again past where reading stopped, between two checks, with the same first bytes: the bytes before that point changed.
+    if (!this.trailHolds()) return 'truncated';
     if (entry.fingerprintBytes < FINGERPRINT_BYTES && observation.size > entry.fingerprintBytes) {
       const fingerprint = fingerprintOf(this.fd, observation.size);
       entry.fingerprint = fingerprint.hash;
@@ -100,6 +107,14 @@ export class FileTailer implements ProgressOwner {
       this.registry.changed();
     }
     return 'ok';
+  }
+
+  /** Whether the file still holds, just before the read offset, the bytes last read there. */
+  private trailHolds(): boolean {
+    const length = this.trail.length;
+    if (length === 0 || this.readOffset <= this.entry.fingerprintBytes) return true;
+    const now = Buffer.alloc(length);
+    return readSync(this.fd, now, 0, length, this.readOffset - length) === length && now.equals(this.trail);
   }
 
   /** Reads up to `maxBytes` new bytes into `batch`; returns how many were read (0 at the end of the file). */
@@ -118,6 +133,7 @@ export class FileTailer implements ProgressOwner {
     }
     const chunkStart = this.readOffset - carried;
     this.readOffset += bytes;
+    this.trail = Buffer.from(scratch.subarray(Math.max(0, carried + bytes - TRAIL_BYTES), carried + bytes));
     if (this.readOffset > this.size) this.size = this.readOffset;
     this.lastGrowthAt = Date.now();
     this.behindSince ??= Date.now();

@@ -115,3 +115,32 @@ test('R23 a file copied and truncated while the shipper was stopped is read on f
   await shipperIdle(second.shipper);
   assert.equal(await storedCount(platform.url, 'logs-offline-'), 3000);
 });
+
+test('R23 a file truncated and written past the read offset between two polls, starting as it did, is read again from its start', { timeout: 60_000 }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'loupe-rewrite-'));
+  const platform = await PlatformInProcess.start(join(dir, 'platform'));
+  const { shipper } = await startTestShipper({ LOUPE_DATA_DIR: dir, LOUPE_URL: platform.url });
+  t.after(async () => {
+    await shipper.stop();
+    await platform.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const path = join(dir, 'logs', 'rewritten', 'rewritten.log');
+  mkdirSync(join(dir, 'logs', 'rewritten'), { recursive: true });
+  // The same 2 KiB banner starts the file both times, so its first bytes (the fingerprint) do not change.
+  const banner = Array.from({ length: 20 }, (_, i) => JSON.stringify({ '@timestamp': '2026-12-07T10:00:00.000Z', 'service.name': 'rewritten', message: `banner ${i} ${'='.repeat(60)}` })).join('\n') + '\n';
+  const fd = openSync(path, 'w');
+  writeSync(fd, banner + lines('rewritten', 0, 100));
+  await waitFor('the first 100 lines', async () => ((await storedCount(platform.url, 'logs-rewritten-')) >= 120 ? true : undefined));
+  await shipperIdle(shipper);
+  // In one go, so no poll falls in between: emptied, and written again further than before.
+  ftruncateSync(fd, 0);
+  writeSync(fd, banner + lines('rewritten', 100, 300), 0);
+  closeSync(fd);
+  await waitFor('every line', async () => ((await storedCount(platform.url, 'logs-rewritten-')) >= 440 ? true : undefined));
+  await shipperIdle(shipper);
+  const events = await searchAll(platform.url, 'service.name:rewritten');
+  const sequences = events.flatMap((event) => (typeof event['event.sequence'] === 'number' ? [event['event.sequence']] : []));
+  assert.deepEqual([...sequences].sort((a, b) => a - b), Array.from({ length: 400 }, (_, i) => i), 'each line once, none lost');
+  assert.equal(events.length, 440, 'the banner twice (it was written twice), and no fragment of a line');
+});
