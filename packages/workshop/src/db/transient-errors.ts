@@ -7,6 +7,8 @@ const TRANSIENT_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300']);
 
 // pg reports a lost or timed-out connection with a message and no code.
 const TRANSIENT_MESSAGES = [
+  // SQLSTATE 55000 with this message: the database is closed to connections for now (ALTER DATABASE … ALLOW_CONNECTIONS false, or being created or dropped).
+  'is not currently accepting connections',
   'Connection terminated unexpectedly',
   'Connection terminated due to connection timeout',
   'timeout exceeded when trying to connect',
