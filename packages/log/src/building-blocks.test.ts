@@ -30,6 +30,22 @@ test('R2 each retry logs a WARN with the attempts left, R3 an ERROR when they ru
   assert.equal(failed?.['error.message'], 'Service Unavailable');
 });
 
+test('R3 retries end when their signal is aborted (the process stopping): one last attempt, then the ERROR', async () => {
+  const { destination, log } = memoryLogger();
+  const stopping = new AbortController();
+  let calls = 0;
+  const retrying = withRetry(log, { target: 'amqp', method: 'publish', endpoint: 'rabbit' }, async () => {
+    calls++;
+    // The first failure starts a wait of up to a minute; the stop comes during it.
+    if (calls === 1) setImmediate(() => stopping.abort());
+    throw new Error('broker down');
+  }, { attempts: 8, baseDelayMs: 60_000, maxDelayMs: 60_000, signal: stopping.signal });
+  await assert.rejects(retrying, /broker down/);
+  assert.equal(calls, 2);
+  assert.equal(destination.events('call-retried').length, 1);
+  assert.equal(destination.events('call-failed')[0]?.['call.attempt'], 2);
+});
+
 test('R3 an error the callee answered (a refusal) is rethrown at once, with neither R2 nor R3', async () => {
   const { destination, log } = memoryLogger();
   let calls = 0;

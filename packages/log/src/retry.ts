@@ -11,6 +11,8 @@ export interface CallDescription {
 }
 
 export interface RetryOptions {
+  /** Ends the retries when aborted (the process is stopping): the last failure is logged as final and thrown. */
+  signal?: AbortSignal;
   /** Attempts in all, the first included (default 3). */
   attempts?: number;
   /** Delay before the first retry; doubles each time, with full jitter (default 100 ms). */
@@ -59,12 +61,13 @@ export async function withRetry<T>(log: Logger, call: CallDescription, fn: (atte
       const failure = describeFailure(error);
       const attemptsLeft = attempts - attempt;
       const retryable = options.retryable?.(error) ?? true;
-      if (attemptsLeft <= 0 || !retryable) {
+      if (attemptsLeft <= 0 || !retryable || options.signal?.aborted) {
         log.callFailed({ ...call, ...failure, attempts: attempt });
         throw error;
       }
       log.callRetried({ ...call, ...failure, attempt, attemptsLeft });
-      await sleep(Math.random() * Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1)));
+      // An abort ends the wait early; the next attempt then runs once more and is the last.
+      await sleep(Math.random() * Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1)), undefined, { signal: options.signal }).catch(() => undefined);
     }
   }
 }

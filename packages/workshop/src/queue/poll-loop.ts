@@ -3,7 +3,7 @@ import { setImmediate as yieldToEvents } from 'node:timers/promises';
 export interface PollLoop {
   /** Looks for work now instead of at the end of the idle wait. */
   wake(): void;
-  /** Ends the loop after the current round, which it waits for. */
+  /** Ends the loop after the current round, which it waits for; the round is told to give up waiting (its signal is aborted). */
   stop(): Promise<void>;
 }
 
@@ -20,8 +20,9 @@ export interface PollLoopOptions {
  * Calls `work` in a loop: at once again while it reports it did something, after
  * `intervalMs` (or a `wake()`) when it found nothing, and later and later while it fails.
  */
-export function startPollLoop(work: () => Promise<boolean>, options: PollLoopOptions): PollLoop {
+export function startPollLoop(work: (stopping: AbortSignal) => Promise<boolean>, options: PollLoopOptions): PollLoop {
   let running = true;
+  const stopping = new AbortController();
   let woken = false;
   let endWait: (() => void) | undefined;
 
@@ -46,7 +47,7 @@ export function startPollLoop(work: () => Promise<boolean>, options: PollLoopOpt
     while (running) {
       let busy = false;
       try {
-        busy = await work();
+        busy = await work(stopping.signal);
         failures = 0;
       } catch (error) {
         failures += 1;
@@ -65,6 +66,7 @@ export function startPollLoop(work: () => Promise<boolean>, options: PollLoopOpt
     },
     async stop() {
       running = false;
+      stopping.abort();
       endWait?.();
       await finished;
     },

@@ -88,7 +88,7 @@ export function startRabbitRelay(options: RabbitRelayOptions): PollLoop {
     if (failure) throw failure.reason;
   }
 
-  async function relayRound(): Promise<boolean> {
+  async function relayRound(stopping: AbortSignal): Promise<boolean> {
     if (!(await outboxHasWork(db, exchange))) return false;
     const claimed = await db.query<OutboxRow>(CLAIM, [exchange, BATCH_SIZE, CLAIM_MS]);
     const messages = toOutboxMessages(claimed.rows);
@@ -100,6 +100,8 @@ export function startRabbitRelay(options: RabbitRelayOptions): PollLoop {
         attempts: ATTEMPTS_PER_ROUND,
         baseDelayMs: options.baseDelayMs,
         maxDelayMs: options.maxDelayMs,
+        // On stop the retries end, so the claims below are released now rather than held for CLAIM_MS after the process is gone.
+        signal: stopping,
       });
       sentAll = true;
     } catch {
