@@ -1,4 +1,4 @@
-import { count as formatCount } from '../count.js';
+import { count } from '../count.js';
 import { commandArgs, type Command } from '../command.js';
 import { getJson } from '../platform-client.js';
 import { queryParams, rangeOptions, rangeWords, reportAbsentFields, unquotedQuery, type AbsentField } from '../query-options.js';
@@ -39,7 +39,7 @@ export const topCommand: Command = {
       reportAbsentFields('top', answer.absentFields);
       return 0;
     }
-    const shown = answer.values.map(({ value, count }) => ({ text: typeof value === 'string' ? value : JSON.stringify(value), count: formatCount(count) }));
+    const shown = answer.values.map(({ value, count: events }) => ({ text: typeof value === 'string' ? value : JSON.stringify(value), count: count(events) }));
     const width = Math.max(field.length, ...shown.map((row) => row.text.length)) + 2;
     const countWidth = Math.max(6, ...shown.map((row) => row.count.length));
     const most = answer.values[0]!.count;

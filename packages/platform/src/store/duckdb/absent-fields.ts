@@ -33,7 +33,10 @@ export async function absentFields(read: Read, indices: string[], relationOf: (i
   const names = [...defaultColumnMap.columns.keys(), ...sampled];
   // An object's name (`order`) most likely meant the fields under it (`order.id`).
   const under = (field: string) => [...new Set(names.filter((name) => name.startsWith(`${field}.`)))].sort().slice(0, 5);
-  return absent.map((field) => ({ field, similar: under(field).length > 0 ? under(field) : closestNames(field, names) }));
+  return absent.map((field) => {
+    const fieldsUnder = under(field);
+    return { field, similar: fieldsUnder.length > 0 ? fieldsUnder : closestNames(field, names) };
+  });
 }
 
 /** The attribute names of the first events of each index in the range. */

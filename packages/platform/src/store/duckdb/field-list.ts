@@ -44,10 +44,13 @@ export async function fieldList(read: Read, indices: string[], relationOf: (inde
   const fields: FieldInfo[] = [];
   for (const row of rows) {
     const events = Number(row.n);
-    const column = row.col === null ? undefined : columnFields[Number(row.col)];
-    if (row.col === -1) sampled = events;
-    else if (events === 0) continue;
-    else if (column) fields.push({ field: column.field, type: column.type, events, column: true });
+    if (row.col === -1) {
+      sampled = events;
+      continue;
+    }
+    if (events === 0) continue;
+    const column = row.col === null ? undefined : columnFields[Number(row.col)]!;
+    if (column) fields.push({ field: column.field, type: column.type, events, column: true });
     else fields.push({ field: String(row.field), ...attributeType(String(row.types).split(',')), events, column: false });
   }
   fields.sort((a, b) => (a.field < b.field ? -1 : a.field > b.field ? 1 : 0));
