@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { isLogLevel, LoupeError, type LogLevel } from '@loupe/schema';
+import { DEFAULT_STATEMENT_TIMEOUT_MS } from './db/index.js';
 import { metals, pricingConfigWith, type Metal, type PartialPricingConfig, type PricingConfig } from './domain/index.js';
 
 export interface WorkshopPorts {
@@ -30,6 +31,8 @@ export interface WorkshopConfig {
   adminToken?: string;
   /** Bearer token the Shop sends to CRM (`LOUPE_INTERNAL_TOKEN`); absent → a random one per start (one process). */
   internalToken?: string;
+  /** Longest a database statement may run, `LOUPE_DB_STATEMENT_TIMEOUT_MS` (default 5000; 0 = no limit); a statement waiting on a lock longer fails with 503 DB_TIMEOUT. */
+  statementTimeoutMs: number;
   /** With `LOUPE_STAFF_PASSWORD`, the accounts `manager` and `operator` are created at start with this password. */
   staffPassword?: string;
 }
@@ -114,6 +117,7 @@ export function readWorkshopConfig(env: Env = process.env): WorkshopConfig {
     logLevel: isLogLevel(logLevel) ? logLevel : 'info',
     maxModelBytes: numberFrom(env, 'LOUPE_MAX_MODEL_BYTES', problems, (n) => Number.isInteger(n) && n >= 1024, 'a whole number of bytes, at least 1024') ?? 50 * 2 ** 20,
     pricing: pricingConfigWith(readPricingOverrides(env, problems)),
+    statementTimeoutMs: numberFrom(env, 'LOUPE_DB_STATEMENT_TIMEOUT_MS', problems, (n) => Number.isInteger(n) && n >= 0, 'a whole number of milliseconds, 0 for no limit') ?? DEFAULT_STATEMENT_TIMEOUT_MS,
   };
   const databaseUrl = urlFrom(env, 'DATABASE_URL', ['postgres:', 'postgresql:'], problems);
   const amqpUrl = urlFrom(env, 'AMQP_URL', ['amqp:', 'amqps:'], problems);

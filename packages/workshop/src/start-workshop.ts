@@ -52,6 +52,8 @@ export interface StartWorkshopOptions {
   destinations?: Partial<Record<WorkshopService | 'infrastructure', Destination>>;
   pricing?: PricingConfig;
   maxModelBytes?: number;
+  /** Longest a statement on PostgreSQL may run (default 5 s; 0 = no limit). */
+  statementTimeoutMs?: number;
   /** Staff accounts created at start when missing. */
   staff?: StaffAccount[];
   passwordHashing?: PasswordHashOptions;
@@ -86,7 +88,7 @@ export function workshopOptionsFrom(config: WorkshopConfig): StartWorkshopOption
     : [];
   return {
     dataDir: config.dataDir, host: config.host, ports: config.ports, logLevel: config.logLevel, pricing: config.pricing,
-    maxModelBytes: config.maxModelBytes, staff,
+    maxModelBytes: config.maxModelBytes, statementTimeoutMs: config.statementTimeoutMs, staff,
     ...(config.databaseUrl && { databaseUrl: config.databaseUrl }), ...(config.amqpUrl && { amqpUrl: config.amqpUrl }),
     ...(config.adminToken && { adminToken: config.adminToken }), ...(config.internalToken && { internalToken: config.internalToken }),
   };
@@ -148,6 +150,7 @@ export async function startWorkshop(options: StartWorkshopOptions): Promise<Work
       log: logs.infrastructure,
       migrations: [...workshopMigrations, ...domainMigrations],
       hotReadTables: ['sessions'],
+      ...(options.statementTimeoutMs !== undefined && { statementTimeoutMs: options.statementTimeoutMs }),
       ...(options.databaseUrl ? { url: options.databaseUrl } : { dataDir: join(options.dataDir, 'pglite') }),
       ...(options.databaseSchema && { schema: options.databaseSchema }),
     });

@@ -62,6 +62,9 @@ export interface DatabaseRetryOptions {
   maxDelayMs?: number;
 }
 
+/** Under the Shop's 10 s call timeout, so a statement stuck behind a lock fails before its caller gives up and sends again. */
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 5_000;
+
 export interface OpenDatabaseOptions {
   /** `postgres://…`; absent → PGlite. */
   url?: string;
@@ -78,4 +81,6 @@ export interface OpenDatabaseOptions {
   retry?: DatabaseRetryOptions;
   /** Most connections the pg pool opens (default 10). */
   maxConnections?: number;
+  /** PostgreSQL cancels a statement running longer (SQLSTATE 57014; default 5 s, 0 = no limit). Migrations run without it. */
+  statementTimeoutMs?: number;
 }

@@ -7,9 +7,10 @@
  * service gets a view (`withLog`) that shares the connections and logs with its logger.
  */
 export type { Database, DatabaseRetryOptions, Migration, OpenDatabaseOptions, QueryContext, QueryResult, SharedDatabase } from './database.js';
+export { DEFAULT_STATEMENT_TIMEOUT_MS } from './database.js';
 export { openDatabase } from './open-database.js';
 export { applyMigrations, migrationChecksum } from './migrate.js';
 export { workshopMigrations, queuePolledTables } from './migrations.js';
 export { domainMigrations } from './domain-migrations.js';
-export { isTransientDatabaseError } from './transient-errors.js';
+export { isStatementTimeout, isTransientDatabaseError } from './transient-errors.js';
 export { wasLoggedByDatabase } from './logged-database.js';

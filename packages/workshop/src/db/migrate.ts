@@ -73,6 +73,8 @@ export async function applyMigrations(db: Database, migrations: readonly Migrati
         checkUnchanged(migration, again.rows[0].checksum);
         return false;
       }
+      // A migration may rewrite a large table: the services' statement timeout does not apply.
+      await tx.query('SET LOCAL statement_timeout = 0');
       await tx.query(migration.sql);
       await tx.query('INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)', [migration.version, migration.name, migrationChecksum(migration.sql)]);
       return true;

@@ -1,5 +1,5 @@
 import { LoupeError } from '@loupe/schema';
-import type { OpenDatabaseOptions, SharedDatabase } from './database.js';
+import { DEFAULT_STATEMENT_TIMEOUT_MS, type OpenDatabaseOptions, type SharedDatabase } from './database.js';
 import type { Driver } from './driver.js';
 import { createLoggedDatabase } from './logged-database.js';
 import { applyMigrations, sortedMigrations } from './migrate.js';
@@ -34,6 +34,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Shared
         log,
         schema,
         maxConnections: options.maxConnections ?? 10,
+        statementTimeoutMs: options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
       })
     : await createPgliteDriver({ dataDir: options.dataDir, schema });
   const db = createLoggedDatabase(driver, { log, retry, hotReadTables: [...(options.hotReadTables ?? []), ...queuePolledTables] });

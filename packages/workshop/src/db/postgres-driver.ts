@@ -14,6 +14,8 @@ export interface PostgresDriverOptions {
   /** Put first (and only) on every connection's search path. */
   schema?: string;
   maxConnections: number;
+  /** Sent as `statement_timeout` on every connection; 0 = none. */
+  statementTimeoutMs: number;
 }
 
 const INT8_OID = 20;
@@ -47,6 +49,7 @@ export function createPostgresDriver(options: PostgresDriverOptions): Driver {
     connectionTimeoutMillis: 5_000,
     // TCP keep-alive notices a server that vanished while a connection sat idle.
     keepAlive: true,
+    ...(options.statementTimeoutMs > 0 && { statement_timeout: options.statementTimeoutMs }),
     types,
     ...(options.schema && { options: `-c search_path=${options.schema}` }),
   });

@@ -26,3 +26,13 @@ export function isTransientDatabaseError(error: unknown): boolean {
   const message = typeof e?.message === 'string' ? e.message : '';
   return TRANSIENT_MESSAGES.some((text) => message.includes(text));
 }
+
+/**
+ * Whether PostgreSQL cancelled a statement for running past `statement_timeout` (SQLSTATE
+ * 57014): the database is up but the statement waited too long, mostly for a lock. Not sent
+ * again: the lock is likely still held, and the caller can try later.
+ */
+export function isStatementTimeout(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown } | undefined;
+  return e?.code === '57014' && typeof e.message === 'string' && e.message.includes('statement timeout');
+}

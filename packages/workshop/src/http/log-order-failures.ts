@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest, onErrorAsyncHookHandler } from 'fastify';
 import type { Logger } from '@loupe/log';
 import { LoupeError } from '@loupe/schema';
-import { isTransientDatabaseError } from '../db/index.js';
+import { isStatementTimeout, isTransientDatabaseError } from '../db/index.js';
 
 const changingMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const orderIdPattern = /^ORD-[0-9]+$/;
@@ -16,7 +16,7 @@ function orderIdOf(request: FastifyRequest): string | undefined {
 /** The status the error will be answered with. */
 function statusOf(error: FastifyError): number {
   if (error instanceof LoupeError) return error.status;
-  if (isTransientDatabaseError(error)) return 503;
+  if (isTransientDatabaseError(error) || isStatementTimeout(error)) return 503;
   return typeof error.statusCode === 'number' ? error.statusCode : 500;
 }
 

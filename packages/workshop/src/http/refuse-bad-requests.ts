@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyRequest, RouteOptions } from 'fastify';
 import { LoupeError } from '@loupe/schema';
-import { isTransientDatabaseError } from '../db/index.js';
+import { isStatementTimeout, isTransientDatabaseError } from '../db/index.js';
 
 function nulPath(value: unknown, path: string, depth: number): string | undefined {
   if (typeof value === 'string') return value.includes('\0') ? path : undefined;
@@ -42,10 +42,14 @@ export async function refuseEncodedBodies(request: FastifyRequest): Promise<void
 /**
  * An `onRoute` hook giving every route an error handler that turns a lost database
  * connection (still lost after the database layer's retries, which logged R2 / R3 and R15)
- * into 503 DB_UNAVAILABLE; anything else goes on to the app's error handler unchanged.
+ * into 503 DB_UNAVAILABLE, and a statement cancelled by the statement timeout into 503
+ * DB_TIMEOUT; anything else goes on to the app's error handler unchanged.
  */
 export function answerDatabaseOutages(route: RouteOptions): void {
   route.errorHandler ??= (error: FastifyError, request: FastifyRequest) => {
+    if (isStatementTimeout(error)) {
+      throw new LoupeError('DB_TIMEOUT', `The workshop's database took too long to answer (a record may be busy with another change); try again in a few seconds (request ${String(request.id)})`, 503);
+    }
     if (!isTransientDatabaseError(error)) throw error;
     throw new LoupeError('DB_UNAVAILABLE', `The workshop's database cannot be reached right now; try again in a few seconds (request ${String(request.id)})`, 503);
   };

@@ -1,0 +1,46 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ApiClient, type ApiError } from './simulator/api-client.js';
+import { startTestWorkshop } from './workshop-test-setup.js';
+
+test('R15 a statement stuck behind a lock past the statement timeout answers 503 DB_TIMEOUT with an R15 line, and works once the lock is gone', async (t) => {
+  const w = await startTestWorkshop(t, 'servers', { statementTimeoutMs: 300 });
+  if (!w) return;
+  const shop = new ApiClient(w.urls.shop);
+  const email = 'irina.sokolova@example.com';
+  assert.equal((await shop.call('POST', '/customers', { json: { email, password: 'correct horse', name: 'Irina Sokolova' } })).status, 201);
+  assert.equal((await shop.login(email, 'correct horse')).status, 200);
+  const { body: order } = await shop.call<{ id: string }>('POST', '/orders', { json: { product: 'pendant', metal: 'silver-925' } });
+
+  // Another change holds the order's row, as a long transaction or a stuck session would.
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let locked!: () => void;
+  const lockTaken = new Promise<void>((resolve) => (locked = resolve));
+  const holder = w.db.transaction(async (tx) => {
+    await tx.query('SELECT id FROM orders WHERE id = $1 FOR UPDATE', [order.id]);
+    locked();
+    await held;
+  });
+  await lockTaken;
+  const started = Date.now();
+  const cancel = await shop.call<ApiError>('POST', `/orders/${order.id}/cancel`);
+  const waited = Date.now() - started;
+  release();
+  await holder;
+
+  assert.equal(cancel.status, 503);
+  assert.equal(cancel.body.error.code, 'DB_TIMEOUT');
+  assert.match(cancel.body.error.message, /^The workshop's database took too long to answer \(a record may be busy with another change\); try again in a few seconds \(request req-/);
+  assert.ok(waited < 5_000, `answered after the 300 ms statement timeout, not when the lock went: ${waited} ms`);
+  const timedOut = w.lines.shop.events('db-error').find((line) => line['error.code'] === '57014');
+  assert.ok(timedOut, 'R15: the cancelled statement is logged with its SQLSTATE');
+  assert.equal(timedOut['log.level'], 'error');
+  assert.equal(w.lines.shop.events('unhandled-error').length, 0, 'a busy database is not an unhandled error');
+  const [failed] = w.lines.shop.events('order-change-failed');
+  assert.deepEqual([failed?.['order.id'], failed?.['http.response.status_code']], [order.id, 503]);
+
+  const again = await shop.call<{ status: string }>('POST', `/orders/${order.id}/cancel`);
+  assert.equal(again.status, 200);
+  assert.equal(again.body.status, 'CANCELLED');
+});
