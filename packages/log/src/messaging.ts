@@ -46,6 +46,8 @@ export interface ConsumedMessage extends MessageDescription {
   /** This delivery (from 1) and the deliveries the queue allows, for the R13 line when it fails. */
   attempt?: number;
   maxAttempts?: number;
+  /** Whether a failure spends this attempt (default: every failure); one that does not leaves as many attempts as before it. */
+  spendsAttempt?: (error: unknown) => boolean;
 }
 
 /**
@@ -63,8 +65,10 @@ export async function consumeWithLog(log: Logger, message: ConsumedMessage, hand
       return outcome;
     } catch (error) {
       const failure = describeFailure(error);
+      const spent = message.spendsAttempt?.(error) ?? true;
       const attempts = message.attempt === undefined ? {} : {
-        attempt: message.attempt, ...(message.maxAttempts !== undefined && { attemptsLeft: Math.max(0, message.maxAttempts - message.attempt) }),
+        attempt: message.attempt,
+        ...(message.maxAttempts !== undefined && { attemptsLeft: Math.max(0, message.maxAttempts - message.attempt + (spent ? 0 : 1)) }),
       };
       log.messageFailed({ ...base, operation: 'consume', errorCode: failure.errorCode ?? 'CONSUME_FAILED', errorMessage: failure.errorMessage, ...attempts });
       return 'retry';

@@ -9,6 +9,7 @@ import { defaultMaxModelBytes } from '../file-storage/index.js';
 import { consumeManufacturingUpdates } from './manufacturing-updates.js';
 import { crmOrderRoutes } from './order-routes.js';
 import { staffRoutes } from './staff-routes.js';
+import { deadLetterRoutes } from './dead-letter-routes.js';
 
 export interface CrmConfig {
   fileStorageUrl: string;
@@ -20,6 +21,8 @@ export interface CrmConfig {
   loginFailures?: LoginFailureWindowOptions;
   /** The queue CRM consumes MES's updates from (default `crm-api`). */
   queueName?: string;
+  /** The queues whose dead letters managers see and send back (default CRM's and `mes-api`). */
+  deadLetterQueues?: readonly string[];
   adminToken?: string;
   trustProxy?: boolean;
 }
@@ -46,6 +49,7 @@ export async function buildCrmApp({ config, log, db, queue }: CrmDeps): Promise<
     db, log, roles: ['operator', 'manager'], failures: new LoginFailureWindow(config.loginFailures), sessionTtlMs: config.sessionTtlMs, passwordHashing: config.passwordHashing,
   });
   await app.register(staffRoutes, { db, log, passwordHashing: config.passwordHashing });
+  await app.register(deadLetterRoutes, { db, queue, log, queues: config.deadLetterQueues ?? [config.queueName ?? 'crm-api', 'mes-api'] });
   await app.register(crmOrderRoutes, { db, queue, log, fileStorageUrl: config.fileStorageUrl, maxModelBytes, internalToken: config.internalToken });
 
   let updates: { stop(): Promise<void> } | undefined;

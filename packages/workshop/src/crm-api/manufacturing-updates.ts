@@ -1,7 +1,6 @@
 import type { Logger } from '@loupe/log';
 import type { Database } from '../db/index.js';
-import { isFirstDelivery, type MessageQueue, type QueueMessage } from '../queue/index.js';
-import { LoupeError } from '@loupe/schema';
+import { isFirstDelivery, MessageNotReady, type MessageQueue, type QueueMessage } from '../queue/index.js';
 import { canReach, readPriced, readProductionStatus, routingKeys, type OrderStatus } from '../domain/index.js';
 import { moveOrder, requireOrder, type Move } from '../orders/index.js';
 
@@ -17,8 +16,9 @@ export interface ManufacturingUpdatesDeps {
  * Applies a move reported by MES when the order is where MES saw it, once per message: a
  * message delivered again is acknowledged without a change, even when the order came back to
  * where MES first saw it (round quality control, or a new model after a rejection). Otherwise:
- * an order not there yet (an earlier report is being retried) throws, so this one is delivered
- * again later; an order past it (a cancelled order) is acknowledged without a change.
+ * an order not there yet (an earlier report is still on its way) throws `MessageNotReady`,
+ * so this one waits and is delivered again later; an order past it (a cancelled order) is
+ * acknowledged without a change.
  */
 async function applyMove(deps: ManufacturingUpdatesDeps, message: QueueMessage, expected: OrderStatus, move: Move, canBeEarly = true): Promise<void> {
   const change = await deps.db.transaction(async (tx) => {
@@ -26,7 +26,7 @@ async function applyMove(deps: ManufacturingUpdatesDeps, message: QueueMessage, 
     const order = await requireOrder(tx, move.orderId, { forUpdate: true });
     if (order.status === expected) return moveOrder(tx, move);
     if (canBeEarly && order.status !== move.to && canReach(order.status, expected)) {
-      throw new LoupeError('ORDER_NOT_READY', `Order ${order.id} is ${order.status}, not yet ${expected}: MES's move to ${move.to} waits for the earlier one`, 409);
+      throw new MessageNotReady('ORDER_NOT_READY', `Order ${order.id} is ${order.status}, not yet ${expected}: MES's move to ${move.to} waits for the earlier one`);
     }
     return { skipped: order.status };
   });

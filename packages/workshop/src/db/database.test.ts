@@ -168,6 +168,7 @@ for (const engine of ['pglite', 'postgres'] as const) {
       assert.deepEqual(applied.rows, [
         { version: 1, name: 'outbox' },
         { version: 2, name: 'embedded-queue' },
+        { version: 3, name: 'outbox-per-order' },
         { version: 100, name: 'orders' },
       ]);
       await first.close();
@@ -181,7 +182,7 @@ for (const engine of ['pglite', 'postgres'] as const) {
       assert.deepEqual(created, ['schema_migrations', 'customers'], 'only the new migration ran (the bookkeeping table is checked each time)');
       assert.deepEqual(await orderIds(second), ['ORD-1'], 'the data written before survived');
       const versions = await second.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
-      assert.deepEqual(versions.rows.map((row) => row.version), [1, 2, 100, 101]);
+      assert.deepEqual(versions.rows.map((row) => row.version), [1, 2, 3, 100, 101]);
 
       lines.clear();
       const third = await openDatabase({ ...target, log, migrations: [...workshopMigrations, ordersTable, customersTable] });

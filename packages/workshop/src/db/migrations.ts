@@ -56,4 +56,12 @@ CREATE TABLE queue_messages (
 CREATE INDEX queue_messages_ready ON queue_messages (queue, available_at, id) WHERE state = 'ready';
 `,
   },
+  {
+    version: 3,
+    name: 'outbox-per-order',
+    // The RabbitMQ relay holds an order's later messages back while another relay holds an earlier one.
+    sql: `
+CREATE INDEX outbox_order ON outbox (order_id, id) WHERE order_id IS NOT NULL;
+`,
+  },
 ];

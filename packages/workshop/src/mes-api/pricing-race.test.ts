@@ -40,7 +40,7 @@ async function pricingSetup(t: TestContext, engine: TestEngine) {
   const { log, lines } = createTestLog({ service: 'mes-api', level: 'info' });
   const handle = takeHandOff({ db: db.withLog(log), queue, log, fileStorageUrl, pricing: defaultPricingConfig }, 'mes-api');
   const body: ToManufacturingMessage = { stage: 'pricing', orderId: 'ORD-7', customerId: 'CUS-7', product: 'ring', metal: 'gold-750', scale: 1, modelFileId: stored.body.fileId };
-  const handOff: QueueMessage = { id: 'MSG-PRICING-7', routingKey: routingKeys.toManufacturing, orderId: 'ORD-7', body, attempt: 1, headers: {} };
+  const handOff: QueueMessage = { id: 'MSG-PRICING-7', routingKey: routingKeys.toManufacturing, orderId: 'ORD-7', body, attempt: 1, waits: 0, headers: {} };
   /** Resolves once every message published so far was delivered to CRM's queue and acknowledged. */
   const allDelivered = () => waitFor(async () => {
     const { rows } = await db.query<{ waiting: number }>('SELECT (SELECT count(*) FROM outbox) + (SELECT count(*) FROM queue_messages) AS waiting');

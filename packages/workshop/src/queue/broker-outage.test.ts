@@ -58,6 +58,9 @@ test('messages published while RabbitMQ is unreachable wait in the outbox and ar
   }
   assert.equal((await ctx.db.query('SELECT 1 FROM outbox')).rows.length, 0, 'the outbox is empty again');
   assert.ok(ctx.lines.records().some((line) => String(line.message).startsWith('Lost the connection to RabbitMQ at 127.0.0.1:')));
+  const back = ctx.lines.records().find((line) => /^Connected to RabbitMQ at 127\.0\.0\.1:\d+\/ via proxy 127\.0\.0\.1:\d+ again after \d+\.\d s: the relay and the consumers resume$/.test(String(line.message)));
+  assert.equal(back?.['log.level'], 'info', 'the broker coming back is said at INFO, with how long it was away');
+  assert.ok(Number(back?.['event.duration']) > 0);
   const connectRetries = ctx.lines.events('call-retried').filter((line) => line['call.method'] === 'connect');
   assert.ok(connectRetries.length > 0, 'reconnecting logs R2 too');
   // The line names the broker the proxy leads to, and the proxy.

@@ -1,19 +1,54 @@
 import { consumeWithLog, describeFailure, extractTraceContext, maskedPayload, runInSpan, type Logger } from '@loupe/log';
 import { LoupeError } from '@loupe/schema';
-import { retryDelayAfter, type DeliveryPolicy, type QueueMessage } from './message-queue.js';
+import { isTransientDatabaseError } from '../db/index.js';
+import { MessageNotReady, retryDelayAfter, waitDelayAfter, type DeliveryPolicy, type QueueMessage } from './message-queue.js';
 
 /** A handler's 422 (MESSAGE_INVALID: the body lacks what its routing key needs) fails the same way on every delivery. */
 function cannotEverSucceed(error: unknown): boolean {
   return error instanceof LoupeError && error.status === 422;
 }
 
-/** What becomes of a delivered message once its handler ran. */
-export type Verdict = { action: 'ack' } | { action: 'retry'; delayMs: number; error: string } | { action: 'dead-letter'; reason: string };
+/**
+ * Why a failed delivery waits instead of spending an attempt: the consumer's database is
+ * unreachable (every message would fail alike until it is back), or the message came
+ * before one it depends on.
+ */
+function waitReason(error: unknown): 'database' | 'not-ready' | undefined {
+  if (isTransientDatabaseError(error)) return 'database';
+  if (error instanceof MessageNotReady) return 'not-ready';
+  return undefined;
+}
+
+/** What becomes of a delivered message once its handler ran. A retry carries the message's wait count (and start) for its next delivery. */
+export type Verdict =
+  | { action: 'ack' }
+  | { action: 'retry'; delayMs: number; error: string; waits: number; waitingSince?: number }
+  | { action: 'dead-letter'; reason: string };
+
+function decide(message: QueueMessage, failure: unknown, policy: DeliveryPolicy): Verdict {
+  const error = describeFailure(failure).errorMessage;
+  const spent = message.attempt - message.waits;
+  if (cannotEverSucceed(failure)) return { action: 'dead-letter', reason: `Cannot be processed (attempt ${spent}): ${error}` };
+  const reason = waitReason(failure);
+  const waitingSince = reason === 'not-ready' ? (message.waitingSince ?? Date.now()) : message.waitingSince;
+  if (reason === 'not-ready' && Date.now() - waitingSince! >= policy.maxWaitMs) {
+    return { action: 'dead-letter', reason: `Still not ready after waiting ${Math.round((Date.now() - waitingSince!) / 1000)} s: ${error}` };
+  }
+  if (reason !== undefined) {
+    const waits = message.waits + 1;
+    return { action: 'retry', delayMs: waitDelayAfter(policy, waits), error, waits, ...(waitingSince !== undefined && { waitingSince }) };
+  }
+  if (spent >= policy.maxAttempts) {
+    return { action: 'dead-letter', reason: `Failed ${spent} of ${policy.maxAttempts} attempts; last error: ${error}` };
+  }
+  return { action: 'retry', delayMs: retryDelayAfter(policy, spent), error, waits: message.waits, ...(waitingSince !== undefined && { waitingSince }) };
+}
 
 /**
  * Runs the handler in the producer's trace (R21), logging R11 when it succeeds and R13
  * when it throws, and decides: acknowledge, retry after a delay, or dead-letter after the
- * last attempt (at once when the handler refused the message with a 422).
+ * last attempt (at once when the handler refused the message with a 422). A delivery that
+ * waited for the database or for an earlier message spends no attempt.
  */
 export async function runHandler(
   log: Logger,
@@ -25,7 +60,7 @@ export async function runHandler(
   let failure: unknown;
   const described = {
     messageId: message.id, routingKey: message.routingKey, orderId: message.orderId, headers: message.headers, queue, payload: message.body,
-    attempt: message.attempt, maxAttempts: policy.maxAttempts,
+    attempt: message.attempt - message.waits, maxAttempts: policy.maxAttempts, spendsAttempt: (error: unknown) => waitReason(error) === undefined,
   };
   const outcome = await consumeWithLog(log, described, async () => {
     try {
@@ -36,13 +71,7 @@ export async function runHandler(
       throw error;
     }
   });
-  if (outcome === 'ack') return { action: 'ack' };
-  const error = describeFailure(failure).errorMessage;
-  if (cannotEverSucceed(failure)) return { action: 'dead-letter', reason: `Cannot be processed (attempt ${message.attempt}): ${error}` };
-  if (message.attempt >= policy.maxAttempts) {
-    return { action: 'dead-letter', reason: `Failed ${message.attempt} of ${policy.maxAttempts} attempts; last error: ${error}` };
-  }
-  return { action: 'retry', delayMs: retryDelayAfter(policy, message.attempt), error };
+  return outcome === 'ack' ? { action: 'ack' } : decide(message, failure, policy);
 }
 
 /** R12, in the message's trace so the order's journey shows where it stopped. */

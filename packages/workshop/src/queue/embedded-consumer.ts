@@ -4,6 +4,7 @@ import { logDeadLettered, runHandler } from './delivery.js';
 import type { DeliveryPolicy, QueueMessage } from './message-queue.js';
 import { logLoopError } from './outbox.js';
 import { startPollLoop } from './poll-loop.js';
+import { HEADER } from './rabbit-topology.js';
 
 export interface EmbeddedConsumerOptions {
   db: Database;
@@ -37,7 +38,8 @@ WHERE id IN (
 // Each outcome names the delivery it settles (id and attempt), so a late answer after the
 // lease ran out cannot settle the next delivery of the same message.
 const ACK = 'DELETE FROM queue_messages WHERE id = $1 AND attempt = $2';
-const RETRY = `UPDATE queue_messages SET available_at = now() + ($3::int * interval '1 millisecond'), last_error = $4 WHERE id = $1 AND attempt = $2`;
+const RETRY = `UPDATE queue_messages SET available_at = now() + ($3::int * interval '1 millisecond'), last_error = $4,
+  headers = headers || $5::text::jsonb WHERE id = $1 AND attempt = $2`;
 const DEAD_LETTER = `UPDATE queue_messages SET state = 'dead', last_error = $3,
   headers = headers || jsonb_build_object('x-dead-letter-reason', $3::text) WHERE id = $1 AND attempt = $2`;
 
@@ -59,6 +61,9 @@ export function toQueueMessage(row: QueueMessageRow): QueueMessage {
     ...(row.order_id !== null && { orderId: row.order_id }),
     body: row.body,
     attempt: row.attempt,
+    // Never more than the deliveries before this one: a lease that ran out counts as a failed attempt.
+    waits: Math.min(Math.max(0, Number(row.headers[HEADER.waits]) || 0), row.attempt - 1),
+    ...(Number(row.headers[HEADER.waitingSince]) > 0 && { waitingSince: Number(row.headers[HEADER.waitingSince]) }),
     headers: row.headers,
   };
 }
@@ -80,7 +85,8 @@ export async function startEmbeddedConsumer(options: EmbeddedConsumerOptions): P
     if (verdict.action === 'ack') {
       await db.query(ACK, [row.id, row.attempt], context);
     } else if (verdict.action === 'retry') {
-      await db.query(RETRY, [row.id, row.attempt, verdict.delayMs, verdict.error], context);
+      const waiting = { [HEADER.waits]: verdict.waits, ...(verdict.waitingSince !== undefined && { [HEADER.waitingSince]: verdict.waitingSince }) };
+      await db.query(RETRY, [row.id, row.attempt, verdict.delayMs, verdict.error, JSON.stringify(waiting)], context);
     } else {
       await db.query(DEAD_LETTER, [row.id, row.attempt, verdict.reason], context);
       logDeadLettered(log, message, verdict.reason);

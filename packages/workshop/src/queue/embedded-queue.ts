@@ -4,6 +4,7 @@ import { startEmbeddedConsumer, toQueueMessage, type EmbeddedConsumer, type Queu
 import { startEmbeddedRelay } from './embedded-relay.js';
 import { deliveryPolicy, type MessageQueue } from './message-queue.js';
 import { writeToOutbox } from './outbox.js';
+import { HEADER } from './rabbit-topology.js';
 
 export interface EmbeddedQueueOptions {
   db: Database;
@@ -64,6 +65,19 @@ export function createEmbeddedQueue(options: EmbeddedQueueOptions): MessageQueue
         [prefix + queue],
       );
       return rows.map(toQueueMessage);
+    },
+
+    async replayDeadLetters(queue, messageIds) {
+      const { rows } = await db.query<QueueMessageRow>(
+        `UPDATE queue_messages SET state = 'ready', attempt = 0, available_at = now(), last_error = NULL,
+           headers = headers - $3::text[]
+         WHERE queue = $1 AND state = 'dead' AND ($2::text[] IS NULL OR message_id = ANY($2::text[]))
+         RETURNING id, message_id, routing_key, order_id, body, headers, attempt`,
+        [prefix + queue, messageIds ? [...messageIds] : null, [HEADER.deadLetterReason, HEADER.waits, HEADER.waitingSince]],
+      );
+      consumers.forEach((consumer) => consumer.wake());
+      // As their consumer will see them: the next claim makes them attempt 1.
+      return rows.sort((a, b) => a.id - b.id).map((row) => toQueueMessage({ ...row, attempt: 1 }));
     },
 
     async close() {

@@ -14,13 +14,18 @@
  *   attempt to the dead-letter queue with `x-dead-letter-reason`, and the original is
  *   acknowledged once the copy is confirmed. The connection reconnects and sets everything
  *   up again after a broker restart.
+ * - An order's messages leave the outbox in order: the RabbitMQ relay does not claim one while
+ *   an earlier message of the same order is claimed (by a relay that may have died).
+ * - A handler failing because the database is unreachable, or throwing `MessageNotReady`
+ *   (its message came before one it depends on), spends no attempt: the message waits and
+ *   comes back (the latter for up to `maxWaitMs`). `replayDeadLetters` sends dead letters back.
  * - Without a broker the same contract runs on PostgreSQL (or PGlite): the relay routes
  *   rows into `queue_messages` by the topic bindings in `queue_bindings`; consumers claim
  *   rows with `FOR UPDATE SKIP LOCKED` under a lease, delete on success, push
  *   `available_at` back on failure and mark them dead after the last attempt.
  */
 export type { ConsumeOptions, MessageQueue, OpenQueueOptions, QueueMessage } from './message-queue.js';
-export { deliveryPolicy } from './message-queue.js';
+export { deliveryPolicy, MessageNotReady } from './message-queue.js';
 export { openQueue } from './open-queue.js';
 export { isFirstDelivery, pruneHandledMessages } from './first-delivery.js';
 export { compileTopicPattern } from './topic-pattern.js';

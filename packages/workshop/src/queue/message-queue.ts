@@ -1,4 +1,5 @@
 import type { Logger } from '@loupe/log';
+import { LoupeError } from '@loupe/schema';
 import type { Database } from '../db/index.js';
 
 export interface QueueMessage {
@@ -9,6 +10,10 @@ export interface QueueMessage {
   body: unknown;
   /** 1 on the first delivery, 2 on the first retry, … */
   attempt: number;
+  /** Deliveries of those that waited (the database was unreachable, or the message was not ready) rather than failed: they spend no attempt. */
+  waits: number;
+  /** When the message was first found not ready (epoch ms); absent until then. */
+  waitingSince?: number;
   /** Transport headers: `traceparent`, and on a dead letter `x-dead-letter-reason`. */
   headers: Record<string, unknown>;
 }
@@ -26,6 +31,8 @@ export interface ConsumeOptions {
   maxAttempts?: number;
   /** Wait before the first retry; doubles for each further one (default 1000 ms). */
   retryDelayMs?: number;
+  /** How long a message whose handler throws `MessageNotReady` is delivered again before it is dead-lettered (default 10 min). */
+  maxWaitMs?: number;
   /** Messages handled at the same time by this consumer (default 10). */
   prefetch?: number;
   /** The consuming service's logger, so its R11–R13 lines carry its `service.name` (default: the queue's). */
@@ -41,10 +48,21 @@ export interface ConsumeOptions {
 export interface MessageQueue {
   /** Writes the message to the outbox inside `tx` (the caller's DB transaction): it is published after commit, even if the broker is down now. */
   publish(tx: Database, routingKey: string, message: OutgoingMessage): Promise<string>;
-  /** Binds a durable queue to the routing keys and runs the handler; a throw → retry with delay, after maxAttempts (or at once for a LoupeError with status 422) → dead-letter queue (R12 logged). */
+  /**
+   * Binds a durable queue to the routing keys and runs the handler; a throw → retry with
+   * delay, after maxAttempts (or at once for a LoupeError with status 422) → dead-letter
+   * queue (R12 logged). Two failures spend no attempt: the database unreachable (the message
+   * waits for it, however long) and `MessageNotReady` (it waits up to `maxWaitMs`).
+   */
   consume(queue: string, bindingKeys: string[], handler: (message: QueueMessage) => Promise<void>, options?: ConsumeOptions): Promise<{ stop(): Promise<void> }>;
-  /** Messages in the dead-letter queue (for tests and operators). */
+  /** Messages in the dead-letter queue (for tests and operators), oldest first, at most 1,000. */
   deadLetters(queue: string): Promise<QueueMessage[]>;
+  /**
+   * Sends dead letters back to their consumer's queue as first deliveries (attempts and waits
+   * start again), all of them or those with the given ids; returns the messages sent back.
+   * For after the cause was fixed: a handler already done with a message skips it by its id.
+   */
+  replayDeadLetters(queue: string, messageIds?: readonly string[]): Promise<QueueMessage[]>;
   /** Stops the relay and the consumers (waiting for handlers running now); the database stays open. */
   close(): Promise<void>;
 }
@@ -69,6 +87,7 @@ export interface OpenQueueOptions {
 export interface DeliveryPolicy {
   maxAttempts: number;
   retryDelayMs: number;
+  maxWaitMs: number;
   prefetch: number;
 }
 
@@ -76,6 +95,7 @@ export function deliveryPolicy(options: ConsumeOptions = {}): DeliveryPolicy {
   return {
     maxAttempts: Math.max(1, options.maxAttempts ?? 5),
     retryDelayMs: Math.max(0, options.retryDelayMs ?? 1_000),
+    maxWaitMs: Math.max(0, options.maxWaitMs ?? 10 * 60_000),
     prefetch: Math.max(1, options.prefetch ?? 10),
   };
 }
@@ -83,4 +103,28 @@ export function deliveryPolicy(options: ConsumeOptions = {}): DeliveryPolicy {
 /** How long to wait before delivering again a message whose `attempt`-th delivery failed. */
 export function retryDelayAfter(policy: DeliveryPolicy, attempt: number): number {
   return policy.retryDelayMs * 2 ** (attempt - 1);
+}
+
+/** The delays retries use: one per attempt but the last, and at least one, which waits use too. */
+export function retryDelays(policy: DeliveryPolicy): number[] {
+  const delays: number[] = [];
+  for (let attempt = 1; attempt < Math.max(2, policy.maxAttempts); attempt++) delays.push(retryDelayAfter(policy, attempt));
+  return delays;
+}
+
+/** How long to wait before delivering again a message that waited `waits` times: growing like retries, up to the longest retry delay. */
+export function waitDelayAfter(policy: DeliveryPolicy, waits: number): number {
+  return retryDelayAfter(policy, Math.min(waits, Math.max(1, policy.maxAttempts - 1)));
+}
+
+/**
+ * Thrown by a handler whose message came before one it depends on (a report on an order
+ * whose earlier report is still on its way): the message is delivered again later without
+ * spending an attempt, for up to the consumer's `maxWaitMs`, then dead-lettered.
+ */
+export class MessageNotReady extends LoupeError {
+  constructor(code: string, message: string) {
+    super(code, message, 409);
+    this.name = 'MessageNotReady';
+  }
 }

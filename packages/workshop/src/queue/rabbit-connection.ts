@@ -36,6 +36,8 @@ export class BrokerConnection {
   #publisher: ConfirmChannel | undefined;
   #closed = false;
   #resetReason: string | undefined;
+  /** When the live connection was lost, until the next one is up (for the INFO line on reconnecting). */
+  #lostAt: number | undefined;
   readonly #setups = new Set<ConnectionSetup>();
   #connected: { promise: Promise<void>; resolve: () => void } = BrokerConnection.#signal();
 
@@ -142,6 +144,12 @@ export class BrokerConnection {
       await model.close().catch(() => undefined);
       throw error;
     }
+    const lostAt = this.#lostAt;
+    if (lostAt !== undefined) {
+      this.#lostAt = undefined;
+      const elapsedMs = Date.now() - lostAt;
+      this.options.log.info(`Connected to RabbitMQ at ${this.endpoint} again after ${(elapsedMs / 1000).toFixed(1)} s: the relay and the consumers resume`, { 'event.duration': elapsedMs * 1e6 });
+    }
     const connected = this.#connected;
     this.#connected = BrokerConnection.#signal();
     connected.resolve();
@@ -154,6 +162,7 @@ export class BrokerConnection {
     if (this.#closed) return;
     const reason = error ? describeFailure(error).errorMessage : (this.#resetReason ?? 'closed by the broker');
     this.#resetReason = undefined;
+    this.#lostAt = Date.now();
     this.options.log.warn(`Lost the connection to RabbitMQ at ${this.endpoint} (${reason}): reconnecting`);
     void this.#reconnect();
   }

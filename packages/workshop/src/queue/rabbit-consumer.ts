@@ -32,18 +32,22 @@ export function toQueueMessage(delivery: Message): { message: QueueMessage; pars
     parsed = false;
   }
   const orderId = headerText(headers, HEADER.orderId);
+  const attempt = Math.max(1, Number(headers[HEADER.attempt]) || 1);
   const message: QueueMessage = {
     id: typeof delivery.properties.messageId === 'string' ? delivery.properties.messageId : `delivery-${delivery.fields.deliveryTag}`,
     routingKey: headerText(headers, HEADER.routingKey) ?? delivery.fields.routingKey,
     ...(orderId !== undefined && { orderId }),
     body,
-    attempt: Math.max(1, Number(headers[HEADER.attempt]) || 1),
+    attempt,
+    waits: Math.min(Math.max(0, Number(headers[HEADER.waits]) || 0), attempt - 1),
+    ...(Number(headers[HEADER.waitingSince]) > 0 && { waitingSince: Number(headers[HEADER.waitingSince]) }),
     headers,
   };
   return { message, parsed };
 }
 
-function sendConfirmed(channel: ConfirmChannel, exchange: string, routingKey: string, delivery: ConsumeMessage, headers: Record<string, unknown>): Promise<void> {
+/** Sends a copy of `delivery` (same body and properties, these headers) and resolves once the broker confirmed it. */
+export function sendConfirmed(channel: ConfirmChannel, exchange: string, routingKey: string, delivery: Message, headers: Record<string, unknown>): Promise<void> {
   const properties: Options.Publish = {
     persistent: true,
     contentType: delivery.properties.contentType as string | undefined,
@@ -78,7 +82,12 @@ export async function startRabbitConsumer(options: RabbitConsumerOptions): Promi
     try {
       if (verdict.action === 'retry') {
         const retryQueue = topology.retryQueues.get(verdict.delayMs)!;
-        await sendConfirmed(channel, '', retryQueue, delivery, { ...headers, [HEADER.attempt]: message.attempt + 1 });
+        await sendConfirmed(channel, '', retryQueue, delivery, {
+          ...headers,
+          [HEADER.attempt]: message.attempt + 1,
+          [HEADER.waits]: verdict.waits,
+          ...(verdict.waitingSince !== undefined && { [HEADER.waitingSince]: verdict.waitingSince }),
+        });
       } else if (verdict.action === 'dead-letter') {
         await sendConfirmed(channel, deadLetterExchangeOf(exchange), topology.queue, delivery, { ...headers, [HEADER.deadLetterReason]: verdict.reason });
       }

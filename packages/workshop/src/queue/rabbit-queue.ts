@@ -1,10 +1,11 @@
 import type { Logger } from '@loupe/log';
 import { LoupeError } from '@loupe/schema';
 import type { Database } from '../db/index.js';
-import { deliveryPolicy, type MessageQueue, type QueueMessage } from './message-queue.js';
+import { deliveryPolicy, type MessageQueue } from './message-queue.js';
 import { writeToOutbox } from './outbox.js';
 import { BrokerConnection } from './rabbit-connection.js';
-import { startRabbitConsumer, toQueueMessage } from './rabbit-consumer.js';
+import { startRabbitConsumer } from './rabbit-consumer.js';
+import { readDeadLetters, replayDeadLetters } from './rabbit-dead-letters.js';
 import { startRabbitRelay } from './rabbit-relay.js';
 import { consumerTopology, declareExchanges } from './rabbit-topology.js';
 
@@ -20,8 +21,6 @@ export interface RabbitQueueOptions {
   maxDelayMs: number;
 }
 
-// deadLetters() reads at most this many messages: it is for tests and a first look, not an export.
-const MAX_DEAD_LETTERS_READ = 1_000;
 
 /**
  * The queue on RabbitMQ: messages go from the outbox to a durable topic exchange through
@@ -40,6 +39,11 @@ export async function createRabbitQueue(options: RabbitQueueOptions): Promise<Me
   const publishers = new Map<string, Logger>();
   const relay = startRabbitRelay({ db, log, publishers, connection, exchange, pollIntervalMs: options.pollIntervalMs, baseDelayMs: options.baseDelayMs, maxDelayMs: options.maxDelayMs });
   const consumers = new Set<{ stop(): Promise<void> }>();
+  const connectedModel = () => {
+    const model = connection.model;
+    if (!model) throw new LoupeError('QUEUE_BROKER_DOWN', `Not connected to RabbitMQ at ${connection.endpoint}; try again once it is back`, 503);
+    return model;
+  };
 
   return {
     publish: (tx, routingKey, message) => writeToOutbox(tx, exchange, routingKey, message, publishers),
@@ -56,29 +60,9 @@ export async function createRabbitQueue(options: RabbitQueueOptions): Promise<Me
       };
     },
 
-    async deadLetters(queue) {
-      const model = connection.model;
-      if (!model) throw new LoupeError('QUEUE_BROKER_DOWN', `Not connected to RabbitMQ at ${connection.endpoint}; try again once it is back`, 503);
-      const name = `${prefix}${queue}.dead-letter`;
-      const channel = await model.createChannel();
-      channel.on('error', () => undefined);
-      const messages: QueueMessage[] = [];
-      try {
-        // Read without acknowledging: closing the channel puts every message back.
-        for (let i = 0; i < MAX_DEAD_LETTERS_READ; i++) {
-          const delivery = await channel.get(name, { noAck: false });
-          if (!delivery) break;
-          messages.push(toQueueMessage(delivery).message);
-        }
-      } catch (error) {
-        // A queue never consumed has no dead-letter queue yet: nothing was dead-lettered.
-        if ((error as { code?: unknown }).code !== 404) throw error;
-        return [];
-      } finally {
-        await channel.close().catch(() => undefined);
-      }
-      return messages;
-    },
+    deadLetters: (queue) => readDeadLetters(connectedModel(), prefix + queue),
+
+    replayDeadLetters: (queue, messageIds) => replayDeadLetters(connectedModel(), prefix + queue, messageIds),
 
     async close() {
       await relay.stop();

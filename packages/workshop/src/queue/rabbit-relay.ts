@@ -26,10 +26,14 @@ const ATTEMPTS_PER_ROUND = 8;
 // A relay that died holding messages gives them up after this; another relay then sends them.
 const CLAIM_MS = 60_000;
 
-// Claiming lets several processes relay one outbox without sending a message twice.
+// Claiming lets several processes relay one outbox without sending a message twice. An
+// order's message is not claimed while an earlier one of the same order is claimed by
+// another relay (or by one that died, until its claim runs out), so an order's messages
+// leave in the order they were written.
 const CLAIM = `UPDATE outbox SET claimed_until = now() + ($3::int * interval '1 millisecond')
 WHERE id IN (
-  SELECT id FROM outbox WHERE exchange = $1 AND (claimed_until IS NULL OR claimed_until < now())
+  SELECT id FROM outbox AS o WHERE exchange = $1 AND (claimed_until IS NULL OR claimed_until < now())
+    AND NOT EXISTS (SELECT 1 FROM outbox AS earlier WHERE earlier.order_id = o.order_id AND earlier.id < o.id AND earlier.claimed_until >= now())
   ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED
 ) RETURNING ${OUTBOX_COLUMNS}`;
 

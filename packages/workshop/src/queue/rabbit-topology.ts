@@ -1,10 +1,14 @@
 import type { Channel } from 'amqplib';
-import { retryDelayAfter, type DeliveryPolicy } from './message-queue.js';
+import { retryDelays, type DeliveryPolicy } from './message-queue.js';
 
-/** Headers the workshop sets on every message it sends through RabbitMQ. */
+/** Headers the workshop sets on messages it sends through RabbitMQ; the embedded queue keeps a message's waits under the same names. */
 export const HEADER = {
   /** 1-based delivery attempt; a retry is a new message with this raised. */
   attempt: 'x-attempt',
+  /** Deliveries that waited rather than failed (see `QueueMessage.waits`). */
+  waits: 'x-waits',
+  /** When the message was first found not ready, epoch ms. */
+  waitingSince: 'x-waiting-since',
   /** The original routing key: a retry reaches the queue with the queue's name as its key. */
   routingKey: 'x-routing-key',
   orderId: 'x-order-id',
@@ -29,10 +33,7 @@ export interface ConsumerTopology {
  */
 export function consumerTopology(queue: string, policy: DeliveryPolicy): ConsumerTopology {
   const retryQueues = new Map<number, string>();
-  for (let attempt = 1; attempt < policy.maxAttempts; attempt++) {
-    const delayMs = retryDelayAfter(policy, attempt);
-    retryQueues.set(delayMs, `${queue}.retry.${delayMs}ms`);
-  }
+  for (const delayMs of retryDelays(policy)) retryQueues.set(delayMs, `${queue}.retry.${delayMs}ms`);
   return { queue, deadLetterQueue: `${queue}.dead-letter`, retryQueues };
 }
 

@@ -5,7 +5,7 @@ import { openDatabase, workshopMigrations, type Database } from '../db/index.js'
 import { openQueue, type ConsumeOptions, type MessageQueue, type QueueMessage } from '../queue/index.js';
 import { removeRabbitTopology } from './rabbit-cleanup.js';
 import { requireServer } from './serverProbes.js';
-import { testDatabaseTarget, type TestEngine } from './test-database.js';
+import { testDatabaseTarget, type TestDatabaseTarget, type TestEngine } from './test-database.js';
 import { createTestLog } from './test-log.js';
 
 /** Where a queue test runs: the embedded queue on an engine, or RabbitMQ with an engine for the outbox. */
@@ -23,6 +23,8 @@ export const queueBackends: readonly QueueBackend[] = [
 
 export interface TestQueue {
   db: Database;
+  /** Where `db` lives, to open another handle on the same database (through a proxy, say). */
+  target: TestDatabaseTarget;
   queue: MessageQueue;
   log: Logger;
   lines: MemoryDestination;
@@ -64,6 +66,7 @@ export async function openTestQueue(
   });
   return {
     db,
+    target,
     queue,
     log,
     lines,
