@@ -27,7 +27,7 @@ async function callSimulator<T>(method: 'GET' | 'PUT', path: string, body?: unkn
     response = await fetch(`${base}${path}`, {
       method,
       ...(body !== undefined && { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-      // Switching broker-outage or slow-database waits for the proxies; never for ever.
+      // Switching an incident on the servers waits for the proxies; never for ever.
       signal: AbortSignal.timeout(30_000),
     });
   } catch (error) {

@@ -18,7 +18,7 @@ test('the control endpoint switches incidents on and off, and answers 404, 400 a
     assert.deepEqual(before.json().active, []);
     const listed = before.json().incidents as IncidentState[];
     assert.deepEqual(listed.map((incident) => [incident.name, incident.on, incident.available]), [
-      ['login-brute-force', false, true], ['request-flood', false, true], ['broker-outage', false, false], ['slow-database', false, false], ['orders-stuck', false, true],
+      ['login-brute-force', false, true], ['request-flood', false, true], ['broker-outage', false, false], ['slow-database', false, false], ['database-outage', false, false], ['orders-stuck', false, true],
     ]);
     assert.match(listed[2]!.reason!, /embedded queue runs on PGlite .* Set AMQP_URL \(RabbitMQ\) or DATABASE_URL \(PostgreSQL\)/);
 

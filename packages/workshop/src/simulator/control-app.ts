@@ -70,7 +70,7 @@ const simulatorRoutes: FastifyPluginAsync<{ simulator: Simulator }> = async (app
 export async function buildSimulatorControlApp({ simulator, log }: SimulatorControlDeps): Promise<FastifyInstance> {
   const app = await createServiceApp({
     service: 'simulator', log, title: 'Loupe traffic simulator', bodyLimitBytes: 1024,
-    description: 'Simulated customers and staff on the workshop, and incidents to switch on and off: login-brute-force, request-flood, broker-outage, slow-database, orders-stuck.',
+    description: 'Simulated customers and staff on the workshop, and incidents to switch on and off: login-brute-force, request-flood, broker-outage, slow-database, database-outage, orders-stuck.',
   });
   await app.register(simulatorRoutes, { simulator });
   return app;

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { dropSchema, removeRabbitTopology, requireServer, waitFor } from '../testing/index.js';
 import { startTestWorkshop, testStaff, type TestWorkshop } from '../workshop-test-setup.js';
+import { ApiClient } from './api-client.js';
 import { buildSimulatorControlApp, putServersBehindProxies, startSimulator, type ProxiedServersOptions } from './index.js';
 
 const probeQueue = 'simulator-probe';
@@ -43,6 +44,7 @@ async function workshopBehindProxies(t: TestContext, servers: ProxiedServersOpti
   const workshop = w;
   return {
     w: workshop,
+    prefix,
     proxied,
     delivered,
     switchIncident: (name: string, on: boolean) => app.inject({ method: 'PUT', url: `/simulator/incidents/${name}`, payload: { on } }),
@@ -116,4 +118,38 @@ test('slow-database holds up every PostgreSQL round trip: the R14 lines show the
   assert.equal(off.json().on, false);
   const state = await w.db.query<{ n: number }>('SELECT count(*) AS n FROM orders');
   assert.equal(state.rows.length, 1, 'the database answers after the incident');
+});
+
+test('database-outage cuts the workshop off PostgreSQL: the APIs answer 503, a message being handled waits without spending attempts, and is handled once it ends', { timeout: 30_000 }, async (t) => {
+  const databaseUrl = await requireServer(t, 'postgres');
+  const amqpUrl = databaseUrl && (await requireServer(t, 'rabbitmq'));
+  if (!databaseUrl || !amqpUrl) return;
+  const { w, prefix, switchIncident } = await workshopBehindProxies(t, { databaseUrl, amqpUrl });
+  let outageOn!: () => void;
+  const outage = new Promise<void>((resolve) => (outageOn = resolve));
+  let deliveries = 0;
+  let handled = 0;
+  await w.queue.consume('outage-probe', ['outage.#'], async (message) => {
+    deliveries += 1;
+    await outage;
+    await w.db.query('SELECT count(*) FROM orders', [], { orderId: message.orderId });
+    handled += 1;
+  }, { maxAttempts: 2, retryDelayMs: 50 });
+  t.after(() => removeRabbitTopology(amqpUrl, { exchange: `${prefix}workshop`, consumers: [{ queue: `${prefix}outage-probe`, options: { maxAttempts: 2, retryDelayMs: 50 } }] }));
+  await w.db.transaction((tx) => w.queue.publish(tx, 'outage.probe', { orderId: 'ORD-77', body: { orderId: 'ORD-77' } }));
+  await waitFor(() => deliveries > 0, { what: 'the message in its handler' });
+
+  const on = await switchIncident('database-outage', true);
+  assert.equal(on.statusCode, 200, on.body);
+  outageOn();
+  const login = await new ApiClient(w.urls.shop).login('anna@example.com', 'correct horse');
+  assert.equal(login.status, 503);
+  assert.equal(login.body.error?.code, 'DB_UNAVAILABLE');
+  await waitFor(() => deliveries >= 4, { what: 'four deliveries during the outage, twice the attempts allowed', timeoutMs: 15_000 });
+
+  assert.equal((await switchIncident('database-outage', false)).json().on, false);
+  await waitFor(() => handled === 1, { what: 'the message handled once the database is back', timeoutMs: 15_000 });
+  assert.deepEqual(await w.queue.deadLetters('outage-probe'), [], 'not dead-lettered for an outage');
+  const failed = w.lines.infrastructure.events('message-failed').filter((line) => line['order.id'] === 'ORD-77');
+  assert.ok(failed.length >= 3 && failed.every((line) => line['call.attempts_left'] === 2), 'R13 per failed delivery, no attempt spent');
 });

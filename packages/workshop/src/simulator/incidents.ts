@@ -4,10 +4,10 @@ import { ApiClient } from './api-client.js';
 import type { CustomerProfile } from './people.js';
 import type { Random } from './random.js';
 
-export const incidentNames = ['login-brute-force', 'request-flood', 'broker-outage', 'slow-database', 'orders-stuck'] as const;
+export const incidentNames = ['login-brute-force', 'request-flood', 'broker-outage', 'slow-database', 'database-outage', 'orders-stuck'] as const;
 export type IncidentName = (typeof incidentNames)[number];
 /** The incidents the simulator cannot cause over HTTP: they need the runner's servers. */
-export type InfrastructureIncident = 'broker-outage' | 'slow-database';
+export type InfrastructureIncident = 'broker-outage' | 'slow-database' | 'database-outage';
 
 /** What each incident does, as `GET /simulator` and `loupe incident` show it. */
 export const incidentDescriptions: Readonly<Record<IncidentName, string>> = {
@@ -15,6 +15,7 @@ export const incidentDescriptions: Readonly<Record<IncidentName, string>> = {
   'request-flood': '50 clients fetch Shop pages back to back: a traffic spike',
   'broker-outage': 'the queue loses its broker: messages wait in the outbox, R2/R3 retries until it is back',
   'slow-database': 'every database round trip is held up: slow queries (R14) and slow requests (R1)',
+  'database-outage': 'the workshop loses PostgreSQL: 503 DB_UNAVAILABLE, R2/R3/R15 lines; messages wait and orders carry on once it is back',
   'orders-stuck': 'staff stop handling accepted, in-production and printed orders: they pile up',
 };
 
@@ -30,6 +31,7 @@ export function isIncidentName(name: string): name is IncidentName {
 export interface InfrastructureSwitches {
   brokerOutage?: (on: boolean) => void | Promise<void>;
   slowDatabase?: (on: boolean) => void | Promise<void>;
+  databaseOutage?: (on: boolean) => void | Promise<void>;
   /** Why the runner has no switch for an incident on its servers, and what would give one: the refusal says it. */
   unavailable?: Partial<Record<InfrastructureIncident, string>>;
 }
@@ -58,6 +60,7 @@ export interface IncidentContext {
 export function unavailableReason(name: IncidentName, switches: InfrastructureSwitches): string | undefined {
   if (name === 'broker-outage' && !switches.brokerOutage) return switches.unavailable?.[name] ?? noSwitch(name);
   if (name === 'slow-database' && !switches.slowDatabase) return switches.unavailable?.[name] ?? noSwitch(name);
+  if (name === 'database-outage' && !switches.databaseOutage) return switches.unavailable?.[name] ?? noSwitch(name);
   return undefined;
 }
 
@@ -117,6 +120,7 @@ export class Incidents {
   private switchFor(name: IncidentName): ((on: boolean) => void | Promise<void>) | undefined {
     if (name === 'broker-outage') return this.context.switches.brokerOutage;
     if (name === 'slow-database') return this.context.switches.slowDatabase;
+    if (name === 'database-outage') return this.context.switches.databaseOutage;
     return undefined;
   }
 

@@ -14,6 +14,7 @@ test('PostgreSQL without RabbitMQ: the workshop and the embedded queue each get 
   assert.equal(servers.amqpUrl, undefined);
   assert.equal(typeof servers.switches.brokerOutage, 'function');
   assert.equal(typeof servers.switches.slowDatabase, 'function');
+  assert.equal(typeof servers.switches.databaseOutage, 'function');
   assert.deepEqual(servers.switches.unavailable, {});
   assert.match(servers.describe, /^PostgreSQL via 127\.0\.0\.1:\d+, the embedded queue's PostgreSQL connection via 127\.0\.0\.1:\d+$/);
 });
@@ -35,6 +36,8 @@ test('URLs a proxy on 127.0.0.1 would break are used as given, and their inciden
   assert.equal(servers.switches.brokerOutage, undefined);
   assert.equal(servers.switches.slowDatabase, undefined);
   assert.match(servers.switches.unavailable!['slow-database']!, /^slow-database cannot proxy DATABASE_URL: TLS \(sslmode\) checks the server's name/);
+  assert.equal(servers.switches.databaseOutage, undefined);
+  assert.match(servers.switches.unavailable!['database-outage']!, /^database-outage cannot proxy DATABASE_URL: TLS \(sslmode\)/);
   assert.match(servers.switches.unavailable!['broker-outage']!, /^broker-outage cannot proxy AMQP_URL: TLS \(amqps:\)/);
   assert.equal(servers.describe, 'no servers to proxy');
 });

@@ -19,7 +19,7 @@ export interface ProxiedServers {
    * while the APIs keep theirs. See `StartWorkshopOptions.queueDatabaseUrl`.
    */
   queueDatabaseUrl?: string;
-  /** For `startSimulator`: broker-outage and slow-database, or why they cannot be had here. */
+  /** For `startSimulator`: broker-outage, slow-database and database-outage, or why they cannot be had here. */
   switches: InfrastructureSwitches;
   /** Where each proxy leads, for the start-up banner. */
   describe: string;
@@ -37,15 +37,16 @@ function unproxiable(url: URL): string | undefined {
 
 /**
  * Puts the workshop's servers behind TCP proxies the simulator can pause or slow down, so
- * broker-outage and slow-database are real for the workshop and leave the servers alone:
+ * broker-outage, slow-database and database-outage are real for the workshop and leave the servers alone:
  *
  * - RabbitMQ: its connection goes through a proxy that broker-outage pauses (resets).
  * - The embedded queue on PostgreSQL: the queue gets a connection of its own through a
  *   proxy broker-outage pauses; the APIs keep theirs, as they would keep a database when a
  *   broker dies.
  * - PostgreSQL: the connections go through a proxy that slow-database makes hold each
- *   chunk; the queue's own connection passes through it too, as it reaches the same server.
- * - PGlite runs inside the process: no connection to cut or slow, so both stay unavailable,
+ *   chunk and database-outage pauses (resets); the queue's own connection passes through it
+ *   too, as it reaches the same server.
+ * - PGlite runs inside the process: no connection to cut or slow, so these stay unavailable,
  *   with a reason that says what to set.
  */
 export async function putServersBehindProxies(options: ProxiedServersOptions): Promise<ProxiedServers> {
@@ -59,8 +60,10 @@ export async function putServersBehindProxies(options: ProxiedServersOptions): P
     const databaseProblem = database && unproxiable(database);
     if (!database) {
       switches.unavailable!['slow-database'] = 'slow-database needs PostgreSQL: PGlite runs inside this process, with no connection to hold up. Set DATABASE_URL and start the workshop again';
+      switches.unavailable!['database-outage'] = 'database-outage needs PostgreSQL: PGlite runs inside this process, with no connection to cut. Set DATABASE_URL and start the workshop again';
     } else if (databaseProblem) {
       switches.unavailable!['slow-database'] = `slow-database cannot proxy DATABASE_URL: ${databaseProblem}`;
+      switches.unavailable!['database-outage'] = `database-outage cannot proxy DATABASE_URL: ${databaseProblem}`;
       result.databaseUrl = options.databaseUrl;
     } else {
       const { proxy, url } = await proxyServer(database, 5432);
@@ -68,6 +71,7 @@ export async function putServersBehindProxies(options: ProxiedServersOptions): P
       result.databaseUrl = url;
       routes.push(`PostgreSQL via 127.0.0.1:${proxy.port}`);
       switches.slowDatabase = (on) => proxy.delay(on ? delayMs : 0);
+      switches.databaseOutage = (on) => (on ? proxy.pause() : proxy.resume());
     }
 
     if (options.amqpUrl) {

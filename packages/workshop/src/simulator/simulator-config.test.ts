@@ -14,7 +14,7 @@ test('LOUPE_SIMULATOR_INCIDENTS turns incidents on at start, each once, spaces a
 test('an unknown incident, a bad port and incidents without the simulator stop the start with every problem named', () => {
   assert.throws(() => readSimulatorConfig({ LOUPE_SIMULATOR_INCIDENTS: 'orders-stuck,broker-down', LOUPE_SIMULATOR_PORT: 'http' }), {
     code: 'CONFIG_INVALID',
-    message: 'Simulator configuration: LOUPE_SIMULATOR_INCIDENTS names "broker-down", not an incident: use login-brute-force, request-flood, broker-outage, slow-database, orders-stuck; '
+    message: 'Simulator configuration: LOUPE_SIMULATOR_INCIDENTS names "broker-down", not an incident: use login-brute-force, request-flood, broker-outage, slow-database, database-outage, orders-stuck; '
       + 'LOUPE_SIMULATOR_PORT="http" must be a whole number from 0 to 65535',
   });
   assert.throws(() => readSimulatorConfig({ LOUPE_SIMULATOR: 'off', LOUPE_SIMULATOR_INCIDENTS: 'orders-stuck' }), {
