@@ -87,3 +87,19 @@ test('a transaction cut off mid-way rolls back, and the lost idle connections ne
   const lost = lines.events('db-error').find((line) => line['db.operation'] === 'CONNECTION');
   assert.match(String(lost?.message), /^Database CONNECTION failed: Idle connection lost: /);
 });
+
+test('a connection lost while its transaction is beginning fails that transaction and never crashes the process', async (t) => {
+  const setup = await openBehindProxy(t, { attempts: 1 });
+  if (!setup) return;
+  const { db, proxy } = setup;
+  // BEGIN goes out on the pooled connection and is held in the proxy; the cut comes before its answer.
+  proxy.delay(400);
+  const started = db.transaction(async (tx) => tx.query(`UPDATE orders SET status = 'PRICED' WHERE id = 'ORD-1'`));
+  await new Promise((resolve) => setTimeout(resolve, 150));
+  proxy.pause();
+  await assert.rejects(started, /ECONNRESET|Connection terminated/);
+  proxy.delay(0);
+  proxy.resume();
+  const { rows } = await db.query<{ status: string }>('SELECT status FROM orders');
+  assert.deepEqual(rows, [{ status: 'NEW' }], 'still running, and nothing was changed');
+});

@@ -62,11 +62,21 @@ export function createPostgresDriver(options: PostgresDriverOptions): Driver {
 
   const run: RunSql = async (sql, params) => toResult(await pool.query(sql, params));
 
-  async function begin(): Promise<pg.PoolClient> {
+  /**
+   * A pooled connection with BEGIN sent. A checked-out client has no `error` listener of the
+   * pool's, and a socket error on a client without one crashes the process: the listener is
+   * set before BEGIN goes out, and stays on a connection that failed (it is being closed).
+   */
+  async function begin(): Promise<{ client: pg.PoolClient; failure: { error?: Error }; onError: (error: Error) => void }> {
     const client = await pool.connect();
+    const failure: { error?: Error } = {};
+    const onError = (error: Error) => {
+      failure.error = error;
+    };
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
-      return client;
+      return { client, failure, onError };
     } catch (error) {
       client.release(error as Error);
       throw error;
@@ -74,28 +84,23 @@ export function createPostgresDriver(options: PostgresDriverOptions): Driver {
   }
 
   async function transaction<T>(fn: (run: RunSql) => Promise<T>, retryConnect: RetryConnect): Promise<T> {
-    const client = await retryConnect(begin);
-    let broken: Error | undefined;
-    // A checked-out connection reports its loss here (a query in flight also rejects).
-    const onError = (error: Error) => {
-      broken = error;
-    };
-    client.on('error', onError);
+    // The failure a checked-out connection reports (a query in flight also rejects).
+    const { client, failure, onError } = await retryConnect(begin);
     try {
       const result = await fn(async (sql, params) => toResult(await client.query(sql, params)));
       await client.query('COMMIT');
       return result;
     } catch (error) {
-      if (!broken) {
+      if (!failure.error) {
         await client.query('ROLLBACK').catch((rollbackError: Error) => {
-          broken = rollbackError;
+          failure.error = rollbackError;
         });
       }
       throw error;
     } finally {
-      client.off('error', onError);
       // Releasing with an error closes the connection instead of returning it to the pool.
-      client.release(broken);
+      if (!failure.error) client.off('error', onError);
+      client.release(failure.error);
     }
   }
 
