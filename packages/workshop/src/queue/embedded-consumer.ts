@@ -1,5 +1,6 @@
 import type { Logger } from '@loupe/log';
-import type { Database } from '../db/index.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isTransientDatabaseError, type Database } from '../db/index.js';
 import { logDeadLettered, runHandler } from './delivery.js';
 import type { DeliveryPolicy, QueueMessage } from './message-queue.js';
 import { logLoopError } from './outbox.js';
@@ -77,18 +78,38 @@ export async function startEmbeddedConsumer(options: EmbeddedConsumerOptions): P
   );
   const running = new Set<Promise<void>>();
 
+  const stopping = new AbortController();
+
+  /**
+   * Writes a delivery's outcome. While the database is unreachable it tries again (each try
+   * logged by the database layer, R2 / R3) until the write lands or the consumer stops:
+   * otherwise the message would stay hidden until its lease ran out, minutes after the
+   * database came back.
+   */
+  async function record(sql: string, params: unknown[], context: { orderId?: string; log: Logger }): Promise<void> {
+    for (let round = 0; ; round++) {
+      try {
+        await db.query(sql, params, context);
+        return;
+      } catch (error) {
+        if (stopping.signal.aborted || !isTransientDatabaseError(error)) throw error;
+        await sleep(Math.min(options.maxErrorDelayMs, 200 * 2 ** round), undefined, { signal: stopping.signal }).catch(() => undefined);
+      }
+    }
+  }
+
   async function settle(row: QueueMessageRow): Promise<void> {
     const message = toQueueMessage(row);
     // Logged as the consuming service's: the statements carry the order's id.
     const context = { orderId: message.orderId, log };
     const verdict = await runHandler(log, queue, message, options.handler, policy);
     if (verdict.action === 'ack') {
-      await db.query(ACK, [row.id, row.attempt], context);
+      await record(ACK, [row.id, row.attempt], context);
     } else if (verdict.action === 'retry') {
       const waiting = { [HEADER.waits]: verdict.waits, ...(verdict.waitingSince !== undefined && { [HEADER.waitingSince]: verdict.waitingSince }) };
-      await db.query(RETRY, [row.id, row.attempt, verdict.delayMs, verdict.error, JSON.stringify(waiting)], context);
+      await record(RETRY, [row.id, row.attempt, verdict.delayMs, verdict.error, JSON.stringify(waiting)], context);
     } else {
-      await db.query(DEAD_LETTER, [row.id, row.attempt, verdict.reason], context);
+      await record(DEAD_LETTER, [row.id, row.attempt, verdict.reason], context);
       logDeadLettered(log, message, verdict.reason);
     }
   }
@@ -115,6 +136,7 @@ export async function startEmbeddedConsumer(options: EmbeddedConsumerOptions): P
   return {
     wake: () => loop.wake(),
     async stop() {
+      stopping.abort();
       await loop.stop();
       await Promise.allSettled([...running]);
     },

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, test } from 'node:test';
 import { openDatabase } from '../db/index.js';
-import { createTestLog, openTestQueue, proxyServer, queueBackends, waitFor, type TestQueue } from '../testing/index.js';
+import { createTestLog, openTestQueue, proxyServer, queueBackends, requireServer, waitFor, type TestQueue } from '../testing/index.js';
 import { MessageNotReady, type QueueMessage } from './index.js';
 
 function publish(ctx: TestQueue, orderId: string): Promise<string> {
@@ -87,6 +87,35 @@ for (const backend of queueBackends) {
       assert.ok(failed.length >= 5 && failed.every((line) => line['message.id'] === id && line['call.attempts_left'] === 2), 'R13 per failed delivery, no attempt spent');
       assert.ok(failed.some((line) => line['error.code'] === 'ECONNRESET'), 'the database\'s own error is logged');
       assert.equal(ctx.lines.events('message-consumed')[0]?.['message.id'], id);
+    });
+
+    if (backend.engine === 'postgres' && !backend.broker) test('when the embedded queue\'s own database goes away mid-delivery, the outcome is written once it is back, not after the lease', async (t) => {
+      const serverUrl = await requireServer(t, 'postgres');
+      if (!serverUrl) return;
+      const { proxy, url } = await proxyServer(new URL(serverUrl), 5432);
+      t.after(() => proxy.close());
+      const ctx = await openTestQueue(t, backend, { databaseUrl: url });
+      if (!ctx) return;
+      let outageOn!: () => void;
+      const outage = new Promise<void>((resolve) => (outageOn = resolve));
+      let deliveries = 0;
+      let handled = 0;
+      await ctx.consume('mes-api', ['order.#'], async () => {
+        deliveries += 1;
+        await outage;
+        await ctx.db.query('SELECT count(*) FROM outbox');
+        handled += 1;
+      }, { maxAttempts: 2, retryDelayMs: 20 });
+      await publish(ctx, 'ORD-34');
+      await waitFor(() => deliveries === 1, { what: 'the message in its handler' });
+      proxy.pause();
+      outageOn();
+      await waitFor(() => ctx.lines.events('message-failed').length > 0, { what: 'the delivery failed for the outage', timeoutMs: 15_000 });
+      // Longer than the database layer's own retries: writing the outcome failed after its last attempt (R3).
+      await waitFor(() => ctx.lines.events('call-failed').some((line) => line['call.method'] === 'UPDATE'), { what: 'the outcome\'s write given up once', timeoutMs: 20_000 });
+      proxy.resume();
+      await waitFor(() => handled === 1, { what: 'the message handled within seconds of the database coming back (its lease is 5 min)', timeoutMs: 15_000 });
+      assert.equal(ctx.lines.events('message-failed')[0]?.['call.attempts_left'], 2, 'the outage spent no attempt');
     });
 
     if (backend.broker) test('an order\'s later messages wait while another relay holds an earlier one; other orders\' do not', async (t) => {
