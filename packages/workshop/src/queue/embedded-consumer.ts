@@ -18,6 +18,8 @@ export interface EmbeddedConsumerOptions {
   policy: DeliveryPolicy;
   pollIntervalMs: number;
   maxErrorDelayMs: number;
+  /** See `DEFAULT_LEASE_MS`: a consumer that died gives its messages up this long after its last renewal. */
+  leaseMs?: number;
 }
 
 export interface EmbeddedConsumer {
@@ -25,8 +27,8 @@ export interface EmbeddedConsumer {
   stop(): Promise<void>;
 }
 
-// A delivered message stays hidden this long; if its consumer died meanwhile, it is delivered again.
-const LEASE_MS = 5 * 60_000;
+/** How long a delivered message stays hidden unless its consumer renews the lease (it does, a few times a lease, while the handler runs). */
+export const DEFAULT_LEASE_MS = 30_000;
 
 const HAS_READY = `SELECT 1 FROM queue_messages WHERE queue = $1 AND state = 'ready' AND available_at <= now() LIMIT 1`;
 
@@ -39,6 +41,8 @@ WHERE id IN (
 // Each outcome names the delivery it settles (id and attempt), so a late answer after the
 // lease ran out cannot settle the next delivery of the same message.
 const ACK = 'DELETE FROM queue_messages WHERE id = $1 AND attempt = $2';
+const RENEW = `UPDATE queue_messages AS m SET available_at = now() + ($3::int * interval '1 millisecond')
+FROM unnest($1::bigint[], $2::int[]) AS held (id, attempt) WHERE m.id = held.id AND m.attempt = held.attempt`;
 const RETRY = `UPDATE queue_messages SET available_at = now() + ($3::int * interval '1 millisecond'), last_error = $4,
   headers = headers || $5::text::jsonb WHERE id = $1 AND attempt = $2`;
 const DEAD_LETTER = `UPDATE queue_messages SET state = 'dead', last_error = $3,
@@ -77,6 +81,16 @@ export async function startEmbeddedConsumer(options: EmbeddedConsumerOptions): P
     [options.exchange, queue, [...options.bindingKeys]],
   );
   const running = new Set<Promise<void>>();
+  const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+  // The deliveries this consumer holds (row id → attempt), their leases renewed until their outcome is written.
+  const held = new Map<number, number>();
+  let renewing: Promise<unknown> = Promise.resolve();
+  const renewal = setInterval(() => {
+    if (held.size === 0) return;
+    // A failed renewal is logged by the database layer; the next one tries again.
+    renewing = db.query(RENEW, [[...held.keys()], [...held.values()], leaseMs]).catch(() => undefined);
+  }, Math.max(10, Math.floor(leaseMs / 3)));
+  renewal.unref();
 
   const stopping = new AbortController();
 
@@ -103,6 +117,9 @@ export async function startEmbeddedConsumer(options: EmbeddedConsumerOptions): P
     // Logged as the consuming service's: the statements carry the order's id.
     const context = { orderId: message.orderId, log };
     const verdict = await runHandler(log, queue, message, options.handler, policy);
+    // No renewal may land after the outcome: it would push a retry's delay out to a whole lease.
+    held.delete(row.id);
+    await renewing;
     if (verdict.action === 'ack') {
       await record(ACK, [row.id, row.attempt], context);
     } else if (verdict.action === 'retry') {
@@ -118,11 +135,13 @@ export async function startEmbeddedConsumer(options: EmbeddedConsumerOptions): P
     async () => {
       const free = policy.prefetch - running.size;
       if (free <= 0 || !(await db.query(HAS_READY, [queue])).rows.length) return false;
-      const claimed = await db.query<QueueMessageRow>(CLAIM, [queue, free, LEASE_MS]);
+      const claimed = await db.query<QueueMessageRow>(CLAIM, [queue, free, leaseMs]);
       for (const row of claimed.rows.sort((a, b) => a.id - b.id)) {
+        held.set(row.id, row.attempt);
         const delivery: Promise<void> = settle(row)
           .catch((error: unknown) => logLoopError(log, error))
           .finally(() => {
+            held.delete(row.id);
             running.delete(delivery);
             loop.wake();
           });
@@ -139,6 +158,7 @@ export async function startEmbeddedConsumer(options: EmbeddedConsumerOptions): P
       stopping.abort();
       await loop.stop();
       await Promise.allSettled([...running]);
+      clearInterval(renewal);
     },
   };
 }

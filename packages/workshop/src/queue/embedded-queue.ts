@@ -14,6 +14,7 @@ export interface EmbeddedQueueOptions {
   prefix: string;
   pollIntervalMs: number;
   maxErrorDelayMs: number;
+  leaseMs?: number;
 }
 
 /**
@@ -49,6 +50,7 @@ export function createEmbeddedQueue(options: EmbeddedQueueOptions): MessageQueue
         policy: deliveryPolicy(consumeOptions),
         pollIntervalMs: options.pollIntervalMs,
         maxErrorDelayMs: options.maxErrorDelayMs,
+        ...(options.leaseMs !== undefined && { leaseMs: options.leaseMs }),
       });
       consumers.add(consumer);
       return {

@@ -21,7 +21,7 @@
  *   comes back (the latter for up to `maxWaitMs`). `replayDeadLetters` sends dead letters back.
  * - Without a broker the same contract runs on PostgreSQL (or PGlite): the relay routes
  *   rows into `queue_messages` by the topic bindings in `queue_bindings`; consumers claim
- *   rows with `FOR UPDATE SKIP LOCKED` under a lease, delete on success, push
+ *   rows with `FOR UPDATE SKIP LOCKED` under a lease (30 s, renewed while the handler runs), delete on success, push
  *   `available_at` back on failure and mark them dead after the last attempt.
  */
 export type { ConsumeOptions, MessageQueue, OpenQueueOptions, QueueMessage } from './message-queue.js';

@@ -79,6 +79,8 @@ export interface OpenQueueOptions {
   prefix?: string;
   /** How often the outbox relay and the embedded consumers look for work when idle (default 200 ms). */
   pollIntervalMs?: number;
+  /** The embedded queue: how long a delivered message stays hidden after its consumer's last lease renewal (default 30 s), so a consumer that died gives it up. */
+  leaseMs?: number;
   /** Backoff while the broker is unreachable: first delay, doubled up to `maxDelayMs` (defaults 200 ms, 5 s). */
   reconnect?: { baseDelayMs?: number; maxDelayMs?: number };
 }

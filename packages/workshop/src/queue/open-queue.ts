@@ -20,5 +20,5 @@ export async function openQueue(options: OpenQueueOptions): Promise<MessageQueue
   const baseDelayMs = options.reconnect?.baseDelayMs ?? 200;
   const maxDelayMs = options.reconnect?.maxDelayMs ?? 5_000;
   if (url) return createRabbitQueue({ url, db, log, exchange, prefix, pollIntervalMs, baseDelayMs, maxDelayMs });
-  return createEmbeddedQueue({ db, log, exchange, prefix, pollIntervalMs, maxErrorDelayMs: maxDelayMs });
+  return createEmbeddedQueue({ db, log, exchange, prefix, pollIntervalMs, maxErrorDelayMs: maxDelayMs, ...(options.leaseMs !== undefined && { leaseMs: options.leaseMs }) });
 }

@@ -135,3 +135,39 @@ for (const backend of queueBackends) {
     });
   });
 }
+
+describe('leases of the embedded queue on PostgreSQL', () => {
+  const backend = queueBackends.find((candidate) => candidate.engine === 'postgres' && !candidate.broker)!;
+
+  test('a handler running longer than the lease keeps its message: the lease is renewed, nothing is delivered twice', async (t) => {
+    const ctx = await openTestQueue(t, backend, { leaseMs: 300 });
+    if (!ctx) return;
+    const deliveries: number[] = [];
+    await ctx.consume('mes-api', ['order.#'], async (message) => {
+      deliveries.push(message.attempt);
+      await sleep(1_200);
+    });
+    await publish(ctx, 'ORD-61');
+    await waitFor(() => ctx.lines.events('message-consumed').length === 1, { what: 'the slow handler done' });
+    await sleep(400);
+    assert.deepEqual(deliveries, [1], 'one delivery, though it took four leases');
+  });
+
+  test('the messages of a consumer that died come back once its lease runs out, the lost delivery counted', async (t) => {
+    const ctx = await openTestQueue(t, backend, { leaseMs: 500 });
+    if (!ctx) return;
+    await ctx.consume('mes-api', ['order.#'], async () => undefined);
+    const stopping = await ctx.consume('crm-api', ['order.#'], async () => undefined);
+    await stopping.stop();
+    await publish(ctx, 'ORD-62');
+    await waitFor(async () => (await ctx.db.query(`SELECT 1 FROM queue_messages WHERE queue = $1`, [`${ctx.prefix}crm-api`])).rows.length === 1, { what: 'the copy for crm-api' });
+    // What a consumer killed mid-delivery leaves behind: a claimed row, hidden for one lease, never renewed.
+    await ctx.db.query(`UPDATE queue_messages SET attempt = 1, available_at = now() + interval '500 milliseconds' WHERE queue = $1`, [`${ctx.prefix}crm-api`]);
+    const claimedAt = Date.now();
+    const received: { attempt: number; at: number }[] = [];
+    await ctx.consume('crm-api', ['order.#'], async (message) => void received.push({ attempt: message.attempt, at: Date.now() }));
+    await waitFor(() => received.length === 1, { what: 'the message delivered again', timeoutMs: 10_000 });
+    assert.equal(received[0]!.attempt, 2, 'the dead consumer\'s delivery counts');
+    assert.ok(received[0]!.at - claimedAt >= 400, `not before the lease ran out (${received[0]!.at - claimedAt} ms)`);
+  });
+});

@@ -42,7 +42,7 @@ export interface TestQueue {
 export async function openTestQueue(
   t: TestContext,
   backend: QueueBackend,
-  options: { amqpUrl?: string; databaseUrl?: string } = {},
+  options: { amqpUrl?: string; databaseUrl?: string; leaseMs?: number } = {},
 ): Promise<TestQueue | undefined> {
   const target = await testDatabaseTarget(t, backend.engine);
   if (!target) return undefined;
@@ -54,7 +54,7 @@ export async function openTestQueue(
   const consumers: { queue: string; options?: ConsumeOptions }[] = [];
   let queue: MessageQueue;
   try {
-    queue = await openQueue({ url: brokerUrl && (options.amqpUrl ?? brokerUrl), db, log, prefix, pollIntervalMs: 20, reconnect: { baseDelayMs: 20, maxDelayMs: 200 } });
+    queue = await openQueue({ url: brokerUrl && (options.amqpUrl ?? brokerUrl), db, log, prefix, pollIntervalMs: 20, reconnect: { baseDelayMs: 20, maxDelayMs: 200 }, ...(options.leaseMs !== undefined && { leaseMs: options.leaseMs }) });
   } catch (error) {
     await db.close();
     throw error;
