@@ -45,6 +45,12 @@ test('messages published while RabbitMQ is unreachable wait in the outbox and ar
     { what: 'R2 lines' },
   );
   await waitFor(() => ctx.lines.events('call-failed').some((line) => line['call.target'] === 'amqp'), { what: 'an R3 line after a round of retries' });
+  const waitingLines = ctx.lines.events('message-failed').filter((line) => line['message.operation'] === 'publish');
+  for (const orderId of ['ORD-101', 'ORD-102', 'ORD-103', 'ORD-104', 'ORD-105']) {
+    const line = waitingLines.find((candidate) => candidate['order.id'] === orderId);
+    assert.equal(line?.['log.level'], 'error', `R13 for ${orderId}'s message, so its journey shows the wait`);
+    assert.match(String(line?.['error.message']), /; it waits in the outbox and is sent once RabbitMQ is back$/);
+  }
   const waiting = await ctx.db.query<{ order_id: string }>('SELECT order_id FROM outbox ORDER BY id');
   assert.deepEqual(waiting.rows.map((row) => row.order_id), ['ORD-101', 'ORD-102', 'ORD-103', 'ORD-104', 'ORD-105'], 'the messages wait in the outbox');
   assert.equal(retried[0]?.['log.level'], 'warn');

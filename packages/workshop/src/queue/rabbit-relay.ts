@@ -1,5 +1,5 @@
 import type { ConfirmChannel } from 'amqplib';
-import { publishWithLog, withRetry, type Logger } from '@loupe/log';
+import { describeFailure, publishWithLog, withRetry, type Logger } from '@loupe/log';
 import { LoupeError } from '@loupe/schema';
 import type { Database } from '../db/index.js';
 import { inMessageTrace, logLoopError, OUTBOX_COLUMNS, outboxHasWork, publisherLog, toOutboxMessages, type OutboxMessage, type OutboxRow } from './outbox.js';
@@ -73,7 +73,7 @@ export function startRabbitRelay(options: RabbitRelayOptions): PollLoop {
   const { db, log, connection, exchange } = options;
   const call = { target: 'amqp', method: 'publish', endpoint: `${connection.endpoint} ${exchange}` };
 
-  async function publishUnconfirmed(messages: readonly OutboxMessage[], confirmed: Set<number>): Promise<void> {
+  async function publishUnconfirmed(messages: readonly OutboxMessage[], confirmed: Set<number>, failedOnce: Set<number>): Promise<void> {
     const channel = connection.publisher;
     if (!channel) throw new LoupeError('QUEUE_BROKER_DOWN', `Not connected to RabbitMQ at ${connection.endpoint}; reconnecting`, 503);
     const pending = messages.filter((message) => !confirmed.has(message.id));
@@ -87,7 +87,7 @@ export function startRabbitRelay(options: RabbitRelayOptions): PollLoop {
         ),
       ),
     );
-    results.forEach((result, i) => result.status === 'fulfilled' && confirmed.add(pending[i]!.id));
+    results.forEach((result, i) => (result.status === 'fulfilled' ? confirmed : failedOnce).add(pending[i]!.id));
     const failure = results.find((result) => result.status === 'rejected');
     if (failure) throw failure.reason;
   }
@@ -98,9 +98,11 @@ export function startRabbitRelay(options: RabbitRelayOptions): PollLoop {
     const messages = toOutboxMessages(claimed.rows);
     if (messages.length === 0) return false;
     const confirmed = new Set<number>();
+    // Messages whose publish was tried and failed: their R13 line is written already.
+    const failedOnce = new Set<number>();
     let sentAll = false;
     try {
-      await withRetry(log, call, () => publishUnconfirmed(messages, confirmed), {
+      await withRetry(log, call, () => publishUnconfirmed(messages, confirmed, failedOnce), {
         attempts: ATTEMPTS_PER_ROUND,
         baseDelayMs: options.baseDelayMs,
         maxDelayMs: options.maxDelayMs,
@@ -108,8 +110,17 @@ export function startRabbitRelay(options: RabbitRelayOptions): PollLoop {
         signal: stopping,
       });
       sentAll = true;
-    } catch {
-      // withRetry logged R3; the unconfirmed messages are released below and tried again.
+    } catch (error) {
+      // withRetry logged R3; the unconfirmed messages are released below and tried again. Each
+      // one never tried (no connection) gets its R13 line too, so its order's journey shows the wait.
+      const failure = describeFailure(error);
+      for (const message of messages) {
+        if (confirmed.has(message.id) || failedOnce.has(message.id)) continue;
+        publisherLog(options.publishers, message, log).messageFailed({
+          operation: 'publish', messageId: message.messageId, routingKey: message.routingKey, orderId: message.orderId,
+          errorCode: failure.errorCode ?? 'PUBLISH_FAILED', errorMessage: `${failure.errorMessage}; it waits in the outbox and is sent once RabbitMQ is back`,
+        });
+      }
     }
     if (confirmed.size > 0) await db.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [[...confirmed]]);
     const unsent = messages.filter((message) => !confirmed.has(message.id)).map((message) => message.id);
