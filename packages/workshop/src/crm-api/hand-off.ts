@@ -16,8 +16,12 @@ export interface HandOffDeps {
  * ACCEPTED → IN_PRODUCTION (MES makes it). The status change and the `order.to-manufacturing`
  * message commit together (the queue's outbox), so neither happens without the other.
  */
-export async function handOffOrder({ db, queue, log }: HandOffDeps, orderId: string, actorId: string, note?: string): Promise<StatusChange & { messageId: string }> {
-  const result = await db.transaction(async (tx) => handOffLockedOrder(tx, { queue, log }, await requireOrder(tx, orderId, { forUpdate: true }), actorId, note));
+export async function handOffOrder({ db, queue, log }: HandOffDeps, orderId: string, actorId: string, note?: string): Promise<StatusChange & { messageId: string; order: Order }> {
+  const result = await db.transaction(async (tx) => {
+    const change = await handOffLockedOrder(tx, { queue, log }, await requireOrder(tx, orderId, { forUpdate: true }), actorId, note);
+    // Read back before commit, so the answer never needs the database once the hand-off is made.
+    return { ...change, order: await requireOrder(tx, orderId) };
+  });
   log.orderStatusChanged({ orderId: result.orderId, customerId: result.customerId, from: result.from, to: result.to });
   return result;
 }

@@ -106,8 +106,8 @@ export const crmOrderRoutes: FastifyPluginAsync<CrmOrderRoutesOptions> = async (
   }, async (request, reply) => {
     const upload = await readUpload(request, options.maxModelBytes);
     const { order } = await attachModel({ db, log, fileStorageUrl: options.fileStorageUrl }, { orderId: request.params.id, actor: 'crm', actorId: actorOf(request), upload });
-    await handOffOrder({ db, queue, log }, order.id, actorOf(request));
-    return reply.status(201).send(await requireOrder(db, order.id));
+    const handedOn = await handOffOrder({ db, queue, log }, order.id, actorOf(request));
+    return reply.status(201).send(handedOn.order);
   });
 
   app.post<OrderParams & { Body: { note?: string } }>('/orders/:id/hand-off', {
@@ -119,8 +119,7 @@ export const crmOrderRoutes: FastifyPluginAsync<CrmOrderRoutesOptions> = async (
       response: { 200: orderSchema, ...failures },
     },
   }, async (request) => {
-    const change = await handOffOrder({ db, queue, log }, request.params.id, actorOf(request), request.body.note);
-    return requireOrder(db, change.orderId);
+    return (await handOffOrder({ db, queue, log }, request.params.id, actorOf(request), request.body.note)).order;
   });
 
   app.post<OrderParams & { Body: { status: OrderStatus; note?: string } }>('/orders/:id/status', {
@@ -137,13 +136,15 @@ export const crmOrderRoutes: FastifyPluginAsync<CrmOrderRoutesOptions> = async (
     const { status, note } = request.body;
     // Read, choose and move under one row lock: an order read as PRICE_QUOTED may be ACCEPTED by
     // now, and then IN_PRODUCTION is the hand-off, which must reach MES.
-    const change = await db.transaction(async (tx) => {
+    const { change, order } = await db.transaction(async (tx) => {
       const current = await requireOrder(tx, request.params.id, { forUpdate: true });
       const step = checkTransition(current.id, current.status, status, 'crm');
-      if (step.handOff) return handOffLockedOrder(tx, { queue, log }, current, actorOf(request), note);
-      return moveOrder(tx, { orderId: current.id, to: status, actor: 'crm', actorId: actorOf(request), ...(note && { note }) });
+      const moved = step.handOff
+        ? await handOffLockedOrder(tx, { queue, log }, current, actorOf(request), note)
+        : await moveOrder(tx, { orderId: current.id, to: status, actor: 'crm', actorId: actorOf(request), ...(note && { note }) });
+      return { change: moved, order: await requireOrder(tx, current.id) };
     });
     log.orderStatusChanged({ orderId: change.orderId, customerId: change.customerId, from: change.from, to: change.to });
-    return requireOrder(db, change.orderId);
+    return order;
   });
 };

@@ -45,16 +45,18 @@ export async function attachModel(deps: AttachModelDeps, request: AttachModel): 
   log.modelUploaded({ orderId: before.id, customerId: before.customerId, fileId: model.fileId, sizeBytes: model.sizeBytes });
 
   const changes = { model: { fileId: model.fileId, sizeBytes: model.sizeBytes, triangles: model.analysis.triangles }, rejectionReason: null };
-  const change = await db.transaction(async (tx) => {
+  // The order is read back inside the transaction: once the change commits, a database lost
+  // the moment after must not turn the stored upload into a 503 that asks for it again.
+  const { change, order } = await db.transaction(async (tx) => {
     const current = await requireOrder(tx, before.id, { forUpdate: true });
     // A second model before pricing replaces the first; the status stays MODEL_UPLOADED.
     if (current.status === 'MODEL_UPLOADED') {
       await changeOrder(tx, current.id, changes);
-      return undefined;
+      return { change: undefined, order: await requireOrder(tx, current.id) };
     }
-    return moveOrder(tx, { orderId: current.id, to: 'MODEL_UPLOADED', actor: request.actor, actorId: request.actorId, changes, note: `model ${model.fileId}` });
+    const moved = await moveOrder(tx, { orderId: current.id, to: 'MODEL_UPLOADED', actor: request.actor, actorId: request.actorId, changes, note: `model ${model.fileId}` });
+    return { change: moved, order: await requireOrder(tx, current.id) };
   });
   if (change) log.orderStatusChanged(change);
-  const order = await requireOrder(db, before.id);
   return { order, model, ...(change && { change }) };
 }

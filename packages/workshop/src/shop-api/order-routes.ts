@@ -71,8 +71,9 @@ export const shopOrderRoutes: FastifyPluginAsync<ShopOrderRoutesOptions> = async
       { db, log, fileStorageUrl: options.fileStorageUrl },
       { orderId: request.params.id, customerId: customerOf(request), actor: 'customer', actorId: customerOf(request), upload },
     );
-    const pricing = await requestPricing(log, options.crm, order.id);
-    return reply.status(201).send({ ...(await requireOrder(db, order.id)), pricing });
+    // Both orders were read inside the transactions that changed them: no read after a commit can fail the answer.
+    const handOff = await requestPricing(log, options.crm, order.id);
+    return reply.status(201).send({ ...(handOff.pricing === 'requested' ? handOff.order : order), pricing: handOff.pricing });
   });
 
   for (const decision of decisions) {
@@ -81,11 +82,14 @@ export const shopOrderRoutes: FastifyPluginAsync<ShopOrderRoutesOptions> = async
       schema: { summary: decision.summary, tags: ['orders'], security, params: orderIdParams, body: statusNoteBody, response: { 200: orderSchema, ...failures } },
     }, async (request) => {
       const customerId = customerOf(request);
-      const change = await db.transaction((tx) => moveOrder(tx, {
-        orderId: request.params.id, customerId, to: decision.to, actor: 'customer', actorId: customerId, ...(request.body.note && { note: request.body.note }),
-      }));
+      const { change, order } = await db.transaction(async (tx) => {
+        const moved = await moveOrder(tx, {
+          orderId: request.params.id, customerId, to: decision.to, actor: 'customer', actorId: customerId, ...(request.body.note && { note: request.body.note }),
+        });
+        return { change: moved, order: await requireOrder(tx, moved.orderId) };
+      });
       log.orderStatusChanged(change);
-      return requireOrder(db, change.orderId);
+      return order;
     });
   }
 };
