@@ -23,16 +23,14 @@ test('R15 a statement stuck behind a lock past the statement timeout answers 503
     await held;
   });
   await lockTaken;
-  const started = Date.now();
+  // The lock goes only after the answer: without the statement timeout this call would never return.
   const cancel = await shop.call<ApiError>('POST', `/orders/${order.id}/cancel`);
-  const waited = Date.now() - started;
   release();
   await holder;
 
   assert.equal(cancel.status, 503);
   assert.equal(cancel.body.error.code, 'DB_TIMEOUT');
   assert.match(cancel.body.error.message, /^The workshop's database took too long to answer \(a record may be busy with another change\); try again in a few seconds \(request req-/);
-  assert.ok(waited < 5_000, `answered after the 300 ms statement timeout, not when the lock went: ${waited} ms`);
   const timedOut = w.lines.shop.events('db-error').find((line) => line['error.code'] === '57014');
   assert.ok(timedOut, 'R15: the cancelled statement is logged with its SQLSTATE');
   assert.equal(timedOut['log.level'], 'error');

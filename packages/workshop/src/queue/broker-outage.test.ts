@@ -45,7 +45,12 @@ test('messages published while RabbitMQ is unreachable wait in the outbox and ar
     { what: 'R2 lines' },
   );
   await waitFor(() => ctx.lines.events('call-failed').some((line) => line['call.target'] === 'amqp'), { what: 'an R3 line after a round of retries' });
-  const waitingLines = ctx.lines.events('message-failed').filter((line) => line['message.operation'] === 'publish');
+  // A round claims what is in the outbox when it starts: a message written after it waits for the next round's R13.
+  const publishFailures = () => ctx.lines.events('message-failed').filter((line) => line['message.operation'] === 'publish');
+  const waitingLines = await waitFor(() => {
+    const lines = publishFailures();
+    return ['ORD-101', 'ORD-102', 'ORD-103', 'ORD-104', 'ORD-105'].every((orderId) => lines.some((line) => line['order.id'] === orderId)) ? lines : undefined;
+  }, { what: 'an R13 line for each waiting message', timeoutMs: 20_000 });
   for (const orderId of ['ORD-101', 'ORD-102', 'ORD-103', 'ORD-104', 'ORD-105']) {
     const line = waitingLines.find((candidate) => candidate['order.id'] === orderId);
     assert.equal(line?.['log.level'], 'error', `R13 for ${orderId}'s message, so its journey shows the wait`);
