@@ -120,7 +120,7 @@ test('slow-database holds up every PostgreSQL round trip: the R14 lines show the
   assert.equal(state.rows.length, 1, 'the database answers after the incident');
 });
 
-test('database-outage cuts the workshop off PostgreSQL: the APIs answer 503, a message being handled waits without spending attempts, and is handled once it ends', { timeout: 30_000 }, async (t) => {
+test('database-outage cuts the workshop off PostgreSQL: the APIs answer 503, a message being handled waits without spending attempts, and is handled once it ends', { timeout: 60_000 }, async (t) => {
   const databaseUrl = await requireServer(t, 'postgres');
   const amqpUrl = databaseUrl && (await requireServer(t, 'rabbitmq'));
   if (!databaseUrl || !amqpUrl) return;
@@ -145,11 +145,12 @@ test('database-outage cuts the workshop off PostgreSQL: the APIs answer 503, a m
   const login = await new ApiClient(w.urls.shop).login('anna@example.com', 'correct horse');
   assert.equal(login.status, 503);
   assert.equal(login.body.error?.code, 'DB_UNAVAILABLE');
-  await waitFor(() => deliveries >= 4, { what: 'four deliveries during the outage, twice the attempts allowed', timeoutMs: 15_000 });
+  // Each delivery fails only once the database layer's own retries ran out (a few seconds).
+  await waitFor(() => deliveries >= 3, { what: 'three deliveries during the outage, more than the two attempts allowed', timeoutMs: 25_000 });
 
   assert.equal((await switchIncident('database-outage', false)).json().on, false);
   await waitFor(() => handled === 1, { what: 'the message handled once the database is back', timeoutMs: 15_000 });
   assert.deepEqual(await w.queue.deadLetters('outage-probe'), [], 'not dead-lettered for an outage');
   const failed = w.lines.infrastructure.events('message-failed').filter((line) => line['order.id'] === 'ORD-77');
-  assert.ok(failed.length >= 3 && failed.every((line) => line['call.attempts_left'] === 2), 'R13 per failed delivery, no attempt spent');
+  assert.ok(failed.length >= 2 && failed.every((line) => line['call.attempts_left'] === 2), 'R13 per failed delivery, no attempt spent');
 });
