@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { MemoryDestination } from '@loupe/log';
 import { toBinaryStl, cubeMesh } from './file-storage/model/index.js';
 import { ApiClient, modelForm } from './simulator/api-client.js';
-import { startTestWorkshop, testStaff } from './workshop-test-setup.js';
+import { customerWithOrder, startTestWorkshop, testStaff } from './workshop-test-setup.js';
 
 /**
  * The statements a service ran for one request after it logged the order's move (R5, logged
@@ -23,11 +23,7 @@ function statementsAfterCommit(lines: MemoryDestination, orderId: string, method
 test('R5 R14 a committed change to an order is answered from inside its transaction: no statement runs after the move is logged', async (t) => {
   const w = await startTestWorkshop(t, 'embedded');
   if (!w) return;
-  const shop = new ApiClient(w.urls.shop);
-  const email = 'olga.petrova@example.com';
-  assert.equal((await shop.call('POST', '/customers', { json: { email, password: 'correct horse', name: 'Olga Petrova' } })).status, 201);
-  assert.equal((await shop.login(email, 'correct horse')).status, 200);
-  const { body: order } = await shop.call<{ id: string }>('POST', '/orders', { json: { product: 'pendant', metal: 'silver-925' } });
+  const { shop, order } = await customerWithOrder(w.urls.shop, 'olga.petrova@example.com', 'Olga Petrova');
 
   const upload = await shop.call<{ status: string; pricing: string }>('POST', `/orders/${order.id}/model`, { form: modelForm(toBinaryStl(cubeMesh(10))) });
   assert.equal(upload.status, 201);

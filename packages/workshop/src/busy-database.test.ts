@@ -1,16 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ApiClient, type ApiError } from './simulator/api-client.js';
-import { startTestWorkshop } from './workshop-test-setup.js';
+import type { ApiError } from './simulator/api-client.js';
+import { customerWithOrder, startTestWorkshop } from './workshop-test-setup.js';
 
 test('R15 a statement stuck behind a lock past the statement timeout answers 503 DB_TIMEOUT with an R15 line, and works once the lock is gone', async (t) => {
   const w = await startTestWorkshop(t, 'servers', { statementTimeoutMs: 300 });
   if (!w) return;
-  const shop = new ApiClient(w.urls.shop);
-  const email = 'irina.sokolova@example.com';
-  assert.equal((await shop.call('POST', '/customers', { json: { email, password: 'correct horse', name: 'Irina Sokolova' } })).status, 201);
-  assert.equal((await shop.login(email, 'correct horse')).status, 200);
-  const { body: order } = await shop.call<{ id: string }>('POST', '/orders', { json: { product: 'pendant', metal: 'silver-925' } });
+  const { shop, order } = await customerWithOrder(w.urls.shop, 'irina.sokolova@example.com', 'Irina Sokolova');
 
   // Another change holds the order's row, as a long transaction or a stuck session would.
   let release!: () => void;

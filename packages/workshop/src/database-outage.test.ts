@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { toBinaryStl, cubeMesh } from './file-storage/model/index.js';
 import { ApiClient, type ApiError } from './simulator/api-client.js';
 import { proxyServer, requireServer } from './testing/index.js';
-import { startTestWorkshop } from './workshop-test-setup.js';
+import { customerWithOrder, startTestWorkshop } from './workshop-test-setup.js';
 
 test('while PostgreSQL is unreachable the APIs answer 503 DB_UNAVAILABLE, log R3 not R17, and serve again once it is back', async (t) => {
   const databaseUrl = await requireServer(t, 'postgres');
@@ -18,11 +18,7 @@ test('while PostgreSQL is unreachable the APIs answer 503 DB_UNAVAILABLE, log R3
   const w = await startTestWorkshop(t, 'servers', { databaseUrl: proxiedUrl, dataDir });
   if (!w) return;
 
-  const shop = new ApiClient(w.urls.shop);
-  const email = 'pavel.volkov@example.com';
-  assert.equal((await shop.call('POST', '/customers', { json: { email, password: 'correct horse', name: 'Pavel Volkov' } })).status, 201);
-  assert.equal((await shop.login(email, 'correct horse')).status, 200);
-  const { body: order } = await shop.call<{ id: string }>('POST', '/orders', { json: { product: 'pendant', metal: 'silver-925' } });
+  const { shop, order } = await customerWithOrder(w.urls.shop, 'pavel.volkov@example.com', 'Pavel Volkov');
 
   proxy.pause();
   const list = await shop.call<ApiError>('GET', '/orders');

@@ -3,10 +3,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
+import assert from 'node:assert/strict';
 import { MemoryDestination } from '@loupe/log';
 import { dropSchema, requireServer } from './testing/index.js';
 import { startWorkshop, type StartWorkshopOptions, type Workshop, type WorkshopService } from './start-workshop.js';
 import type { StaffAccount } from './crm-api/index.js';
+import { ApiClient } from './simulator/api-client.js';
 
 export type WorkshopEngines = 'embedded' | 'servers';
 
@@ -46,4 +48,16 @@ export async function startTestWorkshop(t: TestContext, engines: WorkshopEngines
     if (servers.databaseUrl) await dropSchema(servers.databaseUrl, servers.databaseSchema!);
   });
   return { ...workshop, lines };
+}
+
+/**
+ * A Shop client signed in as a newly registered customer (password `correct horse`), and
+ * that customer's first order: a silver pendant, status NEW.
+ */
+export async function customerWithOrder(shopUrl: string, email: string, name: string): Promise<{ shop: ApiClient; order: { id: string } }> {
+  const shop = new ApiClient(shopUrl);
+  assert.equal((await shop.call('POST', '/customers', { json: { email, password: 'correct horse', name } })).status, 201);
+  assert.equal((await shop.login(email, 'correct horse')).status, 200);
+  const { body: order } = await shop.call<{ id: string }>('POST', '/orders', { json: { product: 'pendant', metal: 'silver-925' } });
+  return { shop, order };
 }
