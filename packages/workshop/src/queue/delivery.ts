@@ -2,6 +2,7 @@ import { consumeWithLog, describeFailure, extractTraceContext, maskedPayload, ru
 import { LoupeError } from '@loupe/schema';
 import { isTransientDatabaseError } from '../db/index.js';
 import { MessageNotReady, retryDelayAfter, waitDelayAfter, type DeliveryPolicy, type QueueMessage } from './message-queue.js';
+import { HEADER } from './rabbit-topology.js';
 
 /** A handler's 422 (MESSAGE_INVALID: the body lacks what its routing key needs) fails the same way on every delivery. */
 function cannotEverSucceed(error: unknown): boolean {
@@ -72,6 +73,23 @@ export async function runHandler(
     }
   });
   return outcome === 'ack' ? { action: 'ack' } : decide(message, failure, policy);
+}
+
+/** The headers a message's waits travel in, and that a replay from the dead-letter queue clears with its reason. */
+export const DELIVERY_STATE_HEADERS: readonly string[] = [HEADER.deadLetterReason, HEADER.waits, HEADER.waitingSince];
+
+/** A delivery's waits as its headers hold them, never more than the deliveries before it (`attempt` counts this one). */
+export function waitsFromHeaders(headers: Record<string, unknown>, attempt: number): Pick<QueueMessage, 'waits' | 'waitingSince'> {
+  const waitingSince = Number(headers[HEADER.waitingSince]);
+  return {
+    waits: Math.min(Math.max(0, Number(headers[HEADER.waits]) || 0), attempt - 1),
+    ...(waitingSince > 0 && { waitingSince }),
+  };
+}
+
+/** The headers a retried message carries its waits in, for its next delivery. */
+export function waitHeaders(verdict: { waits: number; waitingSince?: number }): Record<string, number> {
+  return { [HEADER.waits]: verdict.waits, ...(verdict.waitingSince !== undefined && { [HEADER.waitingSince]: verdict.waitingSince }) };
 }
 
 /** R12, in the message's trace so the order's journey shows where it stopped. */

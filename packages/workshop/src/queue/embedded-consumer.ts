@@ -1,11 +1,10 @@
 import type { Logger } from '@loupe/log';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isTransientDatabaseError, type Database } from '../db/index.js';
-import { logDeadLettered, runHandler } from './delivery.js';
+import { logDeadLettered, runHandler, waitHeaders, waitsFromHeaders } from './delivery.js';
 import type { DeliveryPolicy, QueueMessage } from './message-queue.js';
 import { logLoopError } from './outbox.js';
 import { startPollLoop } from './poll-loop.js';
-import { HEADER } from './rabbit-topology.js';
 
 export interface EmbeddedConsumerOptions {
   db: Database;
@@ -66,9 +65,8 @@ export function toQueueMessage(row: QueueMessageRow): QueueMessage {
     ...(row.order_id !== null && { orderId: row.order_id }),
     body: row.body,
     attempt: row.attempt,
-    // Never more than the deliveries before this one: a lease that ran out counts as a failed attempt.
-    waits: Math.min(Math.max(0, Number(row.headers[HEADER.waits]) || 0), row.attempt - 1),
-    ...(Number(row.headers[HEADER.waitingSince]) > 0 && { waitingSince: Number(row.headers[HEADER.waitingSince]) }),
+    // A lease that ran out counts as a failed attempt.
+    ...waitsFromHeaders(row.headers, row.attempt),
     headers: row.headers,
   };
 }
@@ -123,8 +121,7 @@ export async function startEmbeddedConsumer(options: EmbeddedConsumerOptions): P
     if (verdict.action === 'ack') {
       await record(ACK, [row.id, row.attempt], context);
     } else if (verdict.action === 'retry') {
-      const waiting = { [HEADER.waits]: verdict.waits, ...(verdict.waitingSince !== undefined && { [HEADER.waitingSince]: verdict.waitingSince }) };
-      await record(RETRY, [row.id, row.attempt, verdict.delayMs, verdict.error, JSON.stringify(waiting)], context);
+      await record(RETRY, [row.id, row.attempt, verdict.delayMs, verdict.error, JSON.stringify(waitHeaders(verdict))], context);
     } else {
       await record(DEAD_LETTER, [row.id, row.attempt, verdict.reason], context);
       logDeadLettered(log, message, verdict.reason);

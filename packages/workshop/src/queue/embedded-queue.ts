@@ -4,7 +4,7 @@ import { startEmbeddedConsumer, toQueueMessage, type EmbeddedConsumer, type Queu
 import { startEmbeddedRelay } from './embedded-relay.js';
 import { deliveryPolicy, type MessageQueue } from './message-queue.js';
 import { writeToOutbox } from './outbox.js';
-import { HEADER } from './rabbit-topology.js';
+import { DELIVERY_STATE_HEADERS } from './delivery.js';
 
 export interface EmbeddedQueueOptions {
   db: Database;
@@ -75,7 +75,7 @@ export function createEmbeddedQueue(options: EmbeddedQueueOptions): MessageQueue
            headers = headers - $3::text[]
          WHERE queue = $1 AND state = 'dead' AND ($2::text[] IS NULL OR message_id = ANY($2::text[]))
          RETURNING id, message_id, routing_key, order_id, body, headers, attempt`,
-        [prefix + queue, messageIds ? [...messageIds] : null, [HEADER.deadLetterReason, HEADER.waits, HEADER.waitingSince]],
+        [prefix + queue, messageIds ? [...messageIds] : null, DELIVERY_STATE_HEADERS],
       );
       consumers.forEach((consumer) => consumer.wake());
       // As their consumer will see them: the next claim makes them attempt 1.

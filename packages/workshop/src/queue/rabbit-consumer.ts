@@ -1,6 +1,6 @@
 import type { ChannelModel, ConfirmChannel, ConsumeMessage, Message, Options } from 'amqplib';
 import { describeFailure, type Logger } from '@loupe/log';
-import { logDeadLettered, runHandler, type Verdict } from './delivery.js';
+import { logDeadLettered, runHandler, waitHeaders, waitsFromHeaders, type Verdict } from './delivery.js';
 import type { DeliveryPolicy, QueueMessage } from './message-queue.js';
 import type { BrokerConnection } from './rabbit-connection.js';
 import { deadLetterExchangeOf, declareConsumerQueues, declareExchanges, HEADER, type ConsumerTopology } from './rabbit-topology.js';
@@ -39,8 +39,7 @@ export function toQueueMessage(delivery: Message): { message: QueueMessage; pars
     ...(orderId !== undefined && { orderId }),
     body,
     attempt,
-    waits: Math.min(Math.max(0, Number(headers[HEADER.waits]) || 0), attempt - 1),
-    ...(Number(headers[HEADER.waitingSince]) > 0 && { waitingSince: Number(headers[HEADER.waitingSince]) }),
+    ...waitsFromHeaders(headers, attempt),
     headers,
   };
   return { message, parsed };
@@ -85,8 +84,7 @@ export async function startRabbitConsumer(options: RabbitConsumerOptions): Promi
         await sendConfirmed(channel, '', retryQueue, delivery, {
           ...headers,
           [HEADER.attempt]: message.attempt + 1,
-          [HEADER.waits]: verdict.waits,
-          ...(verdict.waitingSince !== undefined && { [HEADER.waitingSince]: verdict.waitingSince }),
+          ...waitHeaders(verdict),
         });
       } else if (verdict.action === 'dead-letter') {
         await sendConfirmed(channel, deadLetterExchangeOf(exchange), topology.queue, delivery, { ...headers, [HEADER.deadLetterReason]: verdict.reason });

@@ -2,6 +2,7 @@ import type { ChannelModel, ConfirmChannel, GetMessage } from 'amqplib';
 import { LoupeError } from '@loupe/schema';
 import type { QueueMessage } from './message-queue.js';
 import { sendConfirmed, toQueueMessage } from './rabbit-consumer.js';
+import { DELIVERY_STATE_HEADERS } from './delivery.js';
 import { HEADER } from './rabbit-topology.js';
 
 // Dead letters read or replayed per call: this is an operator's tool, not an export.
@@ -53,7 +54,7 @@ export async function replayDeadLetters(model: ChannelModel, queue: string, mess
     const { message } = toQueueMessage(delivery);
     if (wanted && !wanted.has(message.id)) return;
     const headers: Record<string, unknown> = { ...message.headers, [HEADER.attempt]: 1, [HEADER.routingKey]: message.routingKey };
-    for (const name of [HEADER.deadLetterReason, HEADER.waits, HEADER.waitingSince]) delete headers[name];
+    for (const name of DELIVERY_STATE_HEADERS) delete headers[name];
     await sendConfirmed(channel, '', queue, delivery, headers);
     channel.ack(delivery);
     const { waitingSince: _waited, ...rest } = message;
