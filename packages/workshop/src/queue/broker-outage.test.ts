@@ -90,3 +90,34 @@ test('openQueue fails with a clear error when RabbitMQ never answers', async (t)
     message: new RegExp(`^RabbitMQ at ${broker.hostname.replaceAll('.', '\\.')}:${broker.port || 5672}/ via proxy 127\\.0\\.0\\.1:${proxy.port} did not accept a connection after 10 attempts .*: start it or fix AMQP_URL$`),
   });
 });
+
+test('R11 the relay renews its claim while a round retries, so only a relay that died holds messages past its claim time', async (t) => {
+  const brokerUrl = await requireServer(t, 'rabbitmq');
+  if (!brokerUrl) return;
+  const { proxy, url: amqpUrl } = await proxyServer(new URL(brokerUrl), 5672);
+  t.after(() => proxy.close());
+  // A claim of 300 ms, shorter than most rounds of eight attempts while the broker is away.
+  const ctx = await openTestQueue(t, rabbitWithPostgres, { amqpUrl, leaseMs: 300 });
+  if (!ctx) return;
+  const delivered: string[] = [];
+  await ctx.consume('crm-orders', ['order.#'], async (message) => void delivered.push(message.id));
+
+  proxy.pause();
+  const { id } = await publishOrder(ctx, 'ORD-200');
+  // Sample the claim over three failed rounds: held (in the future) or released between rounds
+  // (null), never run out while a round still retries.
+  const samples: { held: boolean; lapsed: boolean }[] = [];
+  const roundsFailed = () => ctx.lines.events('call-failed').filter((line) => line['call.target'] === 'amqp').length;
+  while (roundsFailed() < 3) {
+    const { rows } = await ctx.db.query<{ held: boolean; lapsed: boolean }>(
+      `SELECT coalesce(claimed_until >= now(), false) AS held, coalesce(claimed_until < now(), false) AS lapsed FROM outbox WHERE order_id = 'ORD-200'`,
+    );
+    samples.push(rows[0]!);
+    await sleep(20);
+  }
+  assert.ok(samples.some((sample) => sample.held), 'the rounds claimed the message');
+  assert.equal(samples.filter((sample) => sample.lapsed).length, 0, `a live relay's claim never runs out (${samples.length} samples)`);
+
+  proxy.resume();
+  await waitFor(() => delivered.includes(id), { what: 'the message once RabbitMQ is back', timeoutMs: 20_000 });
+});

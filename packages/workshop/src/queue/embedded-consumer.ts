@@ -2,7 +2,7 @@ import type { Logger } from '@loupe/log';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isTransientDatabaseError, type Database } from '../db/index.js';
 import { logDeadLettered, runHandler, waitHeaders, waitsFromHeaders } from './delivery.js';
-import type { DeliveryPolicy, QueueMessage } from './message-queue.js';
+import { DEFAULT_LEASE_MS, type DeliveryPolicy, type QueueMessage } from './message-queue.js';
 import { logLoopError } from './outbox.js';
 import { startPollLoop } from './poll-loop.js';
 
@@ -25,9 +25,6 @@ export interface EmbeddedConsumer {
   wake(): void;
   stop(): Promise<void>;
 }
-
-/** How long a delivered message stays hidden unless its consumer renews the lease (it does, a few times a lease, while the handler runs). */
-export const DEFAULT_LEASE_MS = 30_000;
 
 const HAS_READY = `SELECT 1 FROM queue_messages WHERE queue = $1 AND state = 'ready' AND available_at <= now() LIMIT 1`;
 

@@ -79,11 +79,21 @@ export interface OpenQueueOptions {
   prefix?: string;
   /** How often the outbox relay and the embedded consumers look for work when idle (default 200 ms). */
   pollIntervalMs?: number;
-  /** The embedded queue: how long a delivered message stays hidden after its consumer's last lease renewal (default 30 s), so a consumer that died gives it up. */
+  /**
+   * How long a process that died holds what it took (default 30 s after its last renewal; it
+   * renews a few times a lease while it works): an embedded consumer's delivered message, a
+   * RabbitMQ relay's claimed outbox rows (and with them the later messages of their orders).
+   */
   leaseMs?: number;
   /** Backoff while the broker is unreachable: first delay, doubled up to `maxDelayMs` (defaults 200 ms, 5 s). */
   reconnect?: { baseDelayMs?: number; maxDelayMs?: number };
 }
+
+/**
+ * How long what a process took stays taken unless it renews the lease (it does, a few times a
+ * lease, while it works): a delivered message of the embedded queue, the RabbitMQ relay's claims.
+ */
+export const DEFAULT_LEASE_MS = 30_000;
 
 /** The consume options with their defaults filled in. */
 export interface DeliveryPolicy {

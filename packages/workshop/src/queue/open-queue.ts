@@ -1,6 +1,6 @@
 import { LoupeError } from '@loupe/schema';
 import { createEmbeddedQueue } from './embedded-queue.js';
-import type { MessageQueue, OpenQueueOptions } from './message-queue.js';
+import { DEFAULT_LEASE_MS, type MessageQueue, type OpenQueueOptions } from './message-queue.js';
 import { createRabbitQueue } from './rabbit-queue.js';
 
 /**
@@ -19,6 +19,7 @@ export async function openQueue(options: OpenQueueOptions): Promise<MessageQueue
   const pollIntervalMs = options.pollIntervalMs ?? 200;
   const baseDelayMs = options.reconnect?.baseDelayMs ?? 200;
   const maxDelayMs = options.reconnect?.maxDelayMs ?? 5_000;
-  if (url) return createRabbitQueue({ url, db, log, exchange, prefix, pollIntervalMs, baseDelayMs, maxDelayMs });
-  return createEmbeddedQueue({ db, log, exchange, prefix, pollIntervalMs, maxErrorDelayMs: maxDelayMs, ...(options.leaseMs !== undefined && { leaseMs: options.leaseMs }) });
+  const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+  if (url) return createRabbitQueue({ url, db, log, exchange, prefix, pollIntervalMs, baseDelayMs, maxDelayMs, leaseMs });
+  return createEmbeddedQueue({ db, log, exchange, prefix, pollIntervalMs, maxErrorDelayMs: maxDelayMs, leaseMs });
 }

@@ -19,6 +19,8 @@ export interface RabbitQueueOptions {
   pollIntervalMs: number;
   baseDelayMs: number;
   maxDelayMs: number;
+  /** How long the relay's claim on outbox rows outlives its last renewal. */
+  leaseMs: number;
 }
 
 
@@ -37,7 +39,9 @@ export async function createRabbitQueue(options: RabbitQueueOptions): Promise<Me
     await channel.close();
   }));
   const publishers = new Map<string, Logger>();
-  const relay = startRabbitRelay({ db, log, publishers, connection, exchange, pollIntervalMs: options.pollIntervalMs, baseDelayMs: options.baseDelayMs, maxDelayMs: options.maxDelayMs });
+  const relay = startRabbitRelay({
+    db, log, publishers, connection, exchange, pollIntervalMs: options.pollIntervalMs, baseDelayMs: options.baseDelayMs, maxDelayMs: options.maxDelayMs, claimMs: options.leaseMs,
+  });
   const consumers = new Set<{ stop(): Promise<void> }>();
   const connectedModel = () => {
     const model = connection.model;

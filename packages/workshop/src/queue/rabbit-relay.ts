@@ -17,19 +17,21 @@ export interface RabbitRelayOptions {
   pollIntervalMs: number;
   baseDelayMs: number;
   maxDelayMs: number;
+  /** How long a claim on outbox rows outlives its last renewal (renewed a few times a claim while a round runs). */
+  claimMs: number;
 }
 
 // Messages published per round before waiting for the broker's confirms.
 const BATCH_SIZE = 100;
 // Publish attempts per round; a failed round logs R3, leaves the rest in the outbox and starts over.
 const ATTEMPTS_PER_ROUND = 8;
-// A relay that died holding messages gives them up after this; another relay then sends them.
-const CLAIM_MS = 60_000;
 
 // Claiming lets several processes relay one outbox without sending a message twice. An
 // order's message is not claimed while an earlier one of the same order is claimed by
 // another relay (or by one that died, until its claim runs out), so an order's messages
-// leave in the order they were written.
+// leave in the order they were written. A live relay renews its claim while its round runs,
+// so a relay that died gives its messages up one claim time (`claimMs`) after it stopped.
+const RENEW = `UPDATE outbox SET claimed_until = now() + ($2::int * interval '1 millisecond') WHERE id = ANY($1::bigint[])`;
 const CLAIM = `UPDATE outbox SET claimed_until = now() + ($3::int * interval '1 millisecond')
 WHERE id IN (
   SELECT id FROM outbox AS o WHERE exchange = $1 AND (claimed_until IS NULL OR claimed_until < now())
@@ -94,9 +96,14 @@ export function startRabbitRelay(options: RabbitRelayOptions): PollLoop {
 
   async function relayRound(stopping: AbortSignal): Promise<boolean> {
     if (!(await outboxHasWork(db, exchange))) return false;
-    const claimed = await db.query<OutboxRow>(CLAIM, [exchange, BATCH_SIZE, CLAIM_MS]);
+    const claimed = await db.query<OutboxRow>(CLAIM, [exchange, BATCH_SIZE, options.claimMs]);
     const messages = toOutboxMessages(claimed.rows);
     if (messages.length === 0) return false;
+    const ids = messages.map((message) => message.id);
+    // A failed renewal is logged by the database layer; the next one tries again.
+    let renewing: Promise<unknown> = Promise.resolve();
+    const renewal = setInterval(() => (renewing = db.query(RENEW, [ids, options.claimMs]).catch(() => undefined)), Math.max(10, Math.floor(options.claimMs / 3)));
+    renewal.unref();
     const confirmed = new Set<number>();
     // Messages whose publish was tried and failed: their R13 line is written already.
     const failedOnce = new Set<number>();
@@ -121,6 +128,10 @@ export function startRabbitRelay(options: RabbitRelayOptions): PollLoop {
           errorCode: failure.errorCode ?? 'PUBLISH_FAILED', errorMessage: `${failure.errorMessage}; it waits in the outbox and is sent once RabbitMQ is back`,
         });
       }
+    } finally {
+      // No renewal may land after the release below: it would hold the unsent messages for a whole claim.
+      clearInterval(renewal);
+      await renewing;
     }
     if (confirmed.size > 0) await db.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [[...confirmed]]);
     const unsent = messages.filter((message) => !confirmed.has(message.id)).map((message) => message.id);
