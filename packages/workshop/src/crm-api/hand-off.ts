@@ -3,7 +3,7 @@ import { LoupeError } from '@loupe/schema';
 import type { Database } from '../db/index.js';
 import type { MessageQueue } from '../queue/index.js';
 import { handOffFrom, routingKeys, type ToManufacturingMessage } from '../domain/index.js';
-import { moveOrder, requireOrder, type Order, type StatusChange } from '../orders/index.js';
+import { changeOnce, moveOrder, type Order, type StatusChange } from '../orders/index.js';
 
 export interface HandOffDeps {
   db: Database;
@@ -15,15 +15,12 @@ export interface HandOffDeps {
  * Hands an order to manufacturing: MODEL_UPLOADED → PRICE_CALCULATING (MES prices it) or
  * ACCEPTED → IN_PRODUCTION (MES makes it). The status change and the `order.to-manufacturing`
  * message commit together (the queue's outbox), so neither happens without the other.
+ * With `requestKey`, a hand-off the same request already made is answered, not made again.
  */
-export async function handOffOrder({ db, queue, log }: HandOffDeps, orderId: string, actorId: string, note?: string): Promise<StatusChange & { messageId: string; order: Order }> {
-  const result = await db.transaction(async (tx) => {
-    const change = await handOffLockedOrder(tx, { queue, log }, await requireOrder(tx, orderId, { forUpdate: true }), actorId, note);
-    // Read back before commit, so the answer never needs the database once the hand-off is made.
-    return { ...change, order: await requireOrder(tx, orderId) };
-  });
-  log.orderStatusChanged({ orderId: result.orderId, customerId: result.customerId, from: result.from, to: result.to });
-  return result;
+export async function handOffOrder(
+  { db, queue, log }: HandOffDeps, { orderId, actorId, note, requestKey }: { orderId: string; actorId: string; note?: string; requestKey?: string },
+): Promise<{ order: Order; change?: StatusChange }> {
+  return changeOnce(db, log, { orderId, ...(requestKey && { requestKey }) }, (tx, order) => handOffLockedOrder(tx, { queue, log }, order, actorId, note, requestKey));
 }
 
 /**
@@ -31,7 +28,7 @@ export async function handOffOrder({ db, queue, log }: HandOffDeps, orderId: str
  * moves it between that read and this step. The caller logs R5 after commit.
  */
 export async function handOffLockedOrder(
-  tx: Database, { queue, log }: Omit<HandOffDeps, 'db'>, order: Order, actorId: string, note?: string,
+  tx: Database, { queue, log }: Omit<HandOffDeps, 'db'>, order: Order, actorId: string, note?: string, requestKey?: string,
 ): Promise<StatusChange & { messageId: string }> {
   const step = handOffFrom(order.status);
   if (!step?.handOff || !order.model) {
@@ -41,7 +38,9 @@ export async function handOffLockedOrder(
       409,
     );
   }
-  const change = await moveOrder(tx, { orderId: order.id, to: step.to, actor: 'crm', actorId, note: note ?? `handed to manufacturing for ${step.handOff}` });
+  const change = await moveOrder(tx, {
+    orderId: order.id, to: step.to, actor: 'crm', actorId, note: note ?? `handed to manufacturing for ${step.handOff}`, ...(requestKey && { requestKey }),
+  });
   const body: ToManufacturingMessage = {
     stage: step.handOff, orderId: order.id, customerId: order.customerId, product: order.product, metal: order.metal, scale: order.scale,
     modelFileId: order.model.fileId, ...(order.ringSizeMm !== undefined && { ringSizeMm: order.ringSizeMm }),

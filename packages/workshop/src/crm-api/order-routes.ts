@@ -5,10 +5,10 @@ import type { Database } from '../db/index.js';
 import type { MessageQueue } from '../queue/index.js';
 import { checkTransition, metals, orderStatuses, products, type Metal, type OrderStatus, type Product } from '../domain/index.js';
 import { authenticate, findUser } from '../accounts/index.js';
-import { emptyBodyAsObject, errorSchema, readUpload, uploadMediaTypes } from '../http/index.js';
+import { databaseOutageOf, emptyBodyAsObject, errorSchema, readUpload, uploadMediaTypes } from '../http/index.js';
 import {
-  attachModel, createOrder, listOrders, moveOrder, orderHistory, requireOrder,
-  newOrderBody, orderIdParams, orderListSchema, orderSchema,
+  attachModel, changeOnce, createOrder, listOrders, moveOrder, orderHistory, requireOrder, requestKeyOf,
+  idempotencyKeyHeaders, newOrderBody, orderIdParams, orderListSchema, orderSchema,
 } from '../orders/index.js';
 import { handOffLockedOrder, handOffOrder } from './hand-off.js';
 
@@ -106,8 +106,18 @@ export const crmOrderRoutes: FastifyPluginAsync<CrmOrderRoutesOptions> = async (
   }, async (request, reply) => {
     const upload = await readUpload(request, options.maxModelBytes);
     const { order } = await attachModel({ db, log, fileStorageUrl: options.fileStorageUrl }, { orderId: request.params.id, actor: 'crm', actorId: actorOf(request), upload });
-    const handedOn = await handOffOrder({ db, queue, log }, order.id, actorOf(request));
-    return reply.status(201).send(handedOn.order);
+    try {
+      const handedOn = await handOffOrder({ db, queue, log }, { orderId: order.id, actorId: actorOf(request) });
+      return await reply.status(201).send({ ...handedOn.order, pricing: 'requested' });
+    } catch (caught) {
+      // The model is stored and on the order: answer that, not an error inviting a second upload.
+      const error = caught instanceof LoupeError ? caught : databaseOutageOf(caught, String(request.id));
+      if (!error) throw caught;
+      log.warn(`Model stored on order ${order.id}, but it was not handed on for pricing: ${error.message}; hand it on with POST /orders/${order.id}/hand-off`, {
+        'order.id': order.id, 'error.code': error.code,
+      });
+      return reply.status(201).send({ ...order, pricing: 'delayed' });
+    }
   });
 
   app.post<OrderParams & { Body: { note?: string } }>('/orders/:id/hand-off', {
@@ -115,17 +125,20 @@ export const crmOrderRoutes: FastifyPluginAsync<CrmOrderRoutesOptions> = async (
     schema: {
       summary: 'Hand the order to manufacturing: for pricing (from MODEL_UPLOADED) or production (from ACCEPTED)',
       tags: ['orders'], security, params: orderIdParams,
+      headers: idempotencyKeyHeaders,
       body: { type: 'object', additionalProperties: false, properties: { note: { type: 'string', maxLength: 2000 } } },
       response: { 200: orderSchema, ...failures },
     },
   }, async (request) => {
-    return (await handOffOrder({ db, queue, log }, request.params.id, actorOf(request), request.body.note)).order;
+    const { note } = request.body;
+    const requestKey = requestKeyOf(request);
+    return (await handOffOrder({ db, queue, log }, { orderId: request.params.id, actorId: actorOf(request), ...(note && { note }), ...(requestKey && { requestKey }) })).order;
   });
 
   app.post<OrderParams & { Body: { status: OrderStatus; note?: string } }>('/orders/:id/status', {
     schema: {
       summary: 'Move the order to another status (409 when the status machine has no such step)',
-      tags: ['orders'], security, params: orderIdParams,
+      tags: ['orders'], security, params: orderIdParams, headers: idempotencyKeyHeaders,
       body: {
         type: 'object', required: ['status'], additionalProperties: false,
         properties: { status: { type: 'string', enum: [...orderStatuses] }, note: { type: 'string', maxLength: 2000 } },
@@ -134,17 +147,15 @@ export const crmOrderRoutes: FastifyPluginAsync<CrmOrderRoutesOptions> = async (
     },
   }, async (request) => {
     const { status, note } = request.body;
+    const requestKey = requestKeyOf(request);
     // Read, choose and move under one row lock: an order read as PRICE_QUOTED may be ACCEPTED by
     // now, and then IN_PRODUCTION is the hand-off, which must reach MES.
-    const { change, order } = await db.transaction(async (tx) => {
-      const current = await requireOrder(tx, request.params.id, { forUpdate: true });
+    const { order } = await changeOnce(db, log, { orderId: request.params.id, ...(requestKey && { requestKey }) }, async (tx, current) => {
       const step = checkTransition(current.id, current.status, status, 'crm');
-      const moved = step.handOff
-        ? await handOffLockedOrder(tx, { queue, log }, current, actorOf(request), note)
-        : await moveOrder(tx, { orderId: current.id, to: status, actor: 'crm', actorId: actorOf(request), ...(note && { note }) });
-      return { change: moved, order: await requireOrder(tx, current.id) };
+      return step.handOff
+        ? handOffLockedOrder(tx, { queue, log }, current, actorOf(request), note, requestKey)
+        : moveOrder(tx, { orderId: current.id, to: status, actor: 'crm', actorId: actorOf(request), ...(note && { note }), ...(requestKey && { requestKey }) });
     });
-    log.orderStatusChanged({ orderId: change.orderId, customerId: change.customerId, from: change.from, to: change.to });
     return order;
   });
 };

@@ -155,4 +155,14 @@ export const domainMigrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 105,
+    name: 'status-change-request-keys',
+    // The Idempotency-Key of the request that made a change: the same request sent again
+    // (its answer lost, a timeout) finds its change made and gets the order, not a 409.
+    sql: `
+      ALTER TABLE order_status_history ADD COLUMN request_key text;
+      CREATE UNIQUE INDEX order_status_history_request_key ON order_status_history (order_id, request_key) WHERE request_key IS NOT NULL;
+    `,
+  },
 ];

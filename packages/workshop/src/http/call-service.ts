@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { injectTraceHeaders, withRetry, type Logger, type RetryOptions } from '@loupe/log';
 import { LoupeError } from '@loupe/schema';
 
@@ -38,6 +39,8 @@ async function errorOf(response: Response): Promise<{ code: string; message: str
 /**
  * Calls another workshop service over HTTP with the active trace context (`traceparent`,
  * R21), retrying network failures and 5xx answers (R2 each retry, R3 when out of attempts).
+ * A call that is not a GET carries one `Idempotency-Key` over all its attempts, so a change
+ * whose answer was lost is not refused, nor made twice, when it is sent again.
  * A 4xx answer is not retried nor logged as a failed call: its `{error}` comes back as a
  * LoupeError with the same code and status, for the caller to handle (401/403 become 502
  * UPSTREAM_REFUSED, logged R3: our credentials, not the caller's).
@@ -49,6 +52,8 @@ export async function callService<T>(log: Logger, call: ServiceCall, retry: Retr
   const raw = call.body instanceof Uint8Array;
   const headers = injectTraceHeaders({
     ...(call.body !== undefined && { 'content-type': raw ? (call.contentType ?? 'application/octet-stream') : 'application/json' }),
+    // One key for every attempt: a service that honours it makes the change once however often it is sent.
+    ...(call.method !== 'GET' && { 'idempotency-key': randomUUID() }),
     ...call.headers,
   } as Record<string, string>);
   const body = call.body === undefined ? undefined : raw ? (call.body as Uint8Array) : JSON.stringify(call.body);

@@ -2,3 +2,4 @@ export { createServiceApp, emptyBodyAsObject, type ServiceAppOptions } from './s
 export { describeRoutes, errorSchema, type OpenApiOptions } from './openapi.js';
 export { callService, type ServiceCall } from './call-service.js';
 export { acceptUploads, readUpload, rawModelTypes, uploadMediaTypes, type Upload } from './read-upload.js';
+export { databaseOutageOf } from './refuse-bad-requests.js';

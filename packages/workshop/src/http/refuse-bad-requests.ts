@@ -40,17 +40,26 @@ export async function refuseEncodedBodies(request: FastifyRequest): Promise<void
 }
 
 /**
- * An `onRoute` hook giving every route an error handler that turns a lost database
- * connection (still lost after the database layer's retries, which logged R2 / R3 and R15)
- * into 503 DB_UNAVAILABLE, and a statement cancelled by the statement timeout into 503
- * DB_TIMEOUT; anything else goes on to the app's error handler unchanged.
+ * A lost database connection (still lost after the database layer's retries, which logged
+ * R2 / R3 and R15) as 503 DB_UNAVAILABLE, a statement cancelled by the statement timeout as
+ * 503 DB_TIMEOUT; undefined for any other error.
+ */
+export function databaseOutageOf(error: unknown, requestId: string): LoupeError | undefined {
+  if (isStatementTimeout(error)) {
+    return new LoupeError('DB_TIMEOUT', `The workshop's database took too long to answer (a record may be busy with another change); try again in a few seconds (request ${requestId})`, 503);
+  }
+  if (isTransientDatabaseError(error)) {
+    return new LoupeError('DB_UNAVAILABLE', `The workshop's database cannot be reached right now; try again in a few seconds (request ${requestId})`, 503);
+  }
+  return undefined;
+}
+
+/**
+ * An `onRoute` hook giving every route an error handler that answers a database outage
+ * (`databaseOutageOf`) as its 503; anything else goes on to the app's error handler unchanged.
  */
 export function answerDatabaseOutages(route: RouteOptions): void {
   route.errorHandler ??= (error: FastifyError, request: FastifyRequest) => {
-    if (isStatementTimeout(error)) {
-      throw new LoupeError('DB_TIMEOUT', `The workshop's database took too long to answer (a record may be busy with another change); try again in a few seconds (request ${String(request.id)})`, 503);
-    }
-    if (!isTransientDatabaseError(error)) throw error;
-    throw new LoupeError('DB_UNAVAILABLE', `The workshop's database cannot be reached right now; try again in a few seconds (request ${String(request.id)})`, 503);
+    throw databaseOutageOf(error, String(request.id)) ?? error;
   };
 }

@@ -140,11 +140,26 @@ export async function listOrders(db: Database, filter: OrderFilter): Promise<{ o
 }
 
 export async function orderHistory(db: Database, orderId: string): Promise<HistoryEntry[]> {
-  const { rows } = await db.query<{ from_status: OrderStatus | null; to_status: OrderStatus; actor: string; actor_id: string | null; note: string | null; changed_at: Date }>(
+  const { rows } = await db.query<HistoryRow>(
     'SELECT from_status, to_status, actor, actor_id, note, changed_at FROM order_status_history WHERE order_id = $1 ORDER BY id',
     [orderId], { orderId },
   );
-  return rows.map((r) => ({ from: r.from_status, to: r.to_status, actor: r.actor, actorId: r.actor_id, note: r.note, changedAt: r.changed_at.toISOString() }));
+  return rows.map(toHistoryEntry);
+}
+
+interface HistoryRow { from_status: OrderStatus | null; to_status: OrderStatus; actor: string; actor_id: string | null; note: string | null; changed_at: Date }
+
+function toHistoryEntry(r: HistoryRow): HistoryEntry {
+  return { from: r.from_status, to: r.to_status, actor: r.actor, actorId: r.actor_id, note: r.note, changedAt: r.changed_at.toISOString() };
+}
+
+/** The change the request with this Idempotency-Key made to the order, if it made one. */
+export async function changeMadeBy(db: Database, orderId: string, requestKey: string): Promise<HistoryEntry | undefined> {
+  const { rows } = await db.query<HistoryRow>(
+    'SELECT from_status, to_status, actor, actor_id, note, changed_at FROM order_status_history WHERE order_id = $1 AND request_key = $2',
+    [orderId, requestKey], { orderId },
+  );
+  return rows.map(toHistoryEntry)[0];
 }
 
 /** Columns a status change may set along with the status. */
@@ -171,6 +186,8 @@ export interface Move {
   /** Only this customer's order (Shop): another's is 404. */
   customerId?: string;
   changes?: OrderChanges;
+  /** The Idempotency-Key of the request making the change, kept with it (`changeMadeBy`). */
+  requestKey?: string;
 }
 
 /**
@@ -183,8 +200,8 @@ export async function moveOrder(tx: Database, move: Move): Promise<StatusChange>
   checkTransition(order.id, order.status, move.to, move.actor);
   await updateOrder(tx, order.id, { status: move.to, ...changeColumns(move.changes ?? {}) });
   await tx.query(
-    'INSERT INTO order_status_history (order_id, from_status, to_status, actor, actor_id, note) VALUES ($1, $2, $3, $4, $5, $6)',
-    [order.id, order.status, move.to, move.actor, move.actorId, move.note ?? null],
+    'INSERT INTO order_status_history (order_id, from_status, to_status, actor, actor_id, note, request_key) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+    [order.id, order.status, move.to, move.actor, move.actorId, move.note ?? null, move.requestKey ?? null],
     { orderId: order.id },
   );
   return { orderId: order.id, customerId: order.customerId, from: order.status, to: move.to };

@@ -5,8 +5,8 @@ import { orderStatuses, type Metal, type OrderStatus, type Product } from '../do
 import { authenticate } from '../accounts/index.js';
 import { emptyBodyAsObject, errorSchema, readUpload, uploadMediaTypes } from '../http/index.js';
 import {
-  attachModel, createOrder, listOrders, moveOrder, orderHistory, requireOrder,
-  newOrderBody, orderIdParams, orderListSchema, orderSchema, statusNoteBody,
+  attachModel, changeOnce, createOrder, listOrders, moveOrder, orderHistory, requireOrder, requestKeyOf,
+  idempotencyKeyHeaders, newOrderBody, orderIdParams, orderListSchema, orderSchema, statusNoteBody,
 } from '../orders/index.js';
 import { requestPricing, type CrmLink } from './request-pricing.js';
 
@@ -79,16 +79,17 @@ export const shopOrderRoutes: FastifyPluginAsync<ShopOrderRoutesOptions> = async
   for (const decision of decisions) {
     app.post<OrderParams & { Body: { note?: string } }>(`/orders/:id/${decision.path}`, {
       preValidation: emptyBodyAsObject,
-      schema: { summary: decision.summary, tags: ['orders'], security, params: orderIdParams, body: statusNoteBody, response: { 200: orderSchema, ...failures } },
+      schema: {
+        summary: decision.summary, tags: ['orders'], security, params: orderIdParams, headers: idempotencyKeyHeaders, body: statusNoteBody,
+        response: { 200: orderSchema, ...failures },
+      },
     }, async (request) => {
       const customerId = customerOf(request);
-      const { change, order } = await db.transaction(async (tx) => {
-        const moved = await moveOrder(tx, {
-          orderId: request.params.id, customerId, to: decision.to, actor: 'customer', actorId: customerId, ...(request.body.note && { note: request.body.note }),
-        });
-        return { change: moved, order: await requireOrder(tx, moved.orderId) };
-      });
-      log.orderStatusChanged(change);
+      const requestKey = requestKeyOf(request);
+      const { order } = await changeOnce(db, log, { orderId: request.params.id, customerId, ...(requestKey && { requestKey }) }, (tx, current) => moveOrder(tx, {
+        orderId: current.id, customerId, to: decision.to, actor: 'customer', actorId: customerId,
+        ...(request.body.note && { note: request.body.note }), ...(requestKey && { requestKey }),
+      }));
       return order;
     });
   }

@@ -1,0 +1,61 @@
+import type { Logger } from '@loupe/log';
+import type { Database } from '../db/index.js';
+import { changeMadeBy, requireOrder, type HistoryEntry, type Order, type StatusChange } from './order-store.js';
+
+/**
+ * The header a caller sends to make a change request safe to send again: a request whose
+ * answer was lost (a timeout, a dropped connection) is sent again with the same key and
+ * answered with the order, not refused because its change was already made. Keys are per
+ * order, kept with the status change they made (its history row).
+ */
+export const idempotencyKeyHeader = 'idempotency-key';
+
+/** The route schema's `headers` for routes that honour `Idempotency-Key`. */
+export const idempotencyKeyHeaders = {
+  type: 'object',
+  properties: { [idempotencyKeyHeader]: { type: 'string', minLength: 1, maxLength: 200, description: 'Send the same request again with the same key and it is answered with the order, not made twice' } },
+} as const;
+
+/** The key a request carries (validated by `idempotencyKeyHeaders`). */
+export function requestKeyOf(request: { headers: Record<string, string | string[] | undefined> }): string | undefined {
+  const key = request.headers[idempotencyKeyHeader];
+  return typeof key === 'string' ? key : undefined;
+}
+
+export interface ChangeOnce {
+  orderId: string;
+  /** Only this customer's order (Shop): another's is 404, with or without a key. */
+  customerId?: string;
+  /** The request's Idempotency-Key: when a change of the order was made under it, nothing is made again. */
+  requestKey?: string;
+}
+
+/**
+ * Makes a status change of an order in one transaction, under the order's row lock, unless
+ * the same request (`requestKey`) made it already: then the order is answered as it is now.
+ * `make` changes the order (passing `requestKey` on to `moveOrder`) and returns the change,
+ * logged here after commit (R5); a repeat is logged at INFO instead, with the change it had made.
+ */
+export async function changeOnce(
+  db: Database, log: Logger, { orderId, customerId, requestKey }: ChangeOnce, make: (tx: Database, order: Order) => Promise<StatusChange>,
+): Promise<{ order: Order; change?: StatusChange }> {
+  const outcome = await db.transaction(async (tx): Promise<{ order: Order; change: StatusChange } | { order: Order; earlier: HistoryEntry }> => {
+    const current = await requireOrder(tx, orderId, { forUpdate: true, ...(customerId && { customerId }) });
+    const earlier = requestKey === undefined ? undefined : await changeMadeBy(tx, current.id, requestKey);
+    if (earlier) return { order: current, earlier };
+    const change = await make(tx, current);
+    // Read back before commit, so the answer never needs the database once the change is made.
+    return { order: await requireOrder(tx, current.id), change };
+  });
+  if ('change' in outcome) {
+    const { change } = outcome;
+    log.orderStatusChanged({ orderId: change.orderId, customerId: change.customerId, from: change.from, to: change.to });
+    return outcome;
+  }
+  const { order, earlier } = outcome;
+  log.info(
+    `Order ${order.id} was already moved ${earlier.from ?? 'nowhere'} → ${earlier.to} at ${earlier.changedAt} by this request (Idempotency-Key ${requestKey}); answered with the order as it is now, ${order.status}`,
+    { 'order.id': order.id, 'customer.id': order.customerId },
+  );
+  return { order };
+}

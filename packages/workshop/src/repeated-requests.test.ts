@@ -1,0 +1,109 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { MemoryDestination, createLogger } from '@loupe/log';
+import { callService } from './http/index.js';
+import { modelForm, type ApiError } from './simulator/api-client.js';
+import { waitFor } from './testing/index.js';
+import { goodRing, linesOf, logIn, newOrder, quotedOrder, statusLines, type OrderBody } from './test-orders.fixture.js';
+import { startTestWorkshop } from './workshop-test-setup.js';
+
+test('R2 a call between services keeps one Idempotency-Key over its attempts, and each call has its own', async (t) => {
+  const seen: IncomingHttpHeaders[] = [];
+  const server = createServer((request, response) => {
+    seen.push(request.headers);
+    request.resume();
+    // The first attempt's answer is lost, as when a connection drops after the change was made.
+    if (seen.length === 1) request.socket.destroy();
+    else response.setHeader('content-type', 'application/json').end('{"ok":true}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => server.close());
+  const lines = new MemoryDestination();
+  const log = createLogger({ service: 'shop-api', destination: lines });
+  const call = { target: 'crm-api', method: 'POST', baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, path: '/orders/ORD-1/hand-off', body: {} } as const;
+
+  assert.deepEqual(await callService(log, call, { baseDelayMs: 1 }), { ok: true });
+  assert.equal(seen.length, 2, 'the call was sent again');
+  assert.match(String(seen[0]!['idempotency-key']), /^[0-9a-f-]{36}$/);
+  assert.equal(seen[1]!['idempotency-key'], seen[0]!['idempotency-key'], 'the second attempt is the same request');
+  assert.equal(lines.events('call-retried').length, 1, 'R2: the lost answer is logged as a retry');
+
+  await callService(log, call, { baseDelayMs: 1 });
+  assert.notEqual(seen[2]!['idempotency-key'], seen[0]!['idempotency-key'], 'another call is another request');
+  await callService(log, { ...call, method: 'GET', body: undefined }, { baseDelayMs: 1 });
+  assert.equal(seen[3]!['idempotency-key'], undefined, 'a GET changes nothing and carries no key');
+});
+
+test('R5 R11 a change sent again with its Idempotency-Key is answered with the order and made once; without the key it is refused', async (t) => {
+  const w = await startTestWorkshop(t, 'embedded');
+  if (!w) return;
+  const staff = await logIn(w);
+  const orderId = await quotedOrder(staff);
+  const history = async () => ((await staff.crm.call<OrderBody>('GET', `/orders/${orderId}`)).body.history ?? []).map((h) => `${h.from ?? ''}>${h.to}`);
+
+  // The customer's browser sends "accept" twice, the second time after losing the first answer.
+  const accepted = [];
+  for (let i = 0; i < 2; i++) accepted.push(await staff.shop.call<OrderBody>('POST', `/orders/${orderId}/accept`, { json: {}, headers: { 'idempotency-key': 'accept-1' } }));
+  assert.deepEqual(accepted.map((a) => [a.status, a.body.status]), [[200, 'ACCEPTED'], [200, 'ACCEPTED']]);
+  assert.equal(statusLines(w.lines.shop, orderId, 'ACCEPTED').length, 1, 'one R5 line');
+  const repeat = w.lines.shop.records().find((line) => line['order.id'] === orderId && String(line.message).includes('Idempotency-Key accept-1'));
+  assert.equal(repeat?.['log.level'], 'info');
+  assert.match(String(repeat?.message), new RegExp(`^Order ${orderId} was already moved PRICE_QUOTED → ACCEPTED at \\S+ by this request \\(Idempotency-Key accept-1\\); answered with the order as it is now, ACCEPTED$`));
+
+  // Another customer with the same key finds nothing: keys never reach across customers.
+  const other = await logIn(w, 'pavel@example.ru');
+  const foreign = await other.shop.call<ApiError>('POST', `/orders/${orderId}/accept`, { json: {}, headers: { 'idempotency-key': 'accept-1' } });
+  assert.deepEqual([foreign.status, foreign.body.error.code], [404, 'ORDER_NOT_FOUND']);
+
+  // The hand-off to production, sent twice by CRM with one key: one message to MES.
+  const handedOff = [];
+  for (let i = 0; i < 2; i++) handedOff.push(await staff.crm.call<OrderBody>('POST', `/orders/${orderId}/hand-off`, { json: {}, headers: { 'idempotency-key': 'hand-off-1' } }));
+  assert.deepEqual(handedOff.map((a) => [a.status, a.body.status]), [[200, 'IN_PRODUCTION'], [200, 'IN_PRODUCTION']]);
+  assert.equal(statusLines(w.lines.crm, orderId, 'IN_PRODUCTION').length, 1, 'one R5 line');
+  await waitFor(() => linesOf(w.lines.crm, 'message-published', { 'order.id': orderId, 'message.routing_key': 'order.to-manufacturing' }).length >= 2, { what: 'the production hand-off published' });
+
+  // Without a key, or with another, the same request is a new one: the status machine refuses it.
+  const again = await staff.crm.call<ApiError>('POST', `/orders/${orderId}/hand-off`, { json: {}, headers: { 'idempotency-key': 'hand-off-2' } });
+  assert.deepEqual([again.status, again.body.error.code], [409, 'ORDER_BAD_TRANSITION']);
+  assert.deepEqual(await history(), ['>NEW', 'NEW>MODEL_UPLOADED', 'MODEL_UPLOADED>PRICE_CALCULATING', 'PRICE_CALCULATING>PRICE_QUOTED', 'PRICE_QUOTED>ACCEPTED', 'ACCEPTED>IN_PRODUCTION']);
+  assert.equal(linesOf(w.lines.crm, 'message-published', { 'order.id': orderId, 'message.routing_key': 'order.to-manufacturing' }).length, 2, 'pricing and production, each once');
+
+  const tooLong = await staff.crm.call<ApiError>('POST', `/orders/${orderId}/status`, { json: { status: 'SHIPPED' }, headers: { 'idempotency-key': 'k'.repeat(201) } });
+  assert.deepEqual([tooLong.status, tooLong.body.error.code], [400, 'VALIDATION']);
+  assert.match(tooLong.body.error.message, /idempotency-key/);
+});
+
+test('R3 R5 a model a manager uploads is answered 201 with pricing "delayed" when its hand-off fails after the model was stored', async (t) => {
+  const w = await startTestWorkshop(t, 'servers', { statementTimeoutMs: 300 });
+  if (!w) return;
+  const staff = await logIn(w);
+  const orderId = await newOrder(staff);
+
+  // The outbox is locked, as by a long maintenance statement: the hand-off cannot write its message.
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let locked!: () => void;
+  const lockTaken = new Promise<void>((resolve) => (locked = resolve));
+  const holder = w.db.transaction(async (tx) => {
+    await tx.query('LOCK TABLE outbox IN SHARE MODE');
+    locked();
+    await held;
+  });
+  await lockTaken;
+  const upload = await staff.crm.call<OrderBody & { pricing: string; model?: { fileId: string } }>('POST', `/orders/${orderId}/model`, { form: modelForm(goodRing()) });
+  release();
+  await holder;
+
+  assert.equal(upload.status, 201, JSON.stringify(upload.body));
+  assert.deepEqual([upload.body.status, upload.body.pricing], ['MODEL_UPLOADED', 'delayed']);
+  assert.ok(upload.body.model?.fileId, 'the answer shows the stored model');
+  const warning = w.lines.crm.records().find((line) => line['order.id'] === orderId && line['log.level'] === 'warn');
+  assert.equal(warning?.['error.code'], 'DB_TIMEOUT');
+  assert.match(String(warning?.message), new RegExp(`^Model stored on order ${orderId}, but it was not handed on for pricing: .+; hand it on with POST /orders/${orderId}/hand-off$`));
+
+  // As the warning says: the hand-off, once the outbox is free, prices the stored model.
+  assert.equal((await staff.crm.call('POST', `/orders/${orderId}/hand-off`, { json: {} })).status, 200);
+  await waitFor(async () => (await staff.crm.call<OrderBody>('GET', `/orders/${orderId}`)).body.status === 'PRICE_QUOTED', { timeoutMs: 20_000, what: 'the price' });
+});
