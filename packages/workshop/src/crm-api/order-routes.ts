@@ -100,15 +100,15 @@ export const crmOrderRoutes: FastifyPluginAsync<CrmOrderRoutesOptions> = async (
 
   app.post<OrderParams>('/orders/:id/model', {
     schema: {
-      summary: 'Upload a model for a customer\'s order, then hand it on for pricing', tags: ['orders'], security, params: orderIdParams,
+      summary: 'Upload a model for a customer\'s order, then hand it on for pricing (`pricing`: "requested", or "delayed" when the hand-off failed and waits for POST /orders/{id}/hand-off)', tags: ['orders'], security, params: orderIdParams,
       consumes: uploadMediaTypes, response: { 201: orderSchema, ...failures, 413: errorSchema, 422: errorSchema, 503: errorSchema },
     },
   }, async (request, reply) => {
     const upload = await readUpload(request, options.maxModelBytes);
     const { order } = await attachModel({ db, log, fileStorageUrl: options.fileStorageUrl }, { orderId: request.params.id, actor: 'crm', actorId: actorOf(request), upload });
+    let answer = { ...order, pricing: 'delayed' };
     try {
-      const handedOn = await handOffOrder({ db, queue, log }, { orderId: order.id, actorId: actorOf(request) });
-      return await reply.status(201).send({ ...handedOn.order, pricing: 'requested' });
+      answer = { ...(await handOffOrder({ db, queue, log }, { orderId: order.id, actorId: actorOf(request) })).order, pricing: 'requested' };
     } catch (caught) {
       // The model is stored and on the order: answer that, not an error inviting a second upload.
       const error = caught instanceof LoupeError ? caught : databaseOutageOf(caught, String(request.id));
@@ -116,8 +116,8 @@ export const crmOrderRoutes: FastifyPluginAsync<CrmOrderRoutesOptions> = async (
       log.warn(`Model stored on order ${order.id}, but it was not handed on for pricing: ${error.message}; hand it on with POST /orders/${order.id}/hand-off`, {
         'order.id': order.id, 'error.code': error.code,
       });
-      return reply.status(201).send({ ...order, pricing: 'delayed' });
     }
+    return reply.status(201).send(answer);
   });
 
   app.post<OrderParams & { Body: { note?: string } }>('/orders/:id/hand-off', {
