@@ -75,6 +75,26 @@ test('R5 R11 a change sent again with its Idempotency-Key is answered with the o
   assert.match(tooLong.body.error.message, /idempotency-key/);
 });
 
+test('R5 R6 an upload sent again with its Idempotency-Key is answered with the order as it is now, its model stored once', async (t) => {
+  const w = await startTestWorkshop(t, 'embedded');
+  if (!w) return;
+  const staff = await logIn(w);
+  const orderId = await newOrder(staff);
+  const upload = () => staff.shop.call<OrderBody & { pricing?: string }>('POST', `/orders/${orderId}/model`, { form: modelForm(goodRing()), headers: { 'idempotency-key': 'upload-1' } });
+
+  const first = await upload();
+  assert.deepEqual([first.status, first.body.status, first.body.pricing], [201, 'PRICE_CALCULATING', 'requested']);
+  await waitFor(async () => (await staff.shop.call<OrderBody>('GET', `/orders/${orderId}`)).body.status === 'PRICE_QUOTED', { timeoutMs: 20_000, what: 'the price' });
+  const again = await upload();
+  assert.deepEqual([again.status, again.body.status, again.body.pricing], [201, 'PRICE_QUOTED', 'requested'], 'the order as it is now, priced');
+  assert.equal(linesOf(w.lines.shop, 'model-uploaded', { 'order.id': orderId }).length, 1, 'R6: the model was stored once');
+  assert.equal(statusLines(w.lines.shop, orderId, 'MODEL_UPLOADED').length, 1);
+  assert.ok(w.lines.shop.records().some((line) => String(line.message).startsWith(`Order ${orderId} was already moved NEW → MODEL_UPLOADED at `)));
+
+  const unkeyed = await staff.shop.call<ApiError>('POST', `/orders/${orderId}/model`, { form: modelForm(goodRing()) });
+  assert.deepEqual([unkeyed.status, unkeyed.body.error.code], [409, 'ORDER_BAD_TRANSITION'], 'without the key it is another upload, refused');
+});
+
 test('R3 R5 a model a manager uploads is answered 201 with pricing "delayed" when its hand-off fails after the model was stored', async (t) => {
   const w = await startTestWorkshop(t, 'servers', { statementTimeoutMs: 300 });
   if (!w) return;
@@ -106,4 +126,32 @@ test('R3 R5 a model a manager uploads is answered 201 with pricing "delayed" whe
   // As the warning says: the hand-off, once the outbox is free, prices the stored model.
   assert.equal((await staff.crm.call('POST', `/orders/${orderId}/hand-off`, { json: {} })).status, 200);
   await waitFor(async () => (await staff.crm.call<OrderBody>('GET', `/orders/${orderId}`)).body.status === 'PRICE_QUOTED', { timeoutMs: 20_000, what: 'the price' });
+});
+
+test('R2 R5 a customer\'s upload whose hand-off was delayed, sent again with its key, asks CRM for the pricing again', async (t) => {
+  const w = await startTestWorkshop(t, 'servers', { statementTimeoutMs: 300 });
+  if (!w) return;
+  const staff = await logIn(w);
+  const orderId = await newOrder(staff);
+  const upload = () => staff.shop.call<OrderBody & { pricing?: string }>('POST', `/orders/${orderId}/model`, { form: modelForm(goodRing()), headers: { 'idempotency-key': 'upload-2' } });
+
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let locked!: () => void;
+  const lockTaken = new Promise<void>((resolve) => (locked = resolve));
+  const holder = w.db.transaction(async (tx) => {
+    await tx.query('LOCK TABLE outbox IN SHARE MODE');
+    locked();
+    await held;
+  });
+  await lockTaken;
+  const first = await upload();
+  release();
+  await holder;
+  assert.deepEqual([first.status, first.body.status, first.body.pricing], [201, 'MODEL_UPLOADED', 'delayed'], JSON.stringify(first.body));
+
+  const again = await upload();
+  assert.deepEqual([again.status, again.body.status, again.body.pricing], [201, 'PRICE_CALCULATING', 'requested']);
+  assert.equal(linesOf(w.lines.shop, 'model-uploaded', { 'order.id': orderId }).length, 1, 'R6: the model was stored once');
+  await waitFor(async () => (await staff.shop.call<OrderBody>('GET', `/orders/${orderId}`)).body.status === 'PRICE_QUOTED', { timeoutMs: 20_000, what: 'the price' });
 });

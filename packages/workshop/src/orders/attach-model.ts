@@ -2,7 +2,8 @@ import type { Logger } from '@loupe/log';
 import type { Database } from '../db/index.js';
 import { checkTransition, type OrderActor } from '../domain/index.js';
 import { callService, type Upload } from '../http/index.js';
-import { changeOrder, moveOrder, requireOrder, type Order, type StatusChange } from './order-store.js';
+import { logRepeatedChange } from './change-once.js';
+import { changeMadeBy, changeOrder, moveOrder, requireOrder, type Order, type StatusChange } from './order-store.js';
 
 export interface AttachModelDeps {
   db: Database;
@@ -17,6 +18,8 @@ export interface AttachModel {
   /** Only this customer's order (Shop). */
   customerId?: string;
   upload: Upload;
+  /** The request's Idempotency-Key: an upload sent again after it moved the order is answered with the order, not stored again. */
+  requestKey?: string;
 }
 
 /** What file storage answers for a stored, analysed model. */
@@ -29,11 +32,18 @@ export interface StoredModel {
 /**
  * Sends an uploaded model to file storage (HTTP, traced, retried), which analyses and keeps it,
  * then records it on the order: R6, and R5 when the order moves to MODEL_UPLOADED. A broken
- * file comes back as file storage's 422 with its reason; the order does not change.
+ * file comes back as file storage's 422 with its reason; the order does not change. An upload
+ * whose key (`requestKey`) already moved the order is answered with the order as it is now
+ * (`repeated`): the order may have been priced since.
  */
-export async function attachModel(deps: AttachModelDeps, request: AttachModel): Promise<{ order: Order; model: StoredModel; change?: StatusChange }> {
+export async function attachModel(deps: AttachModelDeps, request: AttachModel): Promise<{ order: Order; change?: StatusChange; repeated?: true }> {
   const { db, log } = deps;
   const before = await requireOrder(db, request.orderId, request.customerId ? { customerId: request.customerId } : {});
+  const earlier = request.requestKey === undefined ? undefined : await changeMadeBy(db, before.id, request.requestKey);
+  if (earlier && request.requestKey !== undefined) {
+    logRepeatedChange(log, before, earlier, request.requestKey);
+    return { order: before, repeated: true };
+  }
   // Refuse before storing a file the order cannot take (409 / 403 as the move itself would).
   if (before.status !== 'MODEL_UPLOADED') checkTransition(before.id, before.status, 'MODEL_UPLOADED', request.actor);
   const query = new URLSearchParams({ orderId: before.id, customerId: before.customerId });
@@ -54,9 +64,12 @@ export async function attachModel(deps: AttachModelDeps, request: AttachModel): 
       await changeOrder(tx, current.id, changes);
       return { change: undefined, order: await requireOrder(tx, current.id) };
     }
-    const moved = await moveOrder(tx, { orderId: current.id, to: 'MODEL_UPLOADED', actor: request.actor, actorId: request.actorId, changes, note: `model ${model.fileId}` });
+    const moved = await moveOrder(tx, {
+      orderId: current.id, to: 'MODEL_UPLOADED', actor: request.actor, actorId: request.actorId, changes, note: `model ${model.fileId}`,
+      ...(request.requestKey !== undefined && { requestKey: request.requestKey }),
+    });
     return { change: moved, order: await requireOrder(tx, current.id) };
   });
   if (change) log.orderStatusChanged(change);
-  return { order, model, ...(change && { change }) };
+  return { order, ...(change && { change }) };
 }

@@ -39,10 +39,11 @@ export interface ChangeOnce {
 export async function changeOnce(
   db: Database, log: Logger, { orderId, customerId, requestKey }: ChangeOnce, make: (tx: Database, order: Order) => Promise<StatusChange>,
 ): Promise<{ order: Order; change?: StatusChange }> {
-  const outcome = await db.transaction(async (tx): Promise<{ order: Order; change: StatusChange } | { order: Order; earlier: HistoryEntry }> => {
+  type Outcome = { order: Order; change: StatusChange } | { order: Order; earlier: HistoryEntry; requestKey: string };
+  const outcome = await db.transaction(async (tx): Promise<Outcome> => {
     const current = await requireOrder(tx, orderId, { forUpdate: true, ...(customerId && { customerId }) });
     const earlier = requestKey === undefined ? undefined : await changeMadeBy(tx, current.id, requestKey);
-    if (earlier) return { order: current, earlier };
+    if (earlier && requestKey !== undefined) return { order: current, earlier, requestKey };
     const change = await make(tx, current);
     // Read back before commit, so the answer never needs the database once the change is made.
     return { order: await requireOrder(tx, current.id), change };
@@ -52,10 +53,14 @@ export async function changeOnce(
     log.orderStatusChanged({ orderId: change.orderId, customerId: change.customerId, from: change.from, to: change.to });
     return outcome;
   }
-  const { order, earlier } = outcome;
+  logRepeatedChange(log, outcome.order, outcome.earlier, outcome.requestKey);
+  return { order: outcome.order };
+}
+
+/** The INFO line of a request sent again: the change its key made, and the order it is answered with. */
+export function logRepeatedChange(log: Logger, order: Order, earlier: HistoryEntry, requestKey: string): void {
   log.info(
     `Order ${order.id} was already moved ${earlier.from ?? 'nowhere'} → ${earlier.to} at ${earlier.changedAt} by this request (Idempotency-Key ${requestKey}); answered with the order as it is now, ${order.status}`,
     { 'order.id': order.id, 'customer.id': order.customerId },
   );
-  return { order };
 }

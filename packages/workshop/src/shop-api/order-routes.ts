@@ -62,15 +62,19 @@ export const shopOrderRoutes: FastifyPluginAsync<ShopOrderRoutesOptions> = async
     schema: {
       summary: 'Upload the 3D model (STL); the price calculation starts by itself',
       description: `multipart/form-data with the field "file", or the raw STL as the body; at most ${options.maxModelBytes} bytes.`,
-      tags: ['orders'], security, params: orderIdParams, consumes: uploadMediaTypes,
+      tags: ['orders'], security, params: orderIdParams, headers: idempotencyKeyHeaders, consumes: uploadMediaTypes,
       response: { 201: orderSchema, ...failures, 413: errorSchema, 422: errorSchema, 503: errorSchema },
     },
   }, async (request, reply) => {
     const upload = await readUpload(request, options.maxModelBytes);
+    const requestKey = requestKeyOf(request);
     const { order } = await attachModel(
       { db, log, fileStorageUrl: options.fileStorageUrl },
-      { orderId: request.params.id, customerId: customerOf(request), actor: 'customer', actorId: customerOf(request), upload },
+      { orderId: request.params.id, customerId: customerOf(request), actor: 'customer', actorId: customerOf(request), upload, ...(requestKey && { requestKey }) },
     );
+    // Sent again after its first answer was lost, the upload finds the order handed on already,
+    // or still waiting for its hand-off, which is asked for again.
+    if (order.status !== 'MODEL_UPLOADED') return reply.status(201).send(order.status === 'CANCELLED' ? order : { ...order, pricing: 'requested' });
     // Both orders were read inside the transactions that changed them: no read after a commit can fail the answer.
     const handOff = await requestPricing(log, options.crm, order.id);
     return reply.status(201).send({ ...(handOff.pricing === 'requested' ? handOff.order : order), pricing: handOff.pricing });
