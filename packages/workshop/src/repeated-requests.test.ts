@@ -70,6 +70,10 @@ test('R5 R11 a change sent again with its Idempotency-Key is answered with the o
   assert.deepEqual(await history(), ['>NEW', 'NEW>MODEL_UPLOADED', 'MODEL_UPLOADED>PRICE_CALCULATING', 'PRICE_CALCULATING>PRICE_QUOTED', 'PRICE_QUOTED>ACCEPTED', 'ACCEPTED>IN_PRODUCTION']);
   assert.equal(linesOf(w.lines.crm, 'message-published', { 'order.id': orderId, 'message.routing_key': 'order.to-manufacturing' }).length, 2, 'pricing and production, each once');
 
+  type OpenApi = { paths: Record<string, Record<string, { parameters?: { name: string; in: string }[] }>> };
+  const described = (await staff.crm.call<OpenApi>('GET', '/openapi.json')).body.paths['/orders/{id}/hand-off']?.post?.parameters ?? [];
+  assert.ok(described.some((p) => p.name === 'idempotency-key' && p.in === 'header'), '/openapi.json describes the header');
+
   const tooLong = await staff.crm.call<ApiError>('POST', `/orders/${orderId}/status`, { json: { status: 'SHIPPED' }, headers: { 'idempotency-key': 'k'.repeat(201) } });
   assert.deepEqual([tooLong.status, tooLong.body.error.code], [400, 'VALIDATION']);
   assert.match(tooLong.body.error.message, /idempotency-key/);

@@ -28,12 +28,13 @@ interface RouteSchema {
   body?: object;
   querystring?: { properties?: Record<string, object>; required?: string[] };
   params?: { properties?: Record<string, object>; required?: string[] };
+  headers?: { properties?: Record<string, object>; required?: string[] };
   response?: Record<string, object>;
 }
 
 type Operation = Record<string, unknown>;
 
-function parameters(part: 'query' | 'path', schema: RouteSchema['querystring']): object[] {
+function parameters(part: 'query' | 'path' | 'header', schema: RouteSchema['querystring']): object[] {
   if (!schema?.properties) return [];
   return Object.entries(schema.properties).map(([name, property]) => ({
     name, in: part, required: part === 'path' || (schema.required ?? []).includes(name), schema: property,
@@ -46,7 +47,7 @@ function operation(schema: RouteSchema): Operation {
   if (schema.description) op.description = schema.description;
   if (schema.tags) op.tags = schema.tags;
   if (schema.security) op.security = schema.security;
-  const params = [...parameters('path', schema.params), ...parameters('query', schema.querystring)];
+  const params = [...parameters('path', schema.params), ...parameters('query', schema.querystring), ...parameters('header', schema.headers)];
   if (params.length > 0) op.parameters = params;
   if (schema.body) op.requestBody = { required: true, content: { 'application/json': { schema: schema.body } } };
   else if (schema.consumes) {
