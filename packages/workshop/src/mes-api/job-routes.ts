@@ -67,16 +67,17 @@ export const jobRoutes: FastifyPluginAsync<JobRoutesOptions> = async (app, { db,
       if (!onTheFloor.has(job.status)) {
         throw new LoupeError('JOB_NOT_IN_PRODUCTION', `Order ${job.orderId} is ${job.status}; operators take orders from IN_PRODUCTION to QUALITY_CHECK`, 409);
       }
-      if (job.operatorId === operatorId) return false;
+      if (job.operatorId === operatorId) return { assigned: false, job };
       // Two operators taking one job at once: the first keeps it; only a manager moves a taken job.
       if (job.operatorId && user.role !== 'manager') {
         throw new LoupeError('JOB_TAKEN', `Order ${job.orderId} is already taken by ${job.operatorId}; a manager can reassign it`, 409);
       }
       await assignOperator(tx, job.orderId, operatorId, user.id);
-      return true;
+      // Read back before commit, so the answer never needs the database once the change is made.
+      return { assigned: true, job: await requireJob(tx, job.orderId) };
     });
-    if (assigned) log.operatorAssigned({ orderId: request.params.orderId, operatorId });
-    return requireJob(db, request.params.orderId);
+    if (assigned.assigned) log.operatorAssigned({ orderId: request.params.orderId, operatorId });
+    return assigned.job;
   });
 
   app.post<JobParams & { Body: { status: OrderStatus; note?: string } }>('/jobs/:orderId/status', {
@@ -104,9 +105,10 @@ export const jobRoutes: FastifyPluginAsync<JobRoutesOptions> = async (app, { db,
       await setJobStatus(tx, job.orderId, to);
       const body: ProductionStatusMessage = { orderId: job.orderId, customerId: job.customerId, from: job.status, to, operatorId: user.id, ...(note && { note }) };
       await queue.publish(tx, routingKeys.productionStatus, { orderId: job.orderId, body, publisher: log });
-      return { orderId: job.orderId, customerId: job.customerId, from: job.status, to };
+      // Read back before commit, so the answer never needs the database once the change is made.
+      return { orderId: job.orderId, customerId: job.customerId, from: job.status, to, job: await requireJob(tx, job.orderId) };
     });
-    log.orderStatusChanged(change);
-    return requireJob(db, change.orderId);
+    log.orderStatusChanged({ orderId: change.orderId, customerId: change.customerId, from: change.from, to: change.to });
+    return change.job;
   });
 };
