@@ -52,6 +52,11 @@ test('R5 R11 a change sent again with its Idempotency-Key is answered with the o
   assert.equal(repeat?.['log.level'], 'info');
   assert.match(String(repeat?.message), new RegExp(`^Order ${orderId} was already moved PRICE_QUOTED → ACCEPTED at \\S+ by this request \\(Idempotency-Key accept-1\\); answered with the order as it is now, ACCEPTED$`));
 
+  // The same key for another step is another request, refused rather than answered as the first.
+  const reused = await staff.shop.call<ApiError>('POST', `/orders/${orderId}/reject`, { json: {}, headers: { 'idempotency-key': 'accept-1' } });
+  assert.deepEqual([reused.status, reused.body.error.code], [422, 'IDEMPOTENCY_KEY_REUSED']);
+  assert.match(reused.body.error.message, new RegExp(`^Idempotency-Key accept-1 was used for another change of order ${orderId} \\(PRICE_QUOTED → ACCEPTED at \\S+\\); send a new key with a new request$`));
+
   // Another customer with the same key finds nothing: keys never reach across customers.
   const other = await logIn(w, 'pavel@example.ru');
   const foreign = await other.shop.call<ApiError>('POST', `/orders/${orderId}/accept`, { json: {}, headers: { 'idempotency-key': 'accept-1' } });

@@ -2,8 +2,11 @@ import type { Logger } from '@loupe/log';
 import { LoupeError } from '@loupe/schema';
 import type { Database } from '../db/index.js';
 import type { MessageQueue } from '../queue/index.js';
-import { handOffFrom, routingKeys, type ToManufacturingMessage } from '../domain/index.js';
+import { handOffFrom, orderTransitions, routingKeys, type ToManufacturingMessage } from '../domain/index.js';
 import { changeOnce, moveOrder, type Order, type StatusChange } from '../orders/index.js';
+
+/** Where a hand-off moves an order: PRICE_CALCULATING or IN_PRODUCTION. */
+const handOffTargets = orderTransitions.filter((step) => step.handOff).map((step) => step.to);
 
 export interface HandOffDeps {
   db: Database;
@@ -20,7 +23,7 @@ export interface HandOffDeps {
 export async function handOffOrder(
   { db, queue, log }: HandOffDeps, { orderId, actorId, note, requestKey }: { orderId: string; actorId: string; note?: string; requestKey?: string },
 ): Promise<{ order: Order; change?: StatusChange }> {
-  return changeOnce(db, log, { orderId, ...(requestKey && { requestKey }) }, (tx, order) => handOffLockedOrder(tx, { queue, log }, order, actorId, note, requestKey));
+  return changeOnce(db, log, { orderId, to: handOffTargets, ...(requestKey && { requestKey }) }, (tx, order) => handOffLockedOrder(tx, { queue, log }, order, actorId, note, requestKey));
 }
 
 /**

@@ -150,7 +150,7 @@ export const crmOrderRoutes: FastifyPluginAsync<CrmOrderRoutesOptions> = async (
     const requestKey = requestKeyOf(request);
     // Read, choose and move under one row lock: an order read as PRICE_QUOTED may be ACCEPTED by
     // now, and then IN_PRODUCTION is the hand-off, which must reach MES.
-    const { order } = await changeOnce(db, log, { orderId: request.params.id, ...(requestKey && { requestKey }) }, async (tx, current) => {
+    const { order } = await changeOnce(db, log, { orderId: request.params.id, to: [status], ...(requestKey && { requestKey }) }, async (tx, current) => {
       const step = checkTransition(current.id, current.status, status, 'crm');
       return step.handOff
         ? handOffLockedOrder(tx, { queue, log }, current, actorOf(request), note, requestKey)

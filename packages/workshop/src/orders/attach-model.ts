@@ -2,8 +2,8 @@ import type { Logger } from '@loupe/log';
 import type { Database } from '../db/index.js';
 import { checkTransition, type OrderActor } from '../domain/index.js';
 import { callService, type Upload } from '../http/index.js';
-import { logRepeatedChange } from './change-once.js';
-import { changeMadeBy, changeOrder, moveOrder, requireOrder, type Order, type StatusChange } from './order-store.js';
+import { earlierChange, logRepeatedChange } from './change-once.js';
+import { changeOrder, moveOrder, requireOrder, type Order, type StatusChange } from './order-store.js';
 
 export interface AttachModelDeps {
   db: Database;
@@ -39,7 +39,7 @@ export interface StoredModel {
 export async function attachModel(deps: AttachModelDeps, request: AttachModel): Promise<{ order: Order; change?: StatusChange; repeated?: true }> {
   const { db, log } = deps;
   const before = await requireOrder(db, request.orderId, request.customerId ? { customerId: request.customerId } : {});
-  const earlier = request.requestKey === undefined ? undefined : await changeMadeBy(db, before.id, request.requestKey);
+  const earlier = await earlierChange(db, before, request.requestKey, ['MODEL_UPLOADED']);
   if (earlier && request.requestKey !== undefined) {
     logRepeatedChange(log, before, earlier, request.requestKey);
     return { order: before, repeated: true };

@@ -1,5 +1,7 @@
 import type { Logger } from '@loupe/log';
 import type { Database } from '../db/index.js';
+import { LoupeError } from '@loupe/schema';
+import type { OrderStatus } from '../domain/index.js';
 import { changeMadeBy, requireOrder, type HistoryEntry, type Order, type StatusChange } from './order-store.js';
 
 /**
@@ -28,6 +30,25 @@ export interface ChangeOnce {
   customerId?: string;
   /** The request's Idempotency-Key: when a change of the order was made under it, nothing is made again. */
   requestKey?: string;
+  /** The statuses this request moves the order to: a key that made a move to another is 422 IDEMPOTENCY_KEY_REUSED. */
+  to: readonly OrderStatus[];
+}
+
+/**
+ * The change `requestKey` made to the order, if it made one, checked to be the same request:
+ * a key used for another change (another step of the order) is 422 IDEMPOTENCY_KEY_REUSED.
+ */
+export async function earlierChange(db: Database, order: Order, requestKey: string | undefined, to: readonly OrderStatus[]): Promise<HistoryEntry | undefined> {
+  if (requestKey === undefined) return undefined;
+  const earlier = await changeMadeBy(db, order.id, requestKey);
+  if (earlier && !to.includes(earlier.to)) {
+    throw new LoupeError(
+      'IDEMPOTENCY_KEY_REUSED',
+      `Idempotency-Key ${requestKey} was used for another change of order ${order.id} (${earlier.from ?? 'nowhere'} → ${earlier.to} at ${earlier.changedAt}); send a new key with a new request`,
+      422,
+    );
+  }
+  return earlier;
 }
 
 /**
@@ -37,12 +58,12 @@ export interface ChangeOnce {
  * logged here after commit (R5); a repeat is logged at INFO instead, with the change it had made.
  */
 export async function changeOnce(
-  db: Database, log: Logger, { orderId, customerId, requestKey }: ChangeOnce, make: (tx: Database, order: Order) => Promise<StatusChange>,
+  db: Database, log: Logger, { orderId, customerId, requestKey, to }: ChangeOnce, make: (tx: Database, order: Order) => Promise<StatusChange>,
 ): Promise<{ order: Order; change?: StatusChange }> {
   type Outcome = { order: Order; change: StatusChange } | { order: Order; earlier: HistoryEntry; requestKey: string };
   const outcome = await db.transaction(async (tx): Promise<Outcome> => {
     const current = await requireOrder(tx, orderId, { forUpdate: true, ...(customerId && { customerId }) });
-    const earlier = requestKey === undefined ? undefined : await changeMadeBy(tx, current.id, requestKey);
+    const earlier = await earlierChange(tx, current, requestKey, to);
     if (earlier && requestKey !== undefined) return { order: current, earlier, requestKey };
     const change = await make(tx, current);
     // Read back before commit, so the answer never needs the database once the change is made.

@@ -90,7 +90,7 @@ export const shopOrderRoutes: FastifyPluginAsync<ShopOrderRoutesOptions> = async
     }, async (request) => {
       const customerId = customerOf(request);
       const requestKey = requestKeyOf(request);
-      const { order } = await changeOnce(db, log, { orderId: request.params.id, customerId, ...(requestKey && { requestKey }) }, (tx, current) => moveOrder(tx, {
+      const { order } = await changeOnce(db, log, { orderId: request.params.id, customerId, to: [decision.to], ...(requestKey && { requestKey }) }, (tx, current) => moveOrder(tx, {
         orderId: current.id, customerId, to: decision.to, actor: 'customer', actorId: customerId,
         ...(request.body.note && { note: request.body.note }), ...(requestKey && { requestKey }),
       }));
