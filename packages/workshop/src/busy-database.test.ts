@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ApiError } from './simulator/api-client.js';
+import { holdLock } from './testing/index.js';
 import { customerWithOrder, startTestWorkshop } from './workshop-test-setup.js';
 
 test('R15 a statement stuck behind a lock past the statement timeout answers 503 DB_TIMEOUT with an R15 line, and works once the lock is gone', async (t) => {
@@ -9,20 +10,10 @@ test('R15 a statement stuck behind a lock past the statement timeout answers 503
   const { shop, order } = await customerWithOrder(w.urls.shop, 'irina.sokolova@example.com', 'Irina Sokolova');
 
   // Another change holds the order's row, as a long transaction or a stuck session would.
-  let release!: () => void;
-  const held = new Promise<void>((resolve) => (release = resolve));
-  let locked!: () => void;
-  const lockTaken = new Promise<void>((resolve) => (locked = resolve));
-  const holder = w.db.transaction(async (tx) => {
-    await tx.query('SELECT id FROM orders WHERE id = $1 FOR UPDATE', [order.id]);
-    locked();
-    await held;
-  });
-  await lockTaken;
+  const release = await holdLock(w.db, 'SELECT id FROM orders WHERE id = $1 FOR UPDATE', [order.id]);
   // The lock goes only after the answer: without the statement timeout this call would never return.
   const cancel = await shop.call<ApiError>('POST', `/orders/${order.id}/cancel`);
-  release();
-  await holder;
+  await release();
 
   assert.equal(cancel.status, 503);
   assert.equal(cancel.body.error.code, 'DB_TIMEOUT');

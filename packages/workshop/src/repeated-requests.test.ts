@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { MemoryDestination, createLogger } from '@loupe/log';
 import { callService } from './http/index.js';
 import { modelForm, type ApiError } from './simulator/api-client.js';
-import { waitFor } from './testing/index.js';
+import { holdLock, waitFor } from './testing/index.js';
 import { goodRing, linesOf, logIn, newOrder, quotedOrder, statusLines, type OrderBody } from './test-orders.fixture.js';
 import { startTestWorkshop } from './workshop-test-setup.js';
 
@@ -111,19 +111,9 @@ test('R3 R5 a model a manager uploads is answered 201 with pricing "delayed" whe
   const orderId = await newOrder(staff);
 
   // The outbox is locked, as by a long maintenance statement: the hand-off cannot write its message.
-  let release!: () => void;
-  const held = new Promise<void>((resolve) => (release = resolve));
-  let locked!: () => void;
-  const lockTaken = new Promise<void>((resolve) => (locked = resolve));
-  const holder = w.db.transaction(async (tx) => {
-    await tx.query('LOCK TABLE outbox IN SHARE MODE');
-    locked();
-    await held;
-  });
-  await lockTaken;
+  const release = await holdLock(w.db, 'LOCK TABLE outbox IN SHARE MODE');
   const upload = await staff.crm.call<OrderBody & { pricing: string; model?: { fileId: string } }>('POST', `/orders/${orderId}/model`, { form: modelForm(goodRing()) });
-  release();
-  await holder;
+  await release();
 
   assert.equal(upload.status, 201, JSON.stringify(upload.body));
   assert.deepEqual([upload.body.status, upload.body.pricing], ['MODEL_UPLOADED', 'delayed']);
@@ -144,19 +134,9 @@ test('R2 R5 a customer\'s upload whose hand-off was delayed, sent again with its
   const orderId = await newOrder(staff);
   const upload = () => staff.shop.call<OrderBody & { pricing?: string }>('POST', `/orders/${orderId}/model`, { form: modelForm(goodRing()), headers: { 'idempotency-key': 'upload-2' } });
 
-  let release!: () => void;
-  const held = new Promise<void>((resolve) => (release = resolve));
-  let locked!: () => void;
-  const lockTaken = new Promise<void>((resolve) => (locked = resolve));
-  const holder = w.db.transaction(async (tx) => {
-    await tx.query('LOCK TABLE outbox IN SHARE MODE');
-    locked();
-    await held;
-  });
-  await lockTaken;
+  const release = await holdLock(w.db, 'LOCK TABLE outbox IN SHARE MODE');
   const first = await upload();
-  release();
-  await holder;
+  await release();
   assert.deepEqual([first.status, first.body.status, first.body.pricing], [201, 'MODEL_UPLOADED', 'delayed'], JSON.stringify(first.body));
 
   const again = await upload();

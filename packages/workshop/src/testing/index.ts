@@ -4,3 +4,4 @@ export { dropSchema, testDatabaseTarget, type TestDatabaseTarget, type TestEngin
 export { createTestLog, waitFor } from './test-log.js';
 export { removeRabbitTopology, type RabbitTopologyToRemove } from './rabbit-cleanup.js';
 export { openTestQueue, queueBackends, type QueueBackend, type TestQueue } from './test-queue.js';
+export { holdLock } from './hold-lock.js';
