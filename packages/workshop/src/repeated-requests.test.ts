@@ -6,7 +6,7 @@ import { MemoryDestination, createLogger } from '@loupe/log';
 import { callService } from './http/index.js';
 import { modelForm, type ApiError } from './simulator/api-client.js';
 import { holdLock, waitFor } from './testing/index.js';
-import { goodRing, linesOf, logIn, newOrder, quotedOrder, statusLines, type OrderBody } from './test-orders.fixture.js';
+import { goodRing, linesOf, logIn, newOrder, orderInProduction, quotedOrder, statusLines, type OrderBody } from './test-orders.fixture.js';
 import { startTestWorkshop } from './workshop-test-setup.js';
 
 test('R2 a call between services keeps one Idempotency-Key over its attempts, and each call has its own', async (t) => {
@@ -143,4 +143,31 @@ test('R2 R5 a customer\'s upload whose hand-off was delayed, sent again with its
   assert.deepEqual([again.status, again.body.status, again.body.pricing], [201, 'PRICE_CALCULATING', 'requested']);
   assert.equal(linesOf(w.lines.shop, 'model-uploaded', { 'order.id': orderId }).length, 1, 'R6: the model was stored once');
   await waitFor(async () => (await staff.shop.call<OrderBody>('GET', `/orders/${orderId}`)).body.status === 'PRICE_QUOTED', { timeoutMs: 20_000, what: 'the price' });
+});
+
+test('R5 R11 a production step sent again with its Idempotency-Key is answered with the job and reported once', async (t) => {
+  const w = await startTestWorkshop(t, 'embedded');
+  if (!w) return;
+  const staff = await logIn(w);
+  const orderId = await orderInProduction(staff);
+  assert.equal((await staff.operator.call('POST', `/jobs/${orderId}/assign`, { json: {} })).status, 200);
+  const report = (status: string, key?: string) =>
+    staff.operator.call<{ status: string; steps?: { from: string; to: string; operatorId: string }[] } & Partial<ApiError>>('POST', `/jobs/${orderId}/status`, {
+      json: { status }, ...(key && { headers: { 'idempotency-key': key } }),
+    });
+
+  const answers = [await report('PRINTED', 'step-1'), await report('PRINTED', 'step-1')];
+  assert.deepEqual(answers.map((a) => [a.status, a.body.status]), [[200, 'PRINTED'], [200, 'PRINTED']]);
+  assert.equal(statusLines(w.lines.mes, orderId, 'PRINTED').length, 1, 'one R5 line');
+  assert.ok(w.lines.mes.records().some((line) => String(line.message).startsWith(`Order ${orderId} was already moved IN_PRODUCTION → PRINTED at `)));
+  const reused = await report('POLISHED', 'step-1');
+  assert.deepEqual([reused.status, reused.body.error?.code], [422, 'IDEMPOTENCY_KEY_REUSED']);
+  const unkeyed = await report('PRINTED');
+  assert.deepEqual([unkeyed.status, unkeyed.body.error?.code], [409, 'ORDER_BAD_TRANSITION'], 'without the key it is another report, refused');
+
+  const { body: job } = await staff.operator.call<{ steps: { from: string; to: string; operatorId: string }[]; operatorId: string }>('GET', `/jobs/${orderId}`);
+  assert.deepEqual(job.steps.map((s) => [s.from, s.to, s.operatorId]), [['IN_PRODUCTION', 'PRINTED', job.operatorId]], 'the floor\'s history: one step');
+  await waitFor(async () => (await staff.crm.call<OrderBody>('GET', `/orders/${orderId}`)).body.status === 'PRINTED', { what: 'CRM to record the step' });
+  const moves = ((await staff.crm.call<OrderBody>('GET', `/orders/${orderId}`)).body.history ?? []).map((h) => `${h.from ?? ''}>${h.to}`);
+  assert.equal(moves.filter((move) => move === 'IN_PRODUCTION>PRINTED').length, 1, 'CRM got one report');
 });

@@ -5,10 +5,10 @@ import type { Database } from '../db/index.js';
 import type { MessageQueue } from '../queue/index.js';
 import { checkTransition, metals, orderStatuses, products, type Metal, type OrderStatus, type Product } from '../domain/index.js';
 import { authenticate, findUser } from '../accounts/index.js';
-import { databaseOutageOf, emptyBodyAsObject, errorSchema, readUpload, uploadMediaTypes } from '../http/index.js';
+import { databaseOutageOf, emptyBodyAsObject, errorSchema, idempotencyKeyHeaders, readUpload, requestKeyOf, uploadMediaTypes } from '../http/index.js';
 import {
-  attachModel, changeOnce, createOrder, listOrders, moveOrder, orderHistory, requireOrder, requestKeyOf,
-  idempotencyKeyHeaders, newOrderBody, orderIdParams, orderListSchema, orderSchema,
+  attachModel, changeOnce, createOrder, listOrders, moveOrder, orderHistory, requireOrder,
+  newOrderBody, orderIdParams, orderListSchema, orderSchema,
 } from '../orders/index.js';
 import { handOffLockedOrder, handOffOrder } from './hand-off.js';
 

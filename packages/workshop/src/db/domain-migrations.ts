@@ -165,4 +165,23 @@ export const domainMigrations: Migration[] = [
       CREATE UNIQUE INDEX order_status_history_request_key ON order_status_history (order_id, request_key) WHERE request_key IS NOT NULL;
     `,
   },
+  {
+    version: 106,
+    name: 'production-steps',
+    // The floor's reports of a job, with the Idempotency-Key of the request that made each.
+    sql: `
+      CREATE TABLE production_steps (
+        id          integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        order_id    text NOT NULL REFERENCES production_jobs (order_id),
+        from_status text NOT NULL,
+        to_status   text NOT NULL,
+        operator_id text NOT NULL,
+        note        text,
+        request_key text,
+        reported_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX production_steps_order_idx ON production_steps (order_id, id);
+      CREATE UNIQUE INDEX production_steps_request_key ON production_steps (order_id, request_key) WHERE request_key IS NOT NULL;
+    `,
+  },
 ];

@@ -5,8 +5,11 @@ import type { Database } from '../db/index.js';
 import type { MessageQueue } from '../queue/index.js';
 import { checkTransition, orderStatuses, productionStatuses, routingKeys, type OrderStatus, type ProductionStatusMessage } from '../domain/index.js';
 import { authenticate, findUser } from '../accounts/index.js';
-import { emptyBodyAsObject, errorSchema } from '../http/index.js';
-import { assignOperator, calculationsOf, listJobs, requireJob, setJobStatus } from './job-store.js';
+import { checkSameChange, emptyBodyAsObject, errorSchema, idempotencyKeyHeaders, logRepeatedChange, requestKeyOf } from '../http/index.js';
+import type { StatusChange } from '../orders/index.js';
+import {
+  assignOperator, calculationsOf, listJobs, recordStep, requireJob, setJobStatus, stepMadeBy, stepsOf, type ProductionJob, type ProductionStep,
+} from './job-store.js';
 
 export interface JobRoutesOptions {
   db: Database;
@@ -25,6 +28,7 @@ const jobSchema = {
     ringSizeMm: { type: 'number' }, modelFileId: { type: 'string' }, status: { type: 'string' }, operatorId: { type: 'string' },
     createdAt: { type: 'string' }, updatedAt: { type: 'string' },
     calculations: { type: 'array', items: { type: 'object', additionalProperties: true } },
+    steps: { type: 'array', items: { type: 'object', additionalProperties: true } },
   },
 } as const;
 // Where the floor works: after the production hand-off and before the piece is ready to ship.
@@ -46,8 +50,10 @@ export const jobRoutes: FastifyPluginAsync<JobRoutesOptions> = async (app, { db,
   }, async (request) => ({ jobs: await listJobs(db, { ...(request.query.status && { statuses: request.query.status }), ...(request.query.operatorId && { operatorId: request.query.operatorId }) }) }));
 
   app.get<JobParams>('/jobs/:orderId', {
-    schema: { summary: 'A job with its price calculations', tags: ['jobs'], security, params, response: { 200: jobSchema, ...failures } },
-  }, async (request) => ({ ...(await requireJob(db, request.params.orderId)), calculations: await calculationsOf(db, request.params.orderId) }));
+    schema: { summary: 'A job with its price calculations and the steps the floor reported', tags: ['jobs'], security, params, response: { 200: jobSchema, ...failures } },
+  }, async (request) => ({
+    ...(await requireJob(db, request.params.orderId)), calculations: await calculationsOf(db, request.params.orderId), steps: await stepsOf(db, request.params.orderId),
+  }));
 
   app.post<JobParams & { Body: { operatorId?: string } }>('/jobs/:orderId/assign', {
     preValidation: emptyBodyAsObject,
@@ -83,18 +89,25 @@ export const jobRoutes: FastifyPluginAsync<JobRoutesOptions> = async (app, { db,
   app.post<JobParams & { Body: { status: OrderStatus; note?: string } }>('/jobs/:orderId/status', {
     schema: {
       summary: 'Report progress: PRINTED, POLISHED, QUALITY_CHECK, READY_TO_SHIP, or IN_PRODUCTION again after a failed check',
-      tags: ['jobs'], security, params,
+      tags: ['jobs'], security, params, headers: idempotencyKeyHeaders,
       body: {
         type: 'object', required: ['status'], additionalProperties: false,
         properties: { status: { type: 'string', enum: [...productionStatuses] }, note: { type: 'string', maxLength: 2000 } },
       },
-      response: { 200: jobSchema, ...failures },
+      response: { 200: jobSchema, ...failures, 422: errorSchema },
     },
   }, async (request) => {
     const user = request.user!;
     const { status: to, note } = request.body;
-    const change = await db.transaction(async (tx) => {
+    const requestKey = requestKeyOf(request);
+    type Outcome = { change: StatusChange; job: ProductionJob } | { earlier: ProductionStep; job: ProductionJob; requestKey: string };
+    const outcome = await db.transaction(async (tx): Promise<Outcome> => {
       const job = await requireJob(tx, request.params.orderId, { forUpdate: true });
+      const earlier = requestKey === undefined ? undefined : await stepMadeBy(tx, job.orderId, requestKey);
+      if (earlier && requestKey !== undefined) {
+        checkSameChange(requestKey, job.orderId, earlier, [to]);
+        return { earlier, job, requestKey };
+      }
       if (!onTheFloor.has(job.status)) {
         throw new LoupeError('JOB_NOT_IN_PRODUCTION', `Order ${job.orderId} is ${job.status}; the floor reports only from IN_PRODUCTION to QUALITY_CHECK`, 409);
       }
@@ -103,12 +116,14 @@ export const jobRoutes: FastifyPluginAsync<JobRoutesOptions> = async (app, { db,
       }
       checkTransition(job.orderId, job.status, to, 'mes');
       await setJobStatus(tx, job.orderId, to);
+      await recordStep(tx, job.orderId, { from: job.status, to, operatorId: user.id, ...(note && { note }), ...(requestKey && { requestKey }) });
       const body: ProductionStatusMessage = { orderId: job.orderId, customerId: job.customerId, from: job.status, to, operatorId: user.id, ...(note && { note }) };
       await queue.publish(tx, routingKeys.productionStatus, { orderId: job.orderId, body, publisher: log });
       // Read back before commit, so the answer never needs the database once the change is made.
-      return { orderId: job.orderId, customerId: job.customerId, from: job.status, to, job: await requireJob(tx, job.orderId) };
+      return { change: { orderId: job.orderId, customerId: job.customerId, from: job.status, to }, job: await requireJob(tx, job.orderId) };
     });
-    log.orderStatusChanged({ orderId: change.orderId, customerId: change.customerId, from: change.from, to: change.to });
-    return change.job;
+    if ('change' in outcome) log.orderStatusChanged(outcome.change);
+    else logRepeatedChange(log, outcome.job, outcome.earlier, outcome.requestKey);
+    return outcome.job;
   });
 };

@@ -68,6 +68,43 @@ export async function setJobStatus(tx: Database, orderId: string, status: OrderS
   await tx.query('UPDATE production_jobs SET status = $2, updated_at = now() WHERE order_id = $1', [orderId, status], { orderId });
 }
 
+/** A step the floor reported (`POST /jobs/:orderId/status`). */
+export interface ProductionStep {
+  from: OrderStatus;
+  to: OrderStatus;
+  operatorId: string;
+  note?: string;
+  changedAt: string;
+}
+
+interface StepRow { from_status: OrderStatus; to_status: OrderStatus; operator_id: string; note: string | null; reported_at: Date }
+
+const toStep = (row: StepRow): ProductionStep => ({
+  from: row.from_status, to: row.to_status, operatorId: row.operator_id, ...(row.note !== null && { note: row.note }), changedAt: row.reported_at.toISOString(),
+});
+
+/** Records a step the floor reported, with the Idempotency-Key of the request that made it. */
+export async function recordStep(tx: Database, orderId: string, step: Omit<ProductionStep, 'changedAt'> & { requestKey?: string }): Promise<void> {
+  await tx.query(
+    'INSERT INTO production_steps (order_id, from_status, to_status, operator_id, note, request_key) VALUES ($1, $2, $3, $4, $5, $6)',
+    [orderId, step.from, step.to, step.operatorId, step.note ?? null, step.requestKey ?? null], { orderId },
+  );
+}
+
+/** The job's reported steps, oldest first. */
+export async function stepsOf(db: Database, orderId: string): Promise<ProductionStep[]> {
+  const { rows } = await db.query<StepRow>('SELECT from_status, to_status, operator_id, note, reported_at FROM production_steps WHERE order_id = $1 ORDER BY id', [orderId], { orderId });
+  return rows.map(toStep);
+}
+
+/** The step the request with this Idempotency-Key reported, if it reported one. */
+export async function stepMadeBy(db: Database, orderId: string, requestKey: string): Promise<ProductionStep | undefined> {
+  const { rows } = await db.query<StepRow>(
+    'SELECT from_status, to_status, operator_id, note, reported_at FROM production_steps WHERE order_id = $1 AND request_key = $2', [orderId, requestKey], { orderId },
+  );
+  return rows.map(toStep)[0];
+}
+
 /** Makes `operatorId` the job's operator, ending the previous assignment. */
 export async function assignOperator(tx: Database, orderId: string, operatorId: string, assignedBy: string): Promise<void> {
   await tx.query('UPDATE operator_assignments SET released_at = now() WHERE order_id = $1 AND released_at IS NULL', [orderId], { orderId });

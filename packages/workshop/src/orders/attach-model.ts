@@ -1,8 +1,8 @@
 import type { Logger } from '@loupe/log';
 import type { Database } from '../db/index.js';
 import { checkTransition, type OrderActor } from '../domain/index.js';
-import { callService, type Upload } from '../http/index.js';
-import { earlierChange, logRepeatedChange } from './change-once.js';
+import { callService, logRepeatedChange, type Upload } from '../http/index.js';
+import { earlierChange } from './change-once.js';
 import { changeOrder, moveOrder, requireOrder, type Order, type StatusChange } from './order-store.js';
 
 export interface AttachModelDeps {
@@ -41,7 +41,7 @@ export async function attachModel(deps: AttachModelDeps, request: AttachModel): 
   const before = await requireOrder(db, request.orderId, request.customerId ? { customerId: request.customerId } : {});
   const earlier = await earlierChange(db, before, request.requestKey, ['MODEL_UPLOADED']);
   if (earlier && request.requestKey !== undefined) {
-    logRepeatedChange(log, before, earlier, request.requestKey);
+    logRepeatedChange(log, { orderId: before.id, customerId: before.customerId, status: before.status }, earlier, request.requestKey);
     return { order: before, repeated: true };
   }
   // Refuse before storing a file the order cannot take (409 / 403 as the move itself would).

@@ -1,28 +1,8 @@
 import type { Logger } from '@loupe/log';
 import type { Database } from '../db/index.js';
-import { LoupeError } from '@loupe/schema';
 import type { OrderStatus } from '../domain/index.js';
+import { checkSameChange, logRepeatedChange } from '../http/index.js';
 import { changeMadeBy, requireOrder, type HistoryEntry, type Order, type StatusChange } from './order-store.js';
-
-/**
- * The header a caller sends to make a change request safe to send again: a request whose
- * answer was lost (a timeout, a dropped connection) is sent again with the same key and
- * answered with the order, not refused because its change was already made. Keys are per
- * order, kept with the status change they made (its history row).
- */
-export const idempotencyKeyHeader = 'idempotency-key';
-
-/** The route schema's `headers` for routes that honour `Idempotency-Key`. */
-export const idempotencyKeyHeaders = {
-  type: 'object',
-  properties: { [idempotencyKeyHeader]: { type: 'string', minLength: 1, maxLength: 200, description: 'Send the same request again with the same key and it is answered with the order, not made twice' } },
-} as const;
-
-/** The key a request carries (validated by `idempotencyKeyHeaders`). */
-export function requestKeyOf(request: { headers: Record<string, string | string[] | undefined> }): string | undefined {
-  const key = request.headers[idempotencyKeyHeader];
-  return typeof key === 'string' ? key : undefined;
-}
 
 export interface ChangeOnce {
   orderId: string;
@@ -41,13 +21,7 @@ export interface ChangeOnce {
 export async function earlierChange(db: Database, order: Order, requestKey: string | undefined, to: readonly OrderStatus[]): Promise<HistoryEntry | undefined> {
   if (requestKey === undefined) return undefined;
   const earlier = await changeMadeBy(db, order.id, requestKey);
-  if (earlier && !to.includes(earlier.to)) {
-    throw new LoupeError(
-      'IDEMPOTENCY_KEY_REUSED',
-      `Idempotency-Key ${requestKey} was used for another change of order ${order.id} (${earlier.from ?? 'nowhere'} → ${earlier.to} at ${earlier.changedAt}); send a new key with a new request`,
-      422,
-    );
-  }
+  if (earlier) checkSameChange(requestKey, order.id, earlier, to);
   return earlier;
 }
 
@@ -74,14 +48,6 @@ export async function changeOnce(
     log.orderStatusChanged({ orderId: change.orderId, customerId: change.customerId, from: change.from, to: change.to });
     return outcome;
   }
-  logRepeatedChange(log, outcome.order, outcome.earlier, outcome.requestKey);
+  logRepeatedChange(log, { orderId: outcome.order.id, customerId: outcome.order.customerId, status: outcome.order.status }, outcome.earlier, outcome.requestKey);
   return { order: outcome.order };
-}
-
-/** The INFO line of a request sent again: the change its key made, and the order it is answered with. */
-export function logRepeatedChange(log: Logger, order: Order, earlier: HistoryEntry, requestKey: string): void {
-  log.info(
-    `Order ${order.id} was already moved ${earlier.from ?? 'nowhere'} → ${earlier.to} at ${earlier.changedAt} by this request (Idempotency-Key ${requestKey}); answered with the order as it is now, ${order.status}`,
-    { 'order.id': order.id, 'customer.id': order.customerId },
-  );
 }

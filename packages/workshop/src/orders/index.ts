@@ -4,4 +4,4 @@ export {
 } from './order-store.js';
 export { attachModel, type AttachModel, type AttachModelDeps, type StoredModel } from './attach-model.js';
 export { orderSchema, orderListSchema, orderIdParams, newOrderBody, statusNoteBody } from './order-schemas.js';
-export { changeOnce, idempotencyKeyHeader, idempotencyKeyHeaders, requestKeyOf, type ChangeOnce } from './change-once.js';
+export { changeOnce, type ChangeOnce } from './change-once.js';

@@ -3,10 +3,10 @@ import type { Logger } from '@loupe/log';
 import type { Database } from '../db/index.js';
 import { orderStatuses, type Metal, type OrderStatus, type Product } from '../domain/index.js';
 import { authenticate } from '../accounts/index.js';
-import { emptyBodyAsObject, errorSchema, readUpload, uploadMediaTypes } from '../http/index.js';
+import { emptyBodyAsObject, errorSchema, idempotencyKeyHeaders, readUpload, requestKeyOf, uploadMediaTypes } from '../http/index.js';
 import {
-  attachModel, changeOnce, createOrder, listOrders, moveOrder, orderHistory, requireOrder, requestKeyOf,
-  idempotencyKeyHeaders, newOrderBody, orderIdParams, orderListSchema, orderSchema, statusNoteBody,
+  attachModel, changeOnce, createOrder, listOrders, moveOrder, orderHistory, requireOrder,
+  newOrderBody, orderIdParams, orderListSchema, orderSchema, statusNoteBody,
 } from '../orders/index.js';
 import { requestPricing, type CrmLink } from './request-pricing.js';
 
