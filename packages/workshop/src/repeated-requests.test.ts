@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import assert from 'node:assert/strict';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -170,4 +171,29 @@ test('R5 R11 a production step sent again with its Idempotency-Key is answered w
   await waitFor(async () => (await staff.crm.call<OrderBody>('GET', `/orders/${orderId}`)).body.status === 'PRINTED', { what: 'CRM to record the step' });
   const moves = ((await staff.crm.call<OrderBody>('GET', `/orders/${orderId}`)).body.history ?? []).map((h) => `${h.from ?? ''}>${h.to}`);
   assert.equal(moves.filter((move) => move === 'IN_PRODUCTION>PRINTED').length, 1, 'CRM got one report');
+});
+
+test('R2 R5 a hand-off whose answer the Shop stopped waiting for is sent again with its key, and CRM answers it with the order: pricing "requested", no 409', async (t) => {
+  const w = await startTestWorkshop(t, 'servers', { crmCallTimeoutMs: 2_000 });
+  if (!w) return;
+  const staff = await logIn(w);
+  const orderId = await newOrder(staff);
+
+  // CRM's hand-off cannot write its message until the lock goes: the Shop stops waiting, and sends the call again.
+  const release = await holdLock(w.db, 'LOCK TABLE outbox IN SHARE MODE');
+  const uploading = staff.shop.call<OrderBody & { pricing?: string }>('POST', `/orders/${orderId}/model`, { form: modelForm(goodRing()) });
+  const retried = () => linesOf(w.lines.shop, 'call-retried', { 'call.target': 'crm-api' });
+  await waitFor(() => retried().length > 0, { what: 'the Shop to give up its first wait', timeoutMs: 20_000 });
+  // The second attempt is on its way (the retry waits at most 100 ms) and waits behind the first, which still holds the order.
+  await sleep(500);
+  await release();
+  const upload = await uploading;
+
+  assert.deepEqual([upload.status, upload.body.status, upload.body.pricing], [201, 'PRICE_CALCULATING', 'requested'], JSON.stringify(upload.body));
+  assert.equal(retried().length, 1, 'R2: one attempt timed out');
+  assert.equal(w.lines.shop.records().filter((line) => String(line.message).startsWith('CRM refused')).length, 0, 'no WARN that CRM refused');
+  assert.equal(statusLines(w.lines.crm, orderId, 'PRICE_CALCULATING').length, 1, 'one hand-off');
+  assert.ok(w.lines.crm.records().some((line) => String(line.message).startsWith(`Order ${orderId} was already moved MODEL_UPLOADED → PRICE_CALCULATING at `)));
+  await waitFor(async () => (await staff.shop.call<OrderBody>('GET', `/orders/${orderId}`)).body.status === 'PRICE_QUOTED', { timeoutMs: 20_000, what: 'the price' });
+  assert.equal(linesOf(w.lines.crm, 'message-published', { 'order.id': orderId, 'message.routing_key': 'order.to-manufacturing' }).length, 1, 'one message to MES');
 });

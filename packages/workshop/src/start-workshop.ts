@@ -63,6 +63,8 @@ export interface StartWorkshopOptions {
   heartbeatIntervalMs?: number;
   /** Retries of MES's calls to file storage (R2 / R3). */
   fileStorageRetry?: RetryOptions;
+  /** How long the Shop waits for each attempt of its calls to CRM (default 10 s). */
+  crmCallTimeoutMs?: number;
 }
 
 export interface Workshop {
@@ -195,7 +197,10 @@ export async function startWorkshop(options: StartWorkshopOptions): Promise<Work
       log: logs.mes, db: views.mes, queue,
     }));
     const crm = await listen('crm', await buildCrmApp({ config: { ...common, fileStorageUrl: files, internalToken }, log: logs.crm, db: views.crm, queue }));
-    const shop = await listen('shop', await buildShopApp({ config: { ...common, fileStorageUrl: files, crmUrl: crm, internalToken }, log: logs.shop, db: views.shop }));
+    const shop = await listen('shop', await buildShopApp({
+      config: { ...common, fileStorageUrl: files, crmUrl: crm, internalToken, ...(options.crmCallTimeoutMs !== undefined && { crmCallTimeoutMs: options.crmCallTimeoutMs }) },
+      log: logs.shop, db: views.shop,
+    }));
 
     for (const key of ['files', 'mes', 'crm', 'shop', 'infrastructure'] as const) {
       timers.push(startHeartbeat(logs[key], options.heartbeatIntervalMs ? { intervalMs: options.heartbeatIntervalMs } : {}));

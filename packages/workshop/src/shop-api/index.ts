@@ -13,6 +13,8 @@ export interface ShopConfig {
   crmUrl: string;
   /** Sent to CRM as the bearer token of service calls. */
   internalToken: string;
+  /** How long each attempt of a call to CRM may take (default 10 s). */
+  crmCallTimeoutMs?: number;
   /** Largest model upload (default 50 MiB, as file storage). */
   maxModelBytes?: number;
   sessionTtlMs?: number;
@@ -41,7 +43,8 @@ export async function buildShopApp({ config, log, db }: ShopDeps): Promise<Fasti
     db, log, roles: ['customer'], failures: new LoginFailureWindow(config.loginFailures), sessionTtlMs: config.sessionTtlMs, passwordHashing: config.passwordHashing,
   });
   await app.register(shopOrderRoutes, {
-    db, log, fileStorageUrl: config.fileStorageUrl, crm: { crmUrl: config.crmUrl, internalToken: config.internalToken }, maxModelBytes,
+    db, log, fileStorageUrl: config.fileStorageUrl, crm: { crmUrl: config.crmUrl, internalToken: config.internalToken, ...(config.crmCallTimeoutMs !== undefined && { timeoutMs: config.crmCallTimeoutMs }) },
+    maxModelBytes,
   });
   return app;
 }

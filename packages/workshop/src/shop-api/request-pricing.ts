@@ -7,6 +7,8 @@ export interface CrmLink {
   crmUrl: string;
   /** The bearer token CRM accepts from other workshop services. */
   internalToken: string;
+  /** Per attempt (default 10 s). */
+  timeoutMs?: number;
 }
 
 /**
@@ -19,7 +21,7 @@ export async function requestPricing(log: Logger, link: CrmLink, orderId: string
   try {
     const order = await callService<Order>(log, {
       target: 'crm-api', method: 'POST', baseUrl: link.crmUrl, path: `/orders/${orderId}/hand-off`,
-      body: {}, headers: { authorization: `Bearer ${link.internalToken}` },
+      body: {}, headers: { authorization: `Bearer ${link.internalToken}` }, ...(link.timeoutMs !== undefined && { timeoutMs: link.timeoutMs }),
     });
     return { pricing: 'requested', order };
   } catch (error) {
