@@ -197,3 +197,32 @@ test('R2 R5 a hand-off whose answer the Shop stopped waiting for is sent again w
   await waitFor(async () => (await staff.shop.call<OrderBody>('GET', `/orders/${orderId}`)).body.status === 'PRICE_QUOTED', { timeoutMs: 20_000, what: 'the price' });
   assert.equal(linesOf(w.lines.crm, 'message-published', { 'order.id': orderId, 'message.routing_key': 'order.to-manufacturing' }).length, 1, 'one message to MES');
 });
+
+for (const engines of ['embedded', 'servers'] as const) {
+  test(`R4 an order placed again with its Idempotency-Key, even at the same moment, is one order (${engines === 'embedded' ? 'PGlite' : 'PostgreSQL'})`, async (t) => {
+    const w = await startTestWorkshop(t, engines);
+    if (!w) return;
+    const staff = await logIn(w);
+    const pendant = { product: 'pendant', metal: 'gold-585', comment: 'for Anna' };
+    const place = (key: string, json: object = pendant) => staff.shop.call<OrderBody & Partial<ApiError>>('POST', '/orders', { json, headers: { 'idempotency-key': key } });
+
+    const [first, second] = await Promise.all([place('order-1'), place('order-1')]);
+    const third = await place('order-1');
+    assert.deepEqual([first.status, second.status, third.status], [201, 201, 201]);
+    assert.equal(new Set([first.body.id, second.body.id, third.body.id]).size, 1, 'one order');
+    assert.equal(linesOf(w.lines.shop, 'order-created').length, 1, 'one R4 line');
+    assert.equal(w.lines.shop.records().filter((line) => String(line.message).startsWith(`Order ${first.body.id} was already placed at `)).length, 2);
+    assert.equal((await staff.shop.call<{ total: number }>('GET', '/orders')).body.total, 1);
+
+    const other = await place('order-1', { ...pendant, metal: 'silver-925' });
+    assert.deepEqual([other.status, other.body.error?.code], [422, 'IDEMPOTENCY_KEY_REUSED']);
+    assert.match(String(other.body.error?.message), new RegExp(`^Idempotency-Key order-1 placed order ${first.body.id} \\(a gold-585 pendant\\) at \\S+; send a new key with a new request$`));
+    const next = await place('order-2');
+    assert.deepEqual([next.status, next.body.id === first.body.id], [201, false], 'a new key is a new order');
+
+    // Keys are the placer's own: a manager taking an order by phone with the same key places it.
+    const byPhone = await staff.crm.call<OrderBody>('POST', '/orders', { json: { ...pendant, customerId: staff.customerId }, headers: { 'idempotency-key': 'order-1' } });
+    assert.equal(byPhone.status, 201);
+    assert.notEqual(byPhone.body.id, first.body.id);
+  });
+}

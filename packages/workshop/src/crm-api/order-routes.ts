@@ -7,7 +7,7 @@ import { checkTransition, metals, orderStatuses, products, type Metal, type Orde
 import { authenticate, findUser } from '../accounts/index.js';
 import { databaseOutageOf, emptyBodyAsObject, errorSchema, idempotencyKeyHeaders, readUpload, requestKeyOf, uploadMediaTypes } from '../http/index.js';
 import {
-  attachModel, changeOnce, createOrder, listOrders, moveOrder, orderHistory, requireOrder,
+  attachModel, changeOnce, listOrders, placeOrder, moveOrder, orderHistory, requireOrder,
   newOrderBody, orderIdParams, orderListSchema, orderSchema,
 } from '../orders/index.js';
 import { handOffLockedOrder, handOffOrder } from './hand-off.js';
@@ -86,15 +86,14 @@ export const crmOrderRoutes: FastifyPluginAsync<CrmOrderRoutesOptions> = async (
 
   app.post<{ Body: { customerId: string; product: Product; metal: Metal; ringSizeMm?: number; scale?: number; comment?: string } }>('/orders', {
     schema: {
-      summary: 'Place an order for a customer (taken by phone or in the shop)', tags: ['orders'], security,
+      summary: 'Place an order for a customer (taken by phone or in the shop)', tags: ['orders'], security, headers: idempotencyKeyHeaders,
       body: { ...newOrderBody, required: [...newOrderBody.required, 'customerId'], properties: { ...newOrderBody.properties, customerId: { type: 'string', pattern: '^CUS-[0-9]+$' } } },
-      response: { 201: orderSchema, ...failures },
+      response: { 201: orderSchema, ...failures, 422: errorSchema },
     },
   }, async (request, reply) => {
     const customer = await findUser(db, request.body.customerId);
     if (customer?.role !== 'customer') throw new LoupeError('CUSTOMER_NOT_FOUND', `No customer ${request.body.customerId}`, 404);
-    const order = await createOrder(db, { ...request.body, createdBy: actorOf(request) });
-    log.orderCreated({ orderId: order.id, customerId: order.customerId, status: order.status });
+    const order = await placeOrder(db, log, { ...request.body, createdBy: actorOf(request) }, requestKeyOf(request));
     return reply.status(201).send(order);
   });
 

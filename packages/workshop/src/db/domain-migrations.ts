@@ -184,4 +184,13 @@ export const domainMigrations: Migration[] = [
       CREATE UNIQUE INDEX production_steps_request_key ON production_steps (order_id, request_key) WHERE request_key IS NOT NULL;
     `,
   },
+  {
+    version: 107,
+    name: 'order-request-keys',
+    // The Idempotency-Key of the request that placed an order, per user who placed it.
+    sql: `
+      ALTER TABLE orders ADD COLUMN request_key text;
+      CREATE UNIQUE INDEX orders_request_key ON orders (created_by, request_key) WHERE request_key IS NOT NULL;
+    `,
+  },
 ];

@@ -5,3 +5,4 @@ export {
 export { attachModel, type AttachModel, type AttachModelDeps, type StoredModel } from './attach-model.js';
 export { orderSchema, orderListSchema, orderIdParams, newOrderBody, statusNoteBody } from './order-schemas.js';
 export { changeOnce, type ChangeOnce } from './change-once.js';
+export { placeOrder } from './place-order.js';

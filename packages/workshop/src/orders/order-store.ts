@@ -70,13 +70,23 @@ function toOrder(row: OrderRow): Order {
 }
 
 export async function createOrder(db: Database, order: NewOrder): Promise<Order> {
+  return (await createOrderUnlessKeyed(db, order))!;
+}
+
+/**
+ * Places the order in one transaction with its NEW history row; with `order.requestKey`, only
+ * when its creator placed no order under that key yet (undefined then: see `orderPlacedBy`).
+ */
+export async function createOrderUnlessKeyed(db: Database, order: NewOrder & { requestKey?: string }): Promise<Order | undefined> {
   return db.transaction(async (tx) => {
     const { rows } = await tx.query<OrderRow>(
-      `INSERT INTO orders (id, customer_id, status, product, metal, ring_size_mm, scale, comment, created_by)
-       VALUES ('ORD-' || nextval('order_number_seq'), $1, 'NEW', $2, $3, $4, $5, $6, $7) RETURNING ${ORDER_COLUMNS}`,
-      [order.customerId, order.product, order.metal, order.ringSizeMm ?? null, order.scale ?? 1, order.comment ?? null, order.createdBy],
+      `INSERT INTO orders (id, customer_id, status, product, metal, ring_size_mm, scale, comment, created_by, request_key)
+       VALUES ('ORD-' || nextval('order_number_seq'), $1, 'NEW', $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (created_by, request_key) WHERE request_key IS NOT NULL DO NOTHING RETURNING ${ORDER_COLUMNS}`,
+      [order.customerId, order.product, order.metal, order.ringSizeMm ?? null, order.scale ?? 1, order.comment ?? null, order.createdBy, order.requestKey ?? null],
     );
-    const created = toOrder(rows[0]!);
+    if (!rows[0]) return undefined;
+    const created = toOrder(rows[0]);
     await tx.query(
       `INSERT INTO order_status_history (order_id, from_status, to_status, actor, actor_id) VALUES ($1, NULL, 'NEW', $2, $3)`,
       [created.id, order.createdBy === order.customerId ? 'customer' : 'crm', order.createdBy],
@@ -84,6 +94,12 @@ export async function createOrder(db: Database, order: NewOrder): Promise<Order>
     );
     return created;
   });
+}
+
+/** The order `createdBy` placed with this Idempotency-Key, if any. */
+export async function orderPlacedBy(db: Database, createdBy: string, requestKey: string): Promise<Order | undefined> {
+  const { rows } = await db.query<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE created_by = $1 AND request_key = $2`, [createdBy, requestKey]);
+  return rows[0] && toOrder(rows[0]);
 }
 
 export async function findOrder(db: Database, orderId: string, options: { forUpdate?: boolean } = {}): Promise<Order | undefined> {

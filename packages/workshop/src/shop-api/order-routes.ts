@@ -5,7 +5,7 @@ import { orderStatuses, type Metal, type OrderStatus, type Product } from '../do
 import { authenticate } from '../accounts/index.js';
 import { emptyBodyAsObject, errorSchema, idempotencyKeyHeaders, readUpload, requestKeyOf, uploadMediaTypes } from '../http/index.js';
 import {
-  attachModel, changeOnce, createOrder, listOrders, moveOrder, orderHistory, requireOrder,
+  attachModel, changeOnce, listOrders, placeOrder, moveOrder, orderHistory, requireOrder,
   newOrderBody, orderIdParams, orderListSchema, orderSchema, statusNoteBody,
 } from '../orders/index.js';
 import { requestPricing, type CrmLink } from './request-pricing.js';
@@ -44,10 +44,12 @@ export const shopOrderRoutes: FastifyPluginAsync<ShopOrderRoutesOptions> = async
   }, async (request) => listOrders(db, { customerId: customerOf(request), ...(request.query.status && { statuses: [request.query.status] }), limit: 100 }));
 
   app.post<{ Body: { product: Product; metal: Metal; ringSizeMm?: number; scale?: number; comment?: string } }>('/orders', {
-    schema: { summary: 'Place an order; upload its model next', tags: ['orders'], security, body: newOrderBody, response: { 201: orderSchema, 400: errorSchema, 401: errorSchema } },
+    schema: {
+      summary: 'Place an order; upload its model next', tags: ['orders'], security, headers: idempotencyKeyHeaders, body: newOrderBody,
+      response: { 201: orderSchema, 400: errorSchema, 401: errorSchema, 422: errorSchema },
+    },
   }, async (request, reply) => {
-    const order = await createOrder(db, { ...request.body, customerId: customerOf(request), createdBy: customerOf(request) });
-    log.orderCreated({ orderId: order.id, customerId: order.customerId, status: order.status });
+    const order = await placeOrder(db, log, { ...request.body, customerId: customerOf(request), createdBy: customerOf(request) }, requestKeyOf(request));
     return reply.status(201).send(order);
   });
 
