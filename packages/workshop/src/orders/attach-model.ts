@@ -34,15 +34,15 @@ export interface StoredModel {
  * then records it on the order: R6, and R5 when the order moves to MODEL_UPLOADED. A broken
  * file comes back as file storage's 422 with its reason; the order does not change. An upload
  * whose key (`requestKey`) already moved the order is answered with the order as it is now
- * (`repeated`): the order may have been priced since.
+ * (it may have been priced since), and no model is stored.
  */
-export async function attachModel(deps: AttachModelDeps, request: AttachModel): Promise<{ order: Order; change?: StatusChange; repeated?: true }> {
+export async function attachModel(deps: AttachModelDeps, request: AttachModel): Promise<{ order: Order; change?: StatusChange }> {
   const { db, log } = deps;
   const before = await requireOrder(db, request.orderId, request.customerId ? { customerId: request.customerId } : {});
   const earlier = await earlierChange(db, before, request.requestKey, ['MODEL_UPLOADED']);
   if (earlier && request.requestKey !== undefined) {
     logRepeatedChange(log, { orderId: before.id, customerId: before.customerId, status: before.status }, earlier, request.requestKey);
-    return { order: before, repeated: true };
+    return { order: before };
   }
   // Refuse before storing a file the order cannot take (409 / 403 as the move itself would).
   if (before.status !== 'MODEL_UPLOADED') checkTransition(before.id, before.status, 'MODEL_UPLOADED', request.actor);
