@@ -58,6 +58,16 @@ test('R28 times and cursors beyond what a date can hold answer 400, not 500', ()
   }
 }));
 
+test('R28 a time whose + came unencoded in the URL, and so reads as a space, is refused with how to write it', () => withPlatform(async (platform) => {
+  const relative = await get<ErrorBody>(platform, '/api/search?q=*&from=now-1h&to=now+1h');
+  assert.deepEqual([relative.status, relative.body.error.code], [400, 'SEARCH_BAD_TIME']);
+  assert.equal(relative.body.error.message, 'to="now 1h" is not a time: a + in a URL\'s query reads as a space, so write now%2B1h');
+  const offset = await get<ErrorBody>(platform, '/api/search?q=*&from=2026-12-08T10:00:00+03:00');
+  assert.equal(offset.body.error.message, 'from="2026-12-08T10:00:00 03:00" is not a time: a + in a URL\'s query reads as a space, so write 2026-12-08T10:00:00%2B03:00');
+  const other = await get<ErrorBody>(platform, '/api/search?q=*&from=last%20week');
+  assert.match(other.body.error.message, /^from="last week" is not a time: use 15m, 1h/);
+}));
+
 test('R28 a parameter an endpoint does not take, or one given in the URL and the body, is refused; an empty one counts as not given', () => withPlatform(async (platform) => {
   const typo = await get<ErrorBody>(platform, '/api/search?q=*&limt=5');
   assert.equal(typo.status, 400);

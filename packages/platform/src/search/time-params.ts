@@ -22,7 +22,11 @@ export function parseTimeParam(value: unknown, name: string, now = Date.now()): 
   const text = String(value).trim();
   const time = readTime(text, now);
   if (time === undefined) {
-    throw new LoupeError('SEARCH_BAD_TIME', `${name}="${text.slice(0, 40)}" is not a time: use 15m, 1h, 7d, now-1h, now+1h, now, an ISO 8601 time, or epoch seconds or milliseconds`);
+    // A + left unencoded in a query string arrives as a space: "now+1h" as "now 1h".
+    const plusAsSpace = text.includes(' ') && readTime(text.replaceAll(' ', '+'), now) !== undefined;
+    throw new LoupeError('SEARCH_BAD_TIME', `${name}="${text.slice(0, 40)}" is not a time: ${plusAsSpace
+      ? `a + in a URL's query reads as a space, so write ${text.replaceAll(' ', '%2B').slice(0, 40)}`
+      : 'use 15m, 1h, 7d, now-1h, now+1h, now, an ISO 8601 time, or epoch seconds or milliseconds'}`);
   }
   // A Date beyond these years has no ISO form, and the store compares times as ISO text.
   if (!inTimeRange(time)) throw new LoupeError('SEARCH_BAD_TIME', `${name}="${text.slice(0, 40)}" lies outside the years 1 to 9999`);
