@@ -52,7 +52,8 @@ async function load(dir: string): Promise<void> {
     for (let service = 0; service < services.length; service++) {
       const table = `"logs-${services[service]}-${dayStamp(day)}"`;
       await connection.run(`CREATE TABLE ${table} (${columns})`);
-      await connection.run(`INSERT INTO ${table} SELECT *, ${orderKeySql('order_id')} FROM (${rowsSql(service, day, perIndex)}) ORDER BY ts`);
+      // No arrival stamp: generated, not loaded, so no live tail follows these rows.
+      await connection.run(`INSERT INTO ${table} SELECT *, ${orderKeySql('order_id')}, NULL FROM (${rowsSql(service, day, perIndex)}) ORDER BY ts`);
       await connection.run(`INSERT INTO single_table SELECT * FROM ${table}`);
     }
     const dayTables = services.map((service) => `SELECT order_id FROM "logs-${service}-${dayStamp(day)}"`).join(' UNION ALL ');

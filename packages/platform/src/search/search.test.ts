@@ -262,6 +262,37 @@ test('R28 live tail keeps up with a busy stream: every one of thousands of new e
   }
 });
 
+test('R28 live tail follows arrival order: late events behind a busy second, and one stamped yesterday, each arrive once', async () => {
+  const platform = await startTestPlatform();
+  try {
+    const controller = new AbortController();
+    const response = await fetch(`${platform.url}/api/tail?q=${encodeURIComponent('service.name:mes-api')}`, { signal: controller.signal });
+    const reader = response.body!.getReader();
+    // 1,500 events of this second, then, on later polls, events a shipper held back: stamped 10 s and a day before.
+    await ingest(platform, Array.from({ length: 1500 }, (_, i) => workshopLine({ '@timestamp': new Date().toISOString(), 'order.id': `ORD-${i}` })));
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await ingest(platform, [
+      workshopLine({ '@timestamp': new Date(Date.now() - 10_000).toISOString(), 'order.id': 'ORD-LATE' }),
+      workshopLine({ '@timestamp': new Date(Date.now() - 86_400_000).toISOString(), 'order.id': 'ORD-YESTERDAY' }),
+    ]);
+    const ids: string[] = [];
+    let text = '';
+    const deadline = Date.now() + 15_000;
+    while (ids.length < 1502 && Date.now() < deadline) {
+      text += new TextDecoder().decode((await reader.read()).value);
+      const end = text.lastIndexOf('\n\n');
+      for (const line of text.slice(0, end + 2).split('\n')) if (line.startsWith('data: ')) ids.push(String((JSON.parse(line.slice(6)) as Record<string, unknown>)['order.id']));
+      text = text.slice(end + 2);
+    }
+    controller.abort();
+    assert.equal(new Set(ids).size, ids.length, 'none twice');
+    assert.deepEqual(ids.slice(1500).sort(), ['ORD-LATE', 'ORD-YESTERDAY'], 'the late ones, after the others, in the order they arrived');
+    assert.equal(ids.length, 1502);
+  } finally {
+    await platform.close();
+  }
+});
+
 test('R28 _index is a KQL field as in Kibana: matched with wildcards, grouped by in top values and histogram splits', async () => {
   const platform = await startTestPlatform();
   try {

@@ -38,6 +38,32 @@ export interface SearchPage {
   next?: SortKey;
 }
 
+/** Where a live tail has got to in the order events were stored: after every event stored at `arrived`, or after `id` among them. */
+export interface ArrivalCursor {
+  /** Epoch ms of a load; each load stamps its events with a later one. */
+  arrived: number;
+  id?: string;
+}
+
+export interface ArrivalsRequest {
+  query: KqlNode;
+  indices?: string;
+  /** Only indices whose day is not older than this (epoch ms): events stamped long ago are not followed. */
+  since: number;
+  /** Without it, no events: the cursor of what is stored now, to follow from. */
+  after?: ArrivalCursor;
+  limit: number;
+}
+
+export interface ArrivalsPage {
+  /** In the order they were stored. */
+  events: Record<string, unknown>[];
+  /** Pass as `after` next time. */
+  cursor: ArrivalCursor;
+  /** True when the page was full: more may follow at once. */
+  more: boolean;
+}
+
 export interface HistogramRequest extends TimeRange {
   query: KqlNode;
   indices?: string;
@@ -158,6 +184,8 @@ export interface LogStore {
   /** Stores a batch durably (on disk for good before the promise resolves, found by every read after), dropping known ids. */
   append(events: readonly StoredEvent[]): Promise<AppendResult>;
   search(request: SearchRequest): Promise<SearchPage>;
+  /** Matching events stored after a cursor, in the order they were stored, whatever their timestamps: the live tail (R28). */
+  arrivals(request: ArrivalsRequest): Promise<ArrivalsPage>;
   histogram(request: HistogramRequest): Promise<HistogramBucket[]>;
   topValues(request: TopValuesRequest): Promise<Array<{ value: unknown; count: number }>>;
   listIndices(): Promise<IndexInfo[]>;

@@ -3,7 +3,7 @@ import { DEAD_LETTER_PREFIX, seriesIndices } from '../index-names.js';
 import { sqlString, type IndexSources } from './index-sources.js';
 import { writeOrderDays, type OrderDayMemory } from './order-indices.js';
 import type { StagedBatch, StagedSlice } from './stage-batch.js';
-import { stagingColumnsSql, stagingToTableSql, tableColumnsSql, tableIdentifier } from './table-sql.js';
+import { insertColumnsSql, nextArrival, stagingColumnsSql, stagingToTableSql, tableColumnsSql, tableIdentifier } from './table-sql.js';
 
 /** The newest timestamp (epoch ms) an index holds, read once and then kept up to date by appends. */
 async function newestStoredTs(connection: DuckDBConnection, index: string, options: AppendOptions): Promise<number> {
@@ -53,13 +53,15 @@ function stagedRows(slices: readonly StagedSlice[]): string {
 }
 
 /** Inserts slices known to hold no stored id, with one statement. */
-async function insertFiles(connection: DuckDBConnection, index: string, slices: readonly StagedSlice[], options: AppendOptions, created: Set<string>): Promise<void> {
+async function insertFiles(connection: DuckDBConnection, index: string, slices: readonly StagedSlice[], options: AppendOptions, created: Set<string>, arrived: number): Promise<void> {
   const table = await ensureTable(connection, index, options, created);
-  await connection.run(`INSERT INTO ${table} SELECT ${stagingToTableSql} FROM ${stagedRows(slices)}`);
+  await connection.run(`INSERT INTO ${table} (${insertColumnsSql}) SELECT ${stagingToTableSql(arrived)} FROM ${stagedRows(slices)}`);
 }
 
 /** Adds one index's slice to its table (created by this transaction when `created` holds it); returns the ids it already held. */
-async function appendSlice(connection: DuckDBConnection, slice: StagedSlice, options: AppendOptions, written: Map<string, number>, created: Set<string>): Promise<string[]> {
+async function appendSlice(
+  connection: DuckDBConnection, slice: StagedSlice, options: AppendOptions, written: Map<string, number>, created: Set<string>, arrived: number,
+): Promise<string[]> {
   const index = slice.index;
   const table = await ensureTable(connection, index, options, created);
   const staged = stagedRows([slice]);
@@ -70,7 +72,7 @@ async function appendSlice(connection: DuckDBConnection, slice: StagedSlice, opt
   const everyDay = checkedOnEveryDay(slice);
   written.set(index, Math.max(newest, slice.maxTs));
   if (slice.minTs > newest && !everyDay) {
-    await insertFiles(connection, index, [slice], options, created);
+    await insertFiles(connection, index, [slice], options, created, arrived);
     return [];
   }
   await connection.run(`CREATE OR REPLACE TEMP TABLE staging AS SELECT * FROM ${staged}`);
@@ -80,7 +82,7 @@ async function appendSlice(connection: DuckDBConnection, slice: StagedSlice, opt
     : `(SELECT id FROM ${relation(index)} WHERE ts BETWEEN make_timestamp(CAST($1 AS BIGINT)) AND make_timestamp(CAST($2 AS BIGINT)))`;
   const params = everyDay ? [] : [BigInt(Math.trunc(slice.minTs)) * 1000n, BigInt(Math.trunc(slice.maxTs)) * 1000n];
   const known = await connection.runAndReadAll(`SELECT s.id FROM staging s SEMI JOIN ${storedIds} e ON s.id = e.id`, params);
-  await connection.run(`INSERT INTO ${table} SELECT ${stagingToTableSql} FROM staging s ANTI JOIN ${storedIds} e ON s.id = e.id`, params);
+  await connection.run(`INSERT INTO ${table} (${insertColumnsSql}) SELECT ${stagingToTableSql(arrived)} FROM staging s ANTI JOIN ${storedIds} e ON s.id = e.id`, params);
   await connection.run('DROP TABLE staging');
   return known.getRows().map(([id]) => String(id));
 }
@@ -123,6 +125,8 @@ export async function appendStaged(connection: DuckDBConnection, batches: readon
   // Newest timestamp per index written in this transaction: published only once it commits.
   const written = new Map<string, number>();
   const created = new Set<string>();
+  // One writer loads in turn, so each load's stamp is above every stamp a reader has seen committed.
+  const arrived = nextArrival();
   await connection.run('BEGIN TRANSACTION');
   try {
     const pending: Array<{ batch: number; slice: StagedSlice }> = [];
@@ -131,7 +135,7 @@ export async function appendStaged(connection: DuckDBConnection, batches: readon
       // all the batches' files for this index go in with one statement.
       const newest = written.get(index) ?? (await newestStoredTs(connection, index, options));
       if (slices.length > 1 && !slices.some(({ slice }) => checkedOnEveryDay(slice)) && disjointAfter(slices.map(({ slice }) => slice), newest)) {
-        await insertFiles(connection, index, slices.map(({ slice }) => slice), options, created);
+        await insertFiles(connection, index, slices.map(({ slice }) => slice), options, created, arrived);
         written.set(index, Math.max(newest, ...slices.map(({ slice }) => slice.maxTs)));
       } else {
         pending.push(...slices);
@@ -139,7 +143,7 @@ export async function appendStaged(connection: DuckDBConnection, batches: readon
     }
     pending.sort((a, b) => a.batch - b.batch);
     for (const { batch, slice } of pending) {
-      for (const id of await appendSlice(connection, slice, options, written, created)) existing[batch]!.add(id);
+      for (const id of await appendSlice(connection, slice, options, written, created, arrived)) existing[batch]!.add(id);
     }
     await writeOrderDays(connection, days);
     await connection.run('COMMIT');

@@ -5,7 +5,7 @@ import { LoupeError } from '@loupe/schema';
 import { assertIndexName } from '../index-names.js';
 import { sqlString, type IndexSources } from './index-sources.js';
 import { ORDER_KEY } from './order-key.js';
-import { tableIdentifier } from './table-sql.js';
+import { ARRIVED, tableIdentifier } from './table-sql.js';
 
 export interface ColdMove {
   index: string;
@@ -59,7 +59,7 @@ export async function moveIndexToCold(connection: DuckDBConnection, sources: Ind
   const target = sources.coldPath(index);
   const partial = target + PARTIAL;
   await connection.run(
-    `COPY (SELECT * EXCLUDE (${ORDER_KEY}) FROM ${sources.relation(index)} ORDER BY ts, id) TO ${sqlString(partial)} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 9, ROW_GROUP_SIZE 122880)`,
+    `COPY (SELECT * EXCLUDE (${ORDER_KEY}, ${ARRIVED}) FROM ${sources.relation(index)} ORDER BY ts, id) TO ${sqlString(partial)} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 9, ROW_GROUP_SIZE 122880)`,
   );
   fsyncPath(partial);
   await connection.run('BEGIN TRANSACTION');

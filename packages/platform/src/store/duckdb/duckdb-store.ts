@@ -6,7 +6,7 @@ import { indexDay, matchesIndexPattern } from '../index-names.js';
 import {
   MAX_SPLIT_SIZE, MAX_TOP_VALUES,
   type AppendResult, type HistogramBucket, type HistogramRequest, type IndexInfo, type JourneyEvents, type JourneyRequest, type LogStore, type SearchPage,
-  type SearchRequest, type TopValuesRequest, type AbsentField, type AbsentFieldsRequest, type FieldList, type FieldsRequest,
+  type SearchRequest, type TopValuesRequest, type AbsentField, type AbsentFieldsRequest, type FieldList, type FieldsRequest, type ArrivalsPage, type ArrivalsRequest,
 } from '../log-store.js';
 import { absentFields } from './absent-fields.js';
 import { fieldList } from './field-list.js';
@@ -16,11 +16,11 @@ import { STAGING_PREFIX, stageBatch, type StagedBatch } from './stage-batch.js';
 import { finishColdMoves, moveIndexToCold, type ColdMove } from './cold-tier.js';
 import { IndexSources } from './index-sources.js';
 import { readJourney } from './journey-sql.js';
-import { addOrderKeys } from './add-order-keys.js';
+import { addArrivalStamps, addOrderKeys } from './upgrade-tables.js';
 import { ORDER_DAYS, OrderDayMemory, prepareOrderDays } from './order-indices.js';
 import { fieldExpression, filteredUnion, selectIndices } from './search-sql.js';
 import { STORAGE_COMPATIBILITY_VERSION, supportsZstdColumns } from './storage-format.js';
-import { readColumnsSql } from './table-sql.js';
+import { ARRIVED, readColumnsSql, tableIdentifier } from './table-sql.js';
 import { ReaderPool, type ReaderPoolOptions } from './reader-pool.js';
 import { readyBatches } from './ready-files.js';
 import { openInstance } from './open-instance.js';
@@ -96,6 +96,7 @@ export class DuckDbStore implements LogStore {
     const tables = await store.read(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' AND table_type = 'BASE TABLE'`, []);
     for (const { table_name: name } of tables) if (!String(name).startsWith('_')) store.sources.hot.add(String(name));
     await addOrderKeys(store.writer, store.sources.hot);
+    await addArrivalStamps(store.writer, store.sources.hot);
     await store.writes.recover(await readyBatches(store.writer, options.tmpDir));
     return store;
   }
@@ -140,6 +141,31 @@ export class DuckDbStore implements LogStore {
     const events = rows.map((row) => toRecord({ ...(row as unknown as StoredEvent), index: String(row._index) }));
     const last = rows.at(-1);
     return rows.length === limit && last ? { events, next: { ts: Number(last.ts), id: String(last.id) } } : { events };
+  }
+
+  async arrivals(request: ArrivalsRequest): Promise<ArrivalsPage> {
+    await this.writes.loaded();
+    // Hot tables only: the stamp is not kept in the cold tier, where nothing new arrives.
+    const indices = selectIndices(this.sources.hot, request.indices, { from: request.since });
+    const hot = (index: string) => tableIdentifier(index);
+    if (!request.after) {
+      const stamps = indices.map((index) => `SELECT max(${ARRIVED}) AS a FROM ${hot(index)}`).join(' UNION ALL ');
+      const rows = stamps ? await this.read(`SELECT CAST(max(a) AS DOUBLE) AS a FROM (${stamps})`, []) : [];
+      return { events: [], cursor: { arrived: Number(rows[0]?.a ?? 0) }, more: false };
+    }
+    const { arrived, id } = request.after;
+    const after = id === undefined
+      ? { where: `${ARRIVED} > $1`, params: [arrived] }
+      : { where: `(${ARRIVED} > $1 OR (${ARRIVED} = $1 AND id > $2))`, params: [arrived, id] };
+    const union = filteredUnion(indices, hot, `${readColumnsSql}, CAST(${ARRIVED} AS DOUBLE) AS _arrived`, request.query, {}, after);
+    const limit = clampLimit(request.limit);
+    const rows = union.sql ? await this.read(`SELECT * FROM (${union.sql}) ORDER BY _arrived, id LIMIT ${limit}`, union.params) : [];
+    const last = rows.at(-1);
+    return {
+      events: rows.map(({ _arrived: _, ...row }) => toRecord({ ...(row as unknown as StoredEvent), index: String(row._index) })),
+      cursor: last ? { arrived: Number(last._arrived), id: String(last.id) } : request.after,
+      more: rows.length === limit,
+    };
   }
 
   async histogram(request: HistogramRequest): Promise<HistogramBucket[]> {

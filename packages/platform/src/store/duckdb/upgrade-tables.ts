@@ -1,6 +1,7 @@
+/** Brings tables an older store wrote up to the current layout, once, at start: columns added since are added and filled. */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ORDER_KEY, orderKeySql } from './order-key.js';
-import { tableIdentifier } from './table-sql.js';
+import { ARRIVED, tableIdentifier } from './table-sql.js';
 
 /** Adds the key to tables written before it existed, once, at start. */
 export async function addOrderKeys(connection: DuckDBConnection, tables: Iterable<string>): Promise<void> {
@@ -18,5 +19,14 @@ export async function addOrderKeys(connection: DuckDBConnection, tables: Iterabl
       await connection.run('ROLLBACK').catch(() => undefined);
       throw error;
     }
+  }
+}
+
+/** Adds the arrival stamp to tables written before it existed, once, at start: their rows keep NULL, as loaded before any tail. */
+export async function addArrivalStamps(connection: DuckDBConnection, tables: Iterable<string>): Promise<void> {
+  const reader = await connection.runAndReadAll(`SELECT table_name FROM duckdb_columns() WHERE schema_name = 'main' AND column_name = '${ARRIVED}'`);
+  const stamped = new Set(reader.getRows().map(([name]) => String(name)));
+  for (const table of tables) {
+    if (!stamped.has(table)) await connection.run(`ALTER TABLE ${tableIdentifier(table)} ADD COLUMN ${ARRIVED} BIGINT`);
   }
 }
