@@ -216,6 +216,20 @@ test('R29 the order journey spans services, days and the order\'s traces, with t
   }
 });
 
+/** The `order.id` of each event a live tail sends, until `count` came or 15 s passed. */
+async function tailedOrderIds(reader: ReadableStreamDefaultReader<Uint8Array>, count: number): Promise<string[]> {
+  const ids: string[] = [];
+  let text = '';
+  const deadline = Date.now() + 15_000;
+  while (ids.length < count && Date.now() < deadline) {
+    text += new TextDecoder().decode((await reader.read()).value);
+    const end = text.lastIndexOf('\n\n');
+    for (const line of text.slice(0, end + 2).split('\n')) if (line.startsWith('data: ')) ids.push(String((JSON.parse(line.slice(6)) as Record<string, unknown>)['order.id']));
+    text = text.slice(end + 2);
+  }
+  return ids;
+}
+
 test('R28 live tail streams new matches as server-sent events', async () => {
   const platform = await startTestPlatform();
   try {
@@ -245,15 +259,7 @@ test('R28 live tail keeps up with a busy stream: every one of thousands of new e
     const reader = response.body!.getReader();
     const lines = Array.from({ length: 2500 }, (_, i) => workshopLine({ '@timestamp': new Date(Date.now() + (i % 50)).toISOString(), 'order.id': `ORD-${i}` }));
     await ingest(platform, lines);
-    const ids: string[] = [];
-    let text = '';
-    const deadline = Date.now() + 15_000;
-    while (ids.length < 2500 && Date.now() < deadline) {
-      text += new TextDecoder().decode((await reader.read()).value);
-      const end = text.lastIndexOf('\n\n');
-      for (const line of text.slice(0, end + 2).split('\n')) if (line.startsWith('data: ')) ids.push(String((JSON.parse(line.slice(6)) as Record<string, unknown>)['order.id']));
-      text = text.slice(end + 2);
-    }
+    const ids = await tailedOrderIds(reader, 2500);
     controller.abort();
     assert.equal(ids.length, 2500);
     assert.equal(new Set(ids).size, 2500);
@@ -275,15 +281,7 @@ test('R28 live tail follows arrival order: late events behind a busy second, and
       workshopLine({ '@timestamp': new Date(Date.now() - 10_000).toISOString(), 'order.id': 'ORD-LATE' }),
       workshopLine({ '@timestamp': new Date(Date.now() - 86_400_000).toISOString(), 'order.id': 'ORD-YESTERDAY' }),
     ]);
-    const ids: string[] = [];
-    let text = '';
-    const deadline = Date.now() + 15_000;
-    while (ids.length < 1502 && Date.now() < deadline) {
-      text += new TextDecoder().decode((await reader.read()).value);
-      const end = text.lastIndexOf('\n\n');
-      for (const line of text.slice(0, end + 2).split('\n')) if (line.startsWith('data: ')) ids.push(String((JSON.parse(line.slice(6)) as Record<string, unknown>)['order.id']));
-      text = text.slice(end + 2);
-    }
+    const ids = await tailedOrderIds(reader, 1502);
     controller.abort();
     assert.equal(new Set(ids).size, ids.length, 'none twice');
     assert.deepEqual(ids.slice(1500).sort(), ['ORD-LATE', 'ORD-YESTERDAY'], 'the late ones, after the others, in the order they arrived');
