@@ -38,6 +38,11 @@ export function nextArrival(): number {
   return lastArrival;
 }
 
+/** Keeps the next stamps above `stamp`, the newest a store holds: a clock set back between two runs does not put new loads behind old ones. */
+export function arrivalsAfter(stamp: number): void {
+  lastArrival = Math.max(lastArrival, stamp);
+}
+
 /** The `columns={…}` argument of read_json for a staging file (one per index): ts is epoch ms, maybe with a fraction. */
 export const stagingColumnsSql = `{id: 'VARCHAR', ts: 'DOUBLE', ${typedColumns
   .map(({ column, sqlType }) => `${column}: '${sqlType}'`)

@@ -1,7 +1,7 @@
 /** Brings tables an older store wrote up to the current layout, once, at start: columns added since are added and filled. */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ORDER_KEY, orderKeySql } from './order-key.js';
-import { ARRIVED, tableIdentifier } from './table-sql.js';
+import { ARRIVED, arrivalsAfter, tableIdentifier } from './table-sql.js';
 
 /** Adds the key to tables written before it existed, once, at start. */
 export async function addOrderKeys(connection: DuckDBConnection, tables: Iterable<string>): Promise<void> {
@@ -22,11 +22,19 @@ export async function addOrderKeys(connection: DuckDBConnection, tables: Iterabl
   }
 }
 
-/** Adds the arrival stamp to tables written before it existed, once, at start: their rows keep NULL, as loaded before any tail. */
+/**
+ * Adds the arrival stamp to tables written before it existed, once, at start (their rows keep
+ * NULL, as loaded before any tail), and keeps new loads' stamps above the newest stored.
+ */
 export async function addArrivalStamps(connection: DuckDBConnection, tables: Iterable<string>): Promise<void> {
   const reader = await connection.runAndReadAll(`SELECT table_name FROM duckdb_columns() WHERE schema_name = 'main' AND column_name = '${ARRIVED}'`);
   const stamped = new Set(reader.getRows().map(([name]) => String(name)));
-  for (const table of tables) {
+  const all = [...tables];
+  for (const table of all) {
     if (!stamped.has(table)) await connection.run(`ALTER TABLE ${tableIdentifier(table)} ADD COLUMN ${ARRIVED} BIGINT`);
   }
+  if (all.length === 0) return;
+  const newest = await connection.runAndReadAll(`SELECT CAST(max(a) AS DOUBLE) FROM (${all.map((table) => `SELECT max(${ARRIVED}) AS a FROM ${tableIdentifier(table)}`).join(' UNION ALL ')})`);
+  const stamp = newest.getRows()[0]?.[0];
+  if (typeof stamp === 'number') arrivalsAfter(stamp);
 }
