@@ -3,7 +3,7 @@ import { LoupeError } from '@loupe/schema';
 import type { Database } from '../db/index.js';
 import type { MessageQueue } from '../queue/index.js';
 import { handOffFrom, orderTransitions, routingKeys, type ToManufacturingMessage } from '../domain/index.js';
-import { changeOnce, moveOrder, type Order, type StatusChange } from '../orders/index.js';
+import { changeOnce, moveLockedOrder, type Order, type StatusChange } from '../orders/index.js';
 
 /** Where a hand-off moves an order: PRICE_CALCULATING or IN_PRODUCTION. */
 const handOffTargets = orderTransitions.filter((step) => step.handOff).map((step) => step.to);
@@ -41,8 +41,8 @@ export async function handOffLockedOrder(
       409,
     );
   }
-  const change = await moveOrder(tx, {
-    orderId: order.id, to: step.to, actor: 'crm', actorId, note: note ?? `handed to manufacturing for ${step.handOff}`, ...(requestKey && { requestKey }),
+  const change = await moveLockedOrder(tx, order, {
+    to: step.to, actor: 'crm', actorId, note: note ?? `handed to manufacturing for ${step.handOff}`, ...(requestKey && { requestKey }),
   });
   const body: ToManufacturingMessage = {
     stage: step.handOff, orderId: order.id, customerId: order.customerId, product: order.product, metal: order.metal, scale: order.scale,

@@ -2,7 +2,7 @@ import type { Logger } from '@loupe/log';
 import type { Database } from '../db/index.js';
 import { isFirstDelivery, MessageNotReady, type MessageQueue, type QueueMessage } from '../queue/index.js';
 import { canReach, readPriced, readProductionStatus, routingKeys, type OrderStatus } from '../domain/index.js';
-import { moveOrder, requireOrder, type Move } from '../orders/index.js';
+import { moveLockedOrder, requireOrder, type Move } from '../orders/index.js';
 
 export interface ManufacturingUpdatesDeps {
   db: Database;
@@ -24,7 +24,7 @@ async function applyMove(deps: ManufacturingUpdatesDeps, message: QueueMessage, 
   const change = await deps.db.transaction(async (tx) => {
     if (!(await isFirstDelivery(tx, consumerOf(deps), message))) return { duplicate: true as const };
     const order = await requireOrder(tx, move.orderId, { forUpdate: true });
-    if (order.status === expected) return moveOrder(tx, move);
+    if (order.status === expected) return moveLockedOrder(tx, order, move);
     if (canBeEarly && order.status !== move.to && canReach(order.status, expected)) {
       throw new MessageNotReady('ORDER_NOT_READY', `Order ${order.id} is ${order.status}, not yet ${expected}: MES's move to ${move.to} waits for the earlier one`);
     }

@@ -7,7 +7,7 @@ import { checkTransition, metals, orderStatuses, products, type Metal, type Orde
 import { authenticate, findUser } from '../accounts/index.js';
 import { databaseOutageOf, emptyBodyAsObject, errorSchema, idempotencyKeyHeaders, readUpload, requestKeyOf, uploadMediaTypes } from '../http/index.js';
 import {
-  attachModel, changeOnce, listOrders, placeOrder, moveOrder, orderHistory, requireOrder,
+  attachModel, changeOnce, listOrders, placeOrder, moveLockedOrder, orderHistory, requireOrder,
   newOrderBody, orderIdParams, orderListSchema, orderSchema,
 } from '../orders/index.js';
 import { handOffLockedOrder, handOffOrder } from './hand-off.js';
@@ -153,7 +153,7 @@ export const crmOrderRoutes: FastifyPluginAsync<CrmOrderRoutesOptions> = async (
       const step = checkTransition(current.id, current.status, status, 'crm');
       return step.handOff
         ? handOffLockedOrder(tx, { queue, log }, current, actorOf(request), note, requestKey)
-        : moveOrder(tx, { orderId: current.id, to: status, actor: 'crm', actorId: actorOf(request), ...(note && { note }), ...(requestKey && { requestKey }) });
+        : moveLockedOrder(tx, current, { to: status, actor: 'crm', actorId: actorOf(request), ...(note && { note }), ...(requestKey && { requestKey }) });
     });
     return order;
   });

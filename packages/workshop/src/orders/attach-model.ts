@@ -3,7 +3,7 @@ import type { Database } from '../db/index.js';
 import { checkTransition, type OrderActor } from '../domain/index.js';
 import { callService, logRepeatedChange, type Upload } from '../http/index.js';
 import { earlierChange } from './change-once.js';
-import { changeOrder, moveOrder, requireOrder, type Order, type StatusChange } from './order-store.js';
+import { changeOrder, moveLockedOrder, requireOrder, type Order, type StatusChange } from './order-store.js';
 
 export interface AttachModelDeps {
   db: Database;
@@ -64,8 +64,8 @@ export async function attachModel(deps: AttachModelDeps, request: AttachModel): 
       await changeOrder(tx, current.id, changes);
       return { change: undefined, order: await requireOrder(tx, current.id) };
     }
-    const moved = await moveOrder(tx, {
-      orderId: current.id, to: 'MODEL_UPLOADED', actor: request.actor, actorId: request.actorId, changes, note: `model ${model.fileId}`,
+    const moved = await moveLockedOrder(tx, current, {
+      to: 'MODEL_UPLOADED', actor: request.actor, actorId: request.actorId, changes, note: `model ${model.fileId}`,
       ...(request.requestKey !== undefined && { requestKey: request.requestKey }),
     });
     return { change: moved, order: await requireOrder(tx, current.id) };

@@ -28,7 +28,7 @@ export async function earlierChange(db: Database, order: Order, requestKey: stri
 /**
  * Makes a status change of an order in one transaction, under the order's row lock, unless
  * the same request (`requestKey`) made it already: then the order is answered as it is now.
- * `make` changes the order (passing `requestKey` on to `moveOrder`) and returns the change,
+ * `make` changes the order (passing `requestKey` on to `moveLockedOrder`) and returns the change,
  * logged here after commit (R5); a repeat is logged at INFO instead, with the change it had made.
  */
 export async function changeOnce(

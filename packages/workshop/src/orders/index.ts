@@ -1,5 +1,5 @@
 export {
-  createOrder, findOrder, requireOrder, listOrders, orderHistory, changeMadeBy, moveOrder, changeOrder,
+  createOrder, findOrder, requireOrder, listOrders, orderHistory, changeMadeBy, moveOrder, moveLockedOrder, changeOrder,
   type Order, type NewOrder, type StatusChange, type HistoryEntry, type OrderFilter, type OrderChanges, type Move,
 } from './order-store.js';
 export { attachModel, type AttachModel, type AttachModelDeps, type StoredModel } from './attach-model.js';

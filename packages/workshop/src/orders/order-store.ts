@@ -212,7 +212,11 @@ export interface Move {
  * and appends to the history. Returns the change for the caller to log (R5) after commit.
  */
 export async function moveOrder(tx: Database, move: Move): Promise<StatusChange> {
-  const order = await requireOrder(tx, move.orderId, { forUpdate: true, ...(move.customerId && { customerId: move.customerId }) });
+  return moveLockedOrder(tx, await requireOrder(tx, move.orderId, { forUpdate: true, ...(move.customerId && { customerId: move.customerId }) }), move);
+}
+
+/** `moveOrder` of an order the caller read in `tx` `FOR UPDATE` (and checked is the customer's): it is not read again. */
+export async function moveLockedOrder(tx: Database, order: Order, move: Omit<Move, 'orderId' | 'customerId'>): Promise<StatusChange> {
   checkTransition(order.id, order.status, move.to, move.actor);
   await updateOrder(tx, order.id, { status: move.to, ...changeColumns(move.changes ?? {}) });
   await tx.query(

@@ -5,7 +5,7 @@ import { orderStatuses, type Metal, type OrderStatus, type Product } from '../do
 import { authenticate } from '../accounts/index.js';
 import { emptyBodyAsObject, errorSchema, idempotencyKeyHeaders, readUpload, requestKeyOf, uploadMediaTypes } from '../http/index.js';
 import {
-  attachModel, changeOnce, listOrders, placeOrder, moveOrder, orderHistory, requireOrder,
+  attachModel, changeOnce, listOrders, placeOrder, moveLockedOrder, orderHistory, requireOrder,
   newOrderBody, orderIdParams, orderListSchema, orderSchema, statusNoteBody,
 } from '../orders/index.js';
 import { requestPricing, type CrmLink } from './request-pricing.js';
@@ -92,8 +92,8 @@ export const shopOrderRoutes: FastifyPluginAsync<ShopOrderRoutesOptions> = async
     }, async (request) => {
       const customerId = customerOf(request);
       const requestKey = requestKeyOf(request);
-      const { order } = await changeOnce(db, log, { orderId: request.params.id, customerId, to: [decision.to], ...(requestKey && { requestKey }) }, (tx, current) => moveOrder(tx, {
-        orderId: current.id, customerId, to: decision.to, actor: 'customer', actorId: customerId,
+      const { order } = await changeOnce(db, log, { orderId: request.params.id, customerId, to: [decision.to], ...(requestKey && { requestKey }) }, (tx, current) => moveLockedOrder(tx, current, {
+        to: decision.to, actor: 'customer', actorId: customerId,
         ...(request.body.note && { note: request.body.note }), ...(requestKey && { requestKey }),
       }));
       return order;

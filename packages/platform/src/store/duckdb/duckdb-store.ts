@@ -147,9 +147,8 @@ export class DuckDbStore implements LogStore {
     await this.writes.loaded();
     // Hot tables only: the stamp is not kept in the cold tier, where nothing new arrives.
     const indices = selectIndices(this.sources.hot, request.indices, { from: request.since });
-    const hot = (index: string) => tableIdentifier(index);
     if (!request.after) {
-      const stamps = indices.map((index) => `SELECT max(${ARRIVED}) AS a FROM ${hot(index)}`).join(' UNION ALL ');
+      const stamps = indices.map((index) => `SELECT max(${ARRIVED}) AS a FROM ${tableIdentifier(index)}`).join(' UNION ALL ');
       const rows = stamps ? await this.read(`SELECT CAST(max(a) AS DOUBLE) AS a FROM (${stamps})`, []) : [];
       return { events: [], cursor: { arrived: Number(rows[0]?.a ?? 0) }, more: false };
     }
@@ -157,7 +156,7 @@ export class DuckDbStore implements LogStore {
     const after = id === undefined
       ? { where: `${ARRIVED} > $1`, params: [arrived] }
       : { where: `(${ARRIVED} > $1 OR (${ARRIVED} = $1 AND id > $2))`, params: [arrived, id] };
-    const union = filteredUnion(indices, hot, `${readColumnsSql}, CAST(${ARRIVED} AS DOUBLE) AS _arrived`, request.query, {}, after);
+    const union = filteredUnion(indices, tableIdentifier, `${readColumnsSql}, CAST(${ARRIVED} AS DOUBLE) AS _arrived`, request.query, {}, after);
     const limit = clampLimit(request.limit);
     const rows = union.sql ? await this.read(`SELECT * FROM (${union.sql}) ORDER BY _arrived, id LIMIT ${limit}`, union.params) : [];
     const last = rows.at(-1);
